@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#include "clicommands.h"
+
+#include "clicontext.h"
+
+#include <QHash>
+#include <functional>
+
+namespace dscope::app {
+
+int runImport(const QStringList& args);
+int runInfo(const QStringList& args);
+int runScan(const QStringList& args);
+int runScreenshot(const QStringList& args);
+
+namespace {
+
+using Command = std::function<int(const QStringList&)>;
+
+const QHash<QString, Command>& commands()
+{
+    static const QHash<QString, Command> table = {
+        {QStringLiteral("import"), runImport},
+        {QStringLiteral("info"), runInfo},
+        {QStringLiteral("scan"), runScan},
+        {QStringLiteral("screenshot"), runScreenshot},
+    };
+    return table;
+}
+
+} // namespace
+
+bool isCliCommand(const QStringList& args)
+{
+    return args.size() > 1
+           && (commands().contains(args.at(1)) || args.at(1) == QLatin1String("--help")
+               || args.at(1) == QLatin1String("help") || args.at(1) == QLatin1String("--version"));
+}
+
+int runCli(const QStringList& args)
+{
+    const QString name = args.at(1);
+    if (name == QLatin1String("--version")) {
+        out() << "doppelscope " << DSCOPE_VERSION << '\n';
+        return 0;
+    }
+    const auto it = commands().constFind(name);
+    if (it == commands().constEnd()) {
+        out() << "usage: doppelscope [COMMAND] ...\n"
+                 "  (no command)                         open the workbench\n"
+                 "  import --case CASE.dscase PATH...    import EVTX, XML, JSON, archives and folders\n"
+                 "  info CASE.dscase [--json]            events per host, channel and event id; inputs\n"
+                 "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"
+                 "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n";
+        return name == QLatin1String("--help") || name == QLatin1String("help") ? 0 : 2;
+    }
+    return (*it)(args.mid(2));
+}
+
+} // namespace dscope::app

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dscope::model {
+
+/// One event cited as evidence by an alert.
+struct EvidenceRef {
+    int64_t eventRowId = 0;   ///< events.id in the case
+    std::string inputPath;    ///< the file it came from
+    int64_t recordId = -1;    ///< EventRecordID, or -1 when the format has none
+    int64_t position = -1;    ///< record index / line in the input (tie-breaker when recordId is -1)
+    int64_t eventId = 0;
+    int64_t utcMs = 0;
+    std::string role;         ///< "handle", "thread", "tampering", ... : what this event shows in the chain
+};
+
+/// A process as an alert names it.
+struct AlertProcess {
+    std::string guid;         ///< lower case, no braces; empty when the telemetry has none
+    int64_t pid = -1;
+    std::string image;
+};
+
+/// One decoded access mask shown with an alert.
+struct AlertMask {
+    int64_t value = 0;
+    std::string objectType;   ///< "process", "thread", "file"
+    std::string summary;      ///< names of the rights, e.g. "PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION | ..."
+};
+
+/**
+ * A detection result. Produced by detection/, shown by views/ through model item models, written by reports.
+ * Plain value type: runs hand out `std::shared_ptr<const AlertSet>` snapshots to the GUI.
+ */
+struct Alert {
+    std::string ruleId;       ///< "R1"
+    std::string ruleName;
+    std::string technique;    ///< "T1055.013", "T1055.001", ...
+    std::string severity;     ///< "low" | "medium" | "high" | "critical"
+    std::string host;
+    AlertProcess source;
+    AlertProcess target;
+    int64_t firstUtcMs = 0;
+    int64_t lastUtcMs = 0;
+    int64_t count = 0;        ///< events (or pairs) the alert aggregates
+    std::vector<EvidenceRef> evidence;
+    std::vector<AlertMask> masks;
+    std::string explanation;  ///< plain words: which events, which bits, what time gap
+    std::string checklistKey; ///< key of the response checklist for this rule
+};
+
+/// What the case's telemetry cannot show, derived from the event ids present.
+struct BlindSpot {
+    std::string ruleId;       ///< rule that is blind or weakened, or empty for general
+    std::string message;
+};
+
+/// The result of one detection run over a case.
+struct AlertSet {
+    std::vector<Alert> alerts;
+    std::vector<BlindSpot> blindSpots;
+    int64_t eventsScanned = 0;
+    double seconds = 0;
+};
+
+using AlertSetPtr = std::shared_ptr<const AlertSet>;
+
+} // namespace dscope::model

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace dscope::model {
+
+/// Sentinel for "this integer field is not present in the event".
+inline constexpr int64_t kNoValue = std::numeric_limits<int64_t>::min();
+
+/// How the original event text in Event::raw is encoded.
+enum class RawFormat : int { None = 0, Xml = 1, Json = 2, EvtxBinXml = 3 };
+
+/**
+ * One normalized event, as it is written to the case file.
+ *
+ * Strings are UTF-8 std::string rather than QString: ingest builds millions of these on worker threads and
+ * binds them to SQLite as UTF-8, so a UTF-16 round trip would be pure cost. Empty string means "absent"
+ * (the normalizer already turned "-" into empty). Integers use kNoValue for absent.
+ *
+ * "Subject" is the process the event is about: the acting process for Sysmon 8/10 (Source*), the created
+ * process for Sysmon 1 and Security 4688, the process named by ProcessGuid/ProcessId elsewhere.
+ */
+struct Event {
+    // Where it came from (evidence and tie-breaking).
+    int64_t inputId = kNoValue;   ///< row of the inputs table, set by the writer
+    int64_t position = kNoValue;  ///< record index, line number or byte offset inside the input
+    int64_t recordId = kNoValue;  ///< EventRecordID / RecordNumber where the format has one
+
+    int64_t utcMs = kNoValue;     ///< milliseconds since the Unix epoch, UTC
+    std::string host;
+    std::string channel;
+    std::string provider;
+    int64_t eventId = kNoValue;
+
+    std::string subjectGuid;      ///< lower case, no braces
+    int64_t subjectPid = kNoValue;
+    std::string subjectImage;
+
+    std::string targetGuid;
+    int64_t targetPid = kNoValue;
+    std::string targetImage;
+
+    std::string parentGuid;
+    int64_t parentPid = kNoValue;
+    std::string parentImage;
+
+    int64_t grantedAccess = kNoValue; ///< GrantedAccess (Sysmon 10) or AccessMask (Security 4656)
+    std::string callTrace;
+    std::string startAddress;
+    std::string startModule;
+    std::string startFunction;
+    std::string commandLine;
+    std::string user;
+    std::string hashes;
+    std::string targetFilename;   ///< Sysmon TargetFilename, Security ObjectName
+    std::string transactionId;    ///< Security 4985 / 4656 TransactionId, lower case, no braces
+    std::string transactionState; ///< Security 4985 NewState
+    std::string detail;           ///< a short event-specific value: Sysmon 25 Type, 8 NewThreadId, ...
+
+    RawFormat rawFormat = RawFormat::None;
+    std::string raw;              ///< the original event (XML, JSON or binary XML), for the detail pane
+
+    void clear() { *this = Event{}; }
+};
+
+} // namespace dscope::model

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "domain/event.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace dscope::model {
+
+class InputBytes;
+
+/// Where a source hands its records. Implemented by the importer; sources never touch the database.
+class RecordSink
+{
+public:
+    virtual ~RecordSink() = default;
+    /// One decoded, normalized record. The sink takes it.
+    virtual void add(Event&& event) = 0;
+    /// A record that could not be decoded: position is the record number, line or byte offset (say which in
+    /// the reason). The rest of the input continues.
+    virtual void skip(int64_t position, std::string reason) = 0;
+    /// A record decoded by recovery (slack space, chunks past the header's count): added and counted apart.
+    virtual void noteRecovered() {}
+    /// Polled between records: a cancelled import stops at the next record boundary.
+    virtual bool cancelled() const = 0;
+};
+
+/// The input formats Doppelscope reads; the sniffer tells which one a byte stream is.
+enum class InputFormat { Unknown, Evtx, Xml, Json, Zip, TarGz, Gzip };
+
+const char* formatName(InputFormat f);
+
+/// Looks at the first bytes of an input (magic numbers, first non-blank character).
+InputFormat sniffFormat(InputBytes& input);
+
+/// Which EVTX decoder to use.
+enum class EvtxEngine { Native, Libevtx };
+
+/// Options that reach the sources.
+struct SourceOptions {
+    EvtxEngine evtxEngine = EvtxEngine::Native;
+    bool recoverEvtx = false; ///< also carve records from slack space and chunks past the header's count
+};
+
+/**
+ * Reads one input of one format and adds its records to the sink. Implementations: EVTX (native, libevtx), Windows event
+ * XML, JSON / JSON lines. Archives and directories are expanded by the importer before sources see them.
+ */
+class EventSource
+{
+public:
+    virtual ~EventSource() = default;
+    /// The layout it detected, once read() has run (e.g. "winlogbeat-7", "evtx-3.1"): reported per input.
+    virtual std::string layout() const = 0;
+    /**
+     * Reads the whole input. Returns false, with error naming the reason, only when the input cannot be read
+     * at all (wrong format, unreadable header); damaged records are reported through sink.skip() instead.
+     */
+    virtual bool read(InputBytes& input, RecordSink& sink, std::string& error) = 0;
+};
+
+/// The source for a sniffed format, or nullptr for archives and unknown formats.
+std::unique_ptr<EventSource> makeSource(InputFormat format, const SourceOptions& options);
+
+} // namespace dscope::model

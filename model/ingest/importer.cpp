@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+#include "importer.h"
+
+#include "archivereader.h"
+#include "inputbytes.h"
+#include "storage/database.h"
+#include "storage/eventwriter.h"
+#include "storage/schema.h"
+#include "storage/statement.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <variant>
+
+Q_LOGGING_CATEGORY(lcIngest, "dscope.model.ingest")
+
+namespace dscope::model {
+
+namespace {
+
+constexpr size_t kBatchEvents = 4096;
+constexpr size_t kQueueBatches = 8; // bounds memory: parsers wait when the writer falls behind
+
+struct BeginMsg {
+    size_t slot;
+    InputReport report;
+    int64_t replaceInputId;
+};
+struct BatchMsg {
+    size_t slot;
+    std::vector<Event> events;
+};
+struct EndMsg {
+    size_t slot;
+    InputReport report;
+};
+using Message = std::variant<BeginMsg, BatchMsg, EndMsg>;
+
+/// Bounded multi-producer, single-consumer queue between parser threads and the writer.
+class MessageQueue
+{
+public:
+    void push(Message&& m, bool bounded)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return !bounded || m_items.size() < kQueueBatches || m_aborted; });
+        m_items.push_back(std::move(m));
+        m_notEmpty.notify_one();
+    }
+    bool pop(Message& out, const std::function<bool()>& done)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notEmpty.wait(lock, [&] { return !m_items.empty() || done(); });
+        if (m_items.empty())
+            return false;
+        out = std::move(m_items.front());
+        m_items.pop_front();
+        m_notFull.notify_all();
+        return true;
+    }
+    void wake()
+    {
+        std::lock_guard lock(m_mutex);
+        m_notEmpty.notify_all();
+    }
+    void abort()
+    {
+        std::lock_guard lock(m_mutex);
+        m_aborted = true;
+        m_notFull.notify_all();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_notEmpty, m_notFull;
+    std::deque<Message> m_items;
+    bool m_aborted = false;
+};
+
+/// Collects a parser's records into batches for the writer; counts what was skipped.
+class BatchingSink : public RecordSink
+{
+public:
+    BatchingSink(MessageQueue& queue, size_t slot, InputReport& report, const std::atomic_bool* cancel)
+        : m_queue(queue)
+        , m_slot(slot)
+        , m_report(report)
+        , m_cancel(cancel)
+    {
+        m_batch.reserve(kBatchEvents);
+    }
+    void add(Event&& event) override
+    {
+        if (event.position != kNoValue)
+            event.position += m_positionOffset;
+        m_batch.push_back(std::move(event));
+        ++m_report.events;
+        if (m_batch.size() >= kBatchEvents)
+            flush();
+    }
+    void skip(int64_t position, std::string reason) override
+    {
+        ++m_report.skipped;
+        addIssue(position, std::move(reason));
+    }
+    void noteRecovered() override { ++m_report.recovered; }
+    bool cancelled() const override { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
+
+    void addIssue(int64_t position, std::string message)
+    {
+        ++m_report.issueCount;
+        if (m_report.issues.size() < Importer::kMaxIssues)
+            m_report.issues.push_back({position, std::move(message)});
+    }
+    void flush()
+    {
+        if (m_batch.empty())
+            return;
+        m_queue.push(BatchMsg{m_slot, std::move(m_batch)}, true);
+        m_batch = {};
+        m_batch.reserve(kBatchEvents);
+    }
+    /// Archive members after the first get their own position range, so positions stay unique per input.
+    void setMember(int64_t ordinal) { m_positionOffset = ordinal << 40; }
+
+private:
+    MessageQueue& m_queue;
+    size_t m_slot;
+    InputReport& m_report;
+    const std::atomic_bool* m_cancel;
+    std::vector<Event> m_batch;
+    int64_t m_positionOffset = 0;
+};
+
+std::string sha256Of(const std::string& path, std::string& error)
+{
+    FileBytes file(path);
+    if (!file.isOpen()) {
+        error = file.errorString();
+        return {};
+    }
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+        const int64_t n = file.read(buf.data(), int64_t(buf.size()));
+        if (n < 0) {
+            error = file.errorString();
+            return {};
+        }
+        if (n == 0)
+            break;
+        hash.addData(QByteArrayView(buf.data(), qsizetype(n)));
+    }
+    return hash.result().toHex().toStdString();
+}
+
+std::string engineName(EvtxEngine e) { return e == EvtxEngine::Native ? "native" : "libevtx"; }
+
+/// Reads one non-archive input through its source. Returns false when the input could not be read at all.
+bool readWithSource(InputBytes& bytes, const SourceOptions& options, BatchingSink& sink, InputReport& report,
+                    std::string& formatOut, std::string& layoutOut, std::string& error)
+{
+    const InputFormat format = sniffFormat(bytes);
+    formatOut = formatName(format);
+    auto source = makeSource(format, options);
+    if (!source) {
+        error = format == InputFormat::Unknown ? "not a recognised event log format (EVTX, XML, JSON or archive)"
+                                               : std::string("nested ") + formatName(format) + " archives are not read";
+        return false;
+    }
+    if (format == InputFormat::Evtx)
+        report.engine = engineName(options.evtxEngine);
+    const bool ok = source->read(bytes, sink, error);
+    layoutOut = source->layout();
+    return ok;
+}
+
+} // namespace
+
+const char* statusName(InputReport::Status s)
+{
+    switch (s) {
+    case InputReport::Status::Imported: return "imported";
+    case InputReport::Status::Duplicate: return "duplicate";
+    case InputReport::Status::Failed: return "failed";
+    case InputReport::Status::Cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+std::vector<std::string> expandPaths(const std::vector<std::string>& paths)
+{
+    std::vector<std::string> out;
+    for (const auto& p : paths) {
+        const QString path = QString::fromStdString(p);
+        const QFileInfo info(path);
+        if (!info.isDir()) {
+            out.push_back(p);
+            continue;
+        }
+        std::vector<std::string> found;
+        QDirIterator it(path, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            if (!it.fileName().startsWith(QLatin1Char('.')))
+                found.push_back(it.filePath().toStdString());
+        }
+        std::sort(found.begin(), found.end());
+        out.insert(out.end(), found.begin(), found.end());
+    }
+    return out;
+}
+
+Importer::Importer(std::string casePath, ImportOptions options)
+    : m_casePath(std::move(casePath))
+    , m_options(options)
+{
+}
+
+Importer::~Importer() = default;
+
+ImportSummary Importer::run(const std::vector<std::string>& paths, const ProgressFn& progress,
+                            const std::atomic_bool* cancel)
+{
+    QElapsedTimer clock;
+    clock.start();
+    ImportSummary summary;
+
+    Database db;
+    std::string error;
+    if (!db.open(m_casePath) || !schema::prepareForWriting(db, error)) {
+        summary.fatal = "cannot open case " + m_casePath + ": " + (error.empty() ? db.lastError() : error);
+        return summary;
+    }
+    EventWriter writer(db);
+    if (!writer.isValid()) {
+        summary.fatal = "cannot prepare the case for writing: " + writer.lastError();
+        return summary;
+    }
+
+    const std::vector<std::string> files = expandPaths(paths);
+    summary.inputs.resize(files.size());
+    ImportProgress prog;
+    prog.filesTotal = int(files.size());
+    std::vector<size_t> order(files.size());
+    std::vector<int64_t> sizes(files.size(), 0);
+    for (size_t i = 0; i < files.size(); ++i) {
+        order[i] = i;
+        sizes[i] = QFileInfo(QString::fromStdString(files[i])).size();
+        prog.bytesTotal += sizes[i];
+        summary.inputs[i].path = files[i];
+        summary.inputs[i].size = sizes[i];
+    }
+    // Longest first: with one file per thread, a big file last would leave a core idle at the end.
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
+
+    MessageQueue queue;
+    std::atomic<size_t> nextIndex{0};
+    std::atomic<int> workersLeft{std::max(1, std::min<int>(m_options.threads, int(files.size())))};
+    std::mutex claimMutex;
+    std::set<std::string> claimed; // SHA-256 seen in this run: the same bytes twice import once
+    {
+        // Inputs the case already holds in full are not parsed again.
+        Statement st(db, "SELECT sha256 FROM inputs WHERE status='complete'");
+        while (st.next())
+            claimed.insert(st.columnText(0));
+    }
+
+    auto worker = [&] {
+        for (;;) {
+            const size_t k = nextIndex.fetch_add(1);
+            if (k >= order.size())
+                break;
+            const size_t slot = order[k];
+            InputReport report;
+            report.path = files[slot];
+            report.size = sizes[slot];
+            QElapsedTimer t;
+            t.start();
+            auto endWith = [&](InputReport::Status status) {
+                report.status = status;
+                report.seconds = double(t.nsecsElapsed()) / 1e9;
+                queue.push(EndMsg{slot, std::move(report)}, false);
+            };
+            if (cancel && cancel->load()) {
+                endWith(InputReport::Status::Cancelled);
+                continue;
+            }
+            std::string err;
+            report.sha256 = sha256Of(files[slot], err);
+            if (report.sha256.empty()) {
+                report.failure = "cannot read " + files[slot] + ": " + err;
+                endWith(InputReport::Status::Failed);
+                continue;
+            }
+            {
+                std::lock_guard lock(claimMutex);
+                if (!claimed.insert(report.sha256).second) {
+                    endWith(InputReport::Status::Duplicate);
+                    continue;
+                }
+            }
+            queue.push(BeginMsg{slot, report, -1}, false);
+            BatchingSink sink(queue, slot, report, cancel);
+            FileBytes file(files[slot]);
+            const InputFormat format = sniffFormat(file);
+            bool ok = true;
+            std::string failure;
+            if (format == InputFormat::Zip || format == InputFormat::TarGz || format == InputFormat::Gzip) {
+                std::set<std::string> formats, layouts;
+                ArchiveReader archive(files[slot]);
+                int64_t ordinal = 0;
+                ok = archive.forEachMember(
+                    [&](InputBytes& member) {
+                        sink.setMember(ordinal++);
+                        std::string f, l, e;
+                        if (!readWithSource(member, m_options.source, sink, report, f, l, e))
+                            sink.addIssue(-1, member.name() + ": " + e);
+                        formats.insert(f);
+                        if (!l.empty())
+                            layouts.insert(l);
+                        return !sink.cancelled();
+                    },
+                    failure);
+                std::string inner;
+                for (const auto& f : formats)
+                    inner += (inner.empty() ? "" : ",") + f;
+                report.format = std::string(formatName(format)) + "(" + inner + ")";
+                for (const auto& l : layouts)
+                    report.layout += (report.layout.empty() ? "" : ",") + l;
+                if (ok && ordinal == 0) {
+                    ok = false;
+                    failure = "the archive holds no files";
+                }
+                if (ok && report.events == 0 && report.issueCount > 0 && formats.count("unknown") == formats.size()) {
+                    ok = false;
+                    failure = "the archive holds no event log files";
+                }
+            } else {
+                ok = readWithSource(file, m_options.source, sink, report, report.format, report.layout, failure);
+            }
+            sink.flush();
+            if (!ok) {
+                report.failure = files[slot] + ": " + failure;
+                endWith(InputReport::Status::Failed);
+            } else {
+                endWith(sink.cancelled() ? InputReport::Status::Cancelled : InputReport::Status::Imported);
+            }
+        }
+        workersLeft.fetch_sub(1);
+        queue.wake();
+    };
+
+    std::vector<std::thread> threads;
+    const int n = workersLeft.load();
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back(worker);
+
+    // The writer loop: the only code that touches the case file.
+    std::vector<int64_t> inputIds(files.size(), -1);
+    int64_t sinceCommit = 0;
+    QElapsedTimer progressClock;
+    progressClock.start();
+    Message msg;
+    while (queue.pop(msg, [&] { return workersLeft.load() == 0; })) {
+        if (!summary.fatal.empty())
+            continue; // drain so that parsers do not block, but write nothing more
+        if (auto* begin = std::get_if<BeginMsg>(&msg)) {
+            std::string status;
+            const int64_t existing = writer.findInput(begin->report.sha256, &status);
+            if (existing >= 0 && status == "complete") {
+                inputIds[begin->slot] = -2; // already in the case: drop its batches
+                continue;
+            }
+            if (existing >= 0)
+                writer.deleteInput(existing); // an unfinished earlier import is redone in full
+            inputIds[begin->slot] = writer.beginInput(begin->report);
+            if (inputIds[begin->slot] < 0)
+                summary.fatal = "cannot write to the case: " + writer.lastError();
+            prog.current = begin->report.path;
+        } else if (auto* batch = std::get_if<BatchMsg>(&msg)) {
+            const int64_t id = inputIds[batch->slot];
+            if (id < 0)
+                continue;
+            if (!writer.insert(batch->events, id)) {
+                summary.fatal = "cannot write to the case: " + writer.lastError();
+                continue;
+            }
+            prog.events += int64_t(batch->events.size());
+            sinceCommit += int64_t(batch->events.size());
+            if (sinceCommit >= m_options.commitEvery) {
+                writer.commit();
+                sinceCommit = 0;
+            }
+        } else if (auto* end = std::get_if<EndMsg>(&msg)) {
+            InputReport& r = end->report;
+            const int64_t id = inputIds[end->slot];
+            if (id == -2) {
+                r.status = InputReport::Status::Duplicate;
+                r.events = 0;
+            } else if (id >= 0) {
+                r.inputId = id;
+                const char* status = r.status == InputReport::Status::Imported  ? "complete"
+                                     : r.status == InputReport::Status::Failed ? "failed"
+                                                                                : "incomplete";
+                if (!writer.finishInput(r, status) || !writer.commit())
+                    summary.fatal = "cannot write to the case: " + writer.lastError();
+                sinceCommit = 0;
+            }
+            if (r.status == InputReport::Status::Duplicate)
+                r.events = 0;
+            summary.events += r.events;
+            summary.inputs[end->slot] = std::move(r);
+            ++prog.filesDone;
+            prog.bytesDone += sizes[end->slot];
+        }
+        if (progress && progressClock.elapsed() >= 100) {
+            progress(prog);
+            progressClock.restart();
+        }
+    }
+    if (!summary.fatal.empty())
+        queue.abort();
+    for (auto& t : threads)
+        t.join();
+    writer.commit();
+    db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (progress)
+        progress(prog);
+    summary.cancelled = cancel && cancel->load();
+    summary.seconds = double(clock.nsecsElapsed()) / 1e9;
+    return summary;
+}
+
+} // namespace dscope::model

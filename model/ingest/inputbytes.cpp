@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+#include "inputbytes.h"
+
+#include <archive.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dscope::model {
+
+int64_t InputBytes::read(char* buffer, int64_t max)
+{
+    if (m_headPos < m_head.size()) {
+        const int64_t n = std::min<int64_t>(max, int64_t(m_head.size() - m_headPos));
+        std::memcpy(buffer, m_head.data() + m_headPos, size_t(n));
+        m_headPos += size_t(n);
+        m_consumed += n;
+        return n;
+    }
+    const int64_t n = readRaw(buffer, max);
+    if (n > 0)
+        m_consumed += n;
+    return n;
+}
+
+std::string_view InputBytes::head(size_t n)
+{
+    // Only valid before the first read(): the sniffer runs first, sources after.
+    while (m_head.size() < n) {
+        const size_t have = m_head.size();
+        m_head.resize(n);
+        const int64_t got = readRaw(m_head.data() + have, int64_t(n - have));
+        if (got <= 0) {
+            m_head.resize(have);
+            break;
+        }
+        m_head.resize(have + size_t(got));
+    }
+    return std::string_view(m_head).substr(0, n);
+}
+
+bool InputBytes::readAll(std::string& out, int64_t maxBytes, std::string& error)
+{
+    out.clear();
+    if (size() > 0 && size() <= maxBytes)
+        out.reserve(size_t(size()));
+    char buf[1 << 16];
+    for (;;) {
+        const int64_t n = read(buf, sizeof buf);
+        if (n < 0) {
+            error = m_error.empty() ? std::string("read error") : m_error;
+            return false;
+        }
+        if (n == 0)
+            return true;
+        if (int64_t(out.size()) + n > maxBytes) {
+            error = "larger than " + std::to_string(maxBytes >> 20) + " MiB, the limit for a single document";
+            return false;
+        }
+        out.append(buf, size_t(n));
+    }
+}
+
+FileBytes::FileBytes(const std::string& path, std::string displayName)
+    : InputBytes(displayName.empty() ? path : std::move(displayName))
+    , m_path(path)
+{
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_fd < 0) {
+        m_error = std::strerror(errno);
+        return;
+    }
+    struct stat st {};
+    if (::fstat(m_fd, &st) == 0)
+        m_size = st.st_size;
+    ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+FileBytes::~FileBytes()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+int64_t FileBytes::readRaw(char* buffer, int64_t max)
+{
+    if (m_fd < 0)
+        return -1;
+    for (;;) {
+        const ssize_t n = ::read(m_fd, buffer, size_t(max));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            m_error = std::strerror(errno);
+        return n;
+    }
+}
+
+MemoryBytes::MemoryBytes(std::string data, std::string displayName)
+    : InputBytes(std::move(displayName))
+    , m_data(std::move(data))
+{
+}
+
+int64_t MemoryBytes::readRaw(char* buffer, int64_t max)
+{
+    const int64_t n = std::min<int64_t>(max, int64_t(m_data.size() - m_pos));
+    std::memcpy(buffer, m_data.data() + m_pos, size_t(n));
+    m_pos += size_t(n);
+    return n;
+}
+
+ArchiveMemberBytes::ArchiveMemberBytes(struct archive* reader, int64_t size, std::string displayName)
+    : InputBytes(std::move(displayName))
+    , m_reader(reader)
+    , m_size(size)
+{
+}
+
+int64_t ArchiveMemberBytes::readRaw(char* buffer, int64_t max)
+{
+    const la_ssize_t n = archive_read_data(m_reader, buffer, size_t(max));
+    if (n < 0) {
+        const char* msg = archive_error_string(m_reader);
+        m_error = msg ? msg : "archive read error";
+        return -1;
+    }
+    return n;
+}
+
+} // namespace dscope::model

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/qglobal.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct archive;
+
+namespace dscope::model {
+
+/**
+ * A stream of bytes to import: a file on disk or a member of an archive, read without extracting to disk.
+ * Sources read it sequentially with bounded memory; head() lets the sniffer look at the start without
+ * consuming it.
+ */
+class InputBytes
+{
+    Q_DISABLE_COPY_MOVE(InputBytes)
+public:
+    explicit InputBytes(std::string displayName)
+        : m_name(std::move(displayName))
+    {
+    }
+    virtual ~InputBytes() = default;
+
+    /// "dir/file.evtx" or "dir/archive.zip!inner/file.json": used in every message about this input.
+    const std::string& name() const { return m_name; }
+    /// Total size when known, else -1.
+    virtual int64_t size() const = 0;
+    /// A real file on disk (for libraries that open by name), or nullptr for archive members.
+    virtual const std::string* filePath() const { return nullptr; }
+
+    /// Reads up to max bytes; 0 at the end, -1 on error (see errorString()).
+    int64_t read(char* buffer, int64_t max);
+    /// The first n bytes (fewer if the input is shorter), without consuming them.
+    std::string_view head(size_t n);
+    /// Reads everything that is left into out. Fails (with error) past maxBytes.
+    bool readAll(std::string& out, int64_t maxBytes, std::string& error);
+    /// Bytes consumed so far (for progress and offsets in messages).
+    int64_t consumed() const { return m_consumed; }
+
+    const std::string& errorString() const { return m_error; }
+
+protected:
+    virtual int64_t readRaw(char* buffer, int64_t max) = 0;
+    std::string m_error;
+
+private:
+    std::string m_name;
+    std::string m_head;
+    size_t m_headPos = 0;
+    int64_t m_consumed = 0;
+};
+
+/// A regular file, read with read(2) (page cache speed, no iostream copy).
+class FileBytes : public InputBytes
+{
+public:
+    FileBytes(const std::string& path, std::string displayName = {});
+    ~FileBytes() override;
+    bool isOpen() const { return m_fd >= 0; }
+    int64_t size() const override { return m_size; }
+    const std::string* filePath() const override { return &m_path; }
+
+protected:
+    int64_t readRaw(char* buffer, int64_t max) override;
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+    int64_t m_size = -1;
+};
+
+/// Bytes already in memory (tests, and archive members that a library needs whole).
+class MemoryBytes : public InputBytes
+{
+public:
+    MemoryBytes(std::string data, std::string displayName);
+    int64_t size() const override { return int64_t(m_data.size()); }
+
+protected:
+    int64_t readRaw(char* buffer, int64_t max) override;
+
+private:
+    std::string m_data;
+    size_t m_pos = 0;
+};
+
+/// The current member of an open libarchive reader.
+class ArchiveMemberBytes : public InputBytes
+{
+public:
+    ArchiveMemberBytes(struct archive* reader, int64_t size, std::string displayName);
+    int64_t size() const override { return m_size; }
+
+protected:
+    int64_t readRaw(char* buffer, int64_t max) override;
+
+private:
+    struct archive* m_reader;
+    int64_t m_size;
+};
+
+} // namespace dscope::model

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "caseinfo.h"
+
+#include "database.h"
+#include "schema.h"
+#include "statement.h"
+
+namespace dscope::model {
+
+bool loadCaseInfo(Database& db, CaseInfo& info, std::string& error)
+{
+    info = CaseInfo{};
+    {
+        Statement st(db, "SELECT count(*), min(utc_ms), max(utc_ms) FROM events");
+        if (!st.next()) {
+            error = db.lastError();
+            return false;
+        }
+        info.events = st.columnInt(0);
+        info.firstUtcMs = st.columnInt(1);
+        info.lastUtcMs = st.columnInt(2);
+    }
+    auto counts = [&](const char* sql, std::vector<CaseInfo::Count>& out) {
+        Statement st(db, sql);
+        while (st.next())
+            out.push_back({st.columnIsNull(0) ? std::string("(none)") : st.columnText(0), st.columnInt(1)});
+    };
+    counts("SELECT host, count(*) FROM events GROUP BY host ORDER BY 2 DESC", info.hosts);
+    counts("SELECT channel, count(*) FROM events GROUP BY channel ORDER BY 2 DESC", info.channels);
+    {
+        Statement st(db, "SELECT event_id, count(*) FROM events GROUP BY event_id ORDER BY 1");
+        while (st.next())
+            info.eventIds.emplace_back(st.columnInt(0), st.columnInt(1));
+    }
+    Statement st(db, "SELECT id, path, size, sha256, format, layout, engine, status, events, skipped, recovered, "
+                     "errors, seconds FROM inputs ORDER BY id");
+    while (st.next()) {
+        InputRow r;
+        r.id = st.columnInt(0);
+        r.path = st.columnText(1);
+        r.size = st.columnIsNull(2) ? -1 : st.columnInt(2);
+        r.sha256 = st.columnText(3);
+        r.format = st.columnText(4);
+        r.layout = st.columnText(5);
+        r.engine = st.columnText(6);
+        r.status = st.columnText(7);
+        r.events = st.columnInt(8);
+        r.skipped = st.columnInt(9);
+        r.recovered = st.columnInt(10);
+        r.errorsJson = st.columnText(11);
+        r.seconds = st.columnDouble(12);
+        info.inputs.push_back(std::move(r));
+    }
+    return true;
+}
+
+bool loadCaseInfo(const std::string& casePath, CaseInfo& info, std::string& error)
+{
+    Database db;
+    if (!db.open(casePath, Database::Mode::ReadOnly)) {
+        error = "cannot open " + casePath + ": " + db.lastError();
+        return false;
+    }
+    if (!schema::prepareForReading(db, error)) {
+        error = casePath + ": " + error;
+        return false;
+    }
+    return loadCaseInfo(db, info, error);
+}
+
+} // namespace dscope::model

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/qglobal.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace dscope::model {
+
+class Statement;
+
+/// One SQLite connection. One per thread: the writer owns one, every reader opens its own.
+class Database
+{
+    Q_DISABLE_COPY_MOVE(Database)
+public:
+    enum class Mode { ReadWrite, ReadOnly };
+
+    Database() = default;
+    ~Database();
+
+    /// Opens (and for ReadWrite creates) the file; ":memory:" gives a private in-memory database.
+    bool open(const std::string& path, Mode mode = Mode::ReadWrite);
+    void close();
+    bool isOpen() const { return m_db != nullptr; }
+
+    /// Runs one or more statements without results. Values must never be spliced in: use Statement.
+    bool exec(std::string_view sql);
+    /// First column of the first row as an integer, or fallback.
+    int64_t scalar(std::string_view sql, int64_t fallback = 0);
+
+    /// Asks a running query on this connection to stop; safe from any thread (sqlite3_interrupt).
+    void interrupt();
+
+    const std::string& lastError() const { return m_lastError; }
+    const std::string& path() const { return m_path; }
+    sqlite3* handle() const { return m_db; }
+    int64_t lastInsertRowId() const;
+    int changes() const;
+
+    /// Quotes an identifier for SQL text; the only way identifiers may enter SQL built at run time.
+    static std::string quoteIdentifier(std::string_view name);
+
+private:
+    friend class Statement;
+    void setError(const char* context);
+
+    sqlite3* m_db = nullptr;
+    std::string m_path;
+    std::string m_lastError;
+};
+
+/// RAII transaction: rolls back unless commit() was called.
+class Transaction
+{
+    Q_DISABLE_COPY_MOVE(Transaction)
+public:
+    explicit Transaction(Database& db, bool immediate = true);
+    ~Transaction();
+    bool commit();
+
+private:
+    Database& m_db;
+    bool m_open = false;
+};
+
+} // namespace dscope::model

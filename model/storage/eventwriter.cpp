@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "eventwriter.h"
+
+#include "database.h"
+#include "ingest/importer.h"
+#include "schema.h"
+#include "statement.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace dscope::model {
+
+namespace {
+
+std::string insertEventSql()
+{
+    std::string sql = "INSERT INTO events(";
+    sql += schema::eventColumns();
+    sql += ") VALUES(";
+    for (int i = 0; i < 29; ++i)
+        sql += i ? ",?" : "?";
+    sql += ")";
+    return sql;
+}
+
+std::string issuesJson(const InputReport& r)
+{
+    QJsonArray list;
+    for (const auto& issue : r.issues) {
+        QJsonObject o;
+        o.insert(QStringLiteral("position"), qint64(issue.position));
+        o.insert(QStringLiteral("message"), QString::fromStdString(issue.message));
+        list.append(o);
+    }
+    if (!r.failure.empty()) {
+        QJsonObject o;
+        o.insert(QStringLiteral("position"), -1);
+        o.insert(QStringLiteral("message"), QString::fromStdString(r.failure));
+        list.append(o);
+    }
+    return QJsonDocument(list).toJson(QJsonDocument::Compact).toStdString();
+}
+
+} // namespace
+
+EventWriter::EventWriter(Database& db)
+    : m_db(db)
+    , m_insertEvent(std::make_unique<Statement>(db, insertEventSql()))
+    , m_insertRaw(std::make_unique<Statement>(db, "INSERT INTO event_raw(id, format, data) VALUES(?,?,?)"))
+{
+}
+
+EventWriter::~EventWriter()
+{
+    if (m_inTransaction)
+        m_db.exec("ROLLBACK");
+}
+
+bool EventWriter::isValid() const { return m_insertEvent->isValid() && m_insertRaw->isValid(); }
+const std::string& EventWriter::lastError() const { return m_db.lastError(); }
+
+bool EventWriter::begin()
+{
+    if (m_inTransaction)
+        return true;
+    m_inTransaction = m_db.exec("BEGIN IMMEDIATE");
+    return m_inTransaction;
+}
+
+bool EventWriter::commit()
+{
+    if (!m_inTransaction)
+        return true;
+    m_inTransaction = false;
+    return m_db.exec("COMMIT");
+}
+
+int64_t EventWriter::findInput(const std::string& sha256, std::string* status)
+{
+    Statement st(m_db, "SELECT id, status FROM inputs WHERE sha256=? ORDER BY id DESC LIMIT 1");
+    st.bindText(1, sha256);
+    if (!st.next())
+        return -1;
+    if (status)
+        *status = st.columnText(1);
+    return st.columnInt(0);
+}
+
+bool EventWriter::deleteInput(int64_t inputId)
+{
+    if (!begin())
+        return false;
+    Statement raw(m_db, "DELETE FROM event_raw WHERE id IN (SELECT id FROM events WHERE input_id=?)");
+    raw.bind(1, inputId);
+    Statement ev(m_db, "DELETE FROM events WHERE input_id=?");
+    ev.bind(1, inputId);
+    Statement in(m_db, "DELETE FROM inputs WHERE id=?");
+    in.bind(1, inputId);
+    return raw.exec() && ev.exec() && in.exec();
+}
+
+int64_t EventWriter::beginInput(const InputReport& r)
+{
+    if (!begin())
+        return -1;
+    Statement st(m_db, "INSERT INTO inputs(path, size, sha256, format, layout, engine, status, imported_utc) "
+                       "VALUES(?,?,?,?,?,?,'importing',?)");
+    st.bindText(1, r.path);
+    st.bindIntOrNull(2, r.size < 0 ? kNoValue : r.size);
+    st.bindText(3, r.sha256);
+    st.bindTextOrNull(4, r.format);
+    st.bindTextOrNull(5, r.layout);
+    st.bindTextOrNull(6, r.engine);
+    st.bind(7, int64_t(QDateTime::currentMSecsSinceEpoch()));
+    if (!st.exec())
+        return -1;
+    // Committed at once so that a crash mid-import leaves the input visible as "incomplete".
+    const int64_t id = m_db.lastInsertRowId();
+    return commit() ? id : -1;
+}
+
+bool EventWriter::finishInput(const InputReport& r, const std::string& status)
+{
+    if (!begin())
+        return false;
+    Statement st(m_db, "UPDATE inputs SET format=?, layout=?, engine=?, events=?, skipped=?, recovered=?, "
+                       "status=?, errors=?, seconds=? WHERE id=?");
+    st.bindTextOrNull(1, r.format);
+    st.bindTextOrNull(2, r.layout);
+    st.bindTextOrNull(3, r.engine);
+    st.bind(4, r.events);
+    st.bind(5, r.skipped);
+    st.bind(6, r.recovered);
+    st.bindText(7, status);
+    const std::string errors = issuesJson(r);
+    st.bindText(8, errors);
+    st.bind(9, r.seconds);
+    st.bind(10, r.inputId);
+    return st.exec();
+}
+
+bool EventWriter::insert(std::vector<Event>& events, int64_t inputId)
+{
+    if (!begin())
+        return false;
+    Statement& st = *m_insertEvent;
+    for (Event& e : events) {
+        e.inputId = inputId;
+        st.bind(1, inputId);
+        st.bindIntOrNull(2, e.position);
+        st.bindIntOrNull(3, e.recordId);
+        st.bindIntOrNull(4, e.utcMs);
+        st.bindTextOrNull(5, e.host);
+        st.bindTextOrNull(6, e.channel);
+        st.bindTextOrNull(7, e.provider);
+        st.bindIntOrNull(8, e.eventId);
+        st.bindTextOrNull(9, e.subjectGuid);
+        st.bindIntOrNull(10, e.subjectPid);
+        st.bindTextOrNull(11, e.subjectImage);
+        st.bindTextOrNull(12, e.targetGuid);
+        st.bindIntOrNull(13, e.targetPid);
+        st.bindTextOrNull(14, e.targetImage);
+        st.bindTextOrNull(15, e.parentGuid);
+        st.bindIntOrNull(16, e.parentPid);
+        st.bindTextOrNull(17, e.parentImage);
+        st.bindIntOrNull(18, e.grantedAccess);
+        st.bindTextOrNull(19, e.callTrace);
+        st.bindTextOrNull(20, e.startAddress);
+        st.bindTextOrNull(21, e.startModule);
+        st.bindTextOrNull(22, e.startFunction);
+        st.bindTextOrNull(23, e.commandLine);
+        st.bindTextOrNull(24, e.user);
+        st.bindTextOrNull(25, e.hashes);
+        st.bindTextOrNull(26, e.targetFilename);
+        st.bindTextOrNull(27, e.transactionId);
+        st.bindTextOrNull(28, e.transactionState);
+        st.bindTextOrNull(29, e.detail);
+        if (!st.exec())
+            return false;
+        if (e.rawFormat != RawFormat::None) {
+            Statement& raw = *m_insertRaw;
+            raw.bind(1, m_db.lastInsertRowId());
+            raw.bind(2, int64_t(e.rawFormat));
+            raw.bindBlob(3, e.raw);
+            if (!raw.exec())
+                return false;
+        }
+    }
+    return true;
+}
+
+} // namespace dscope::model

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "domain/event.h"
+
+#include <QtCore/qglobal.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dscope::model {
+
+class Database;
+class Statement;
+struct InputReport;
+
+/// The single writer of a case: inputs rows, events and raw events through prepared statements.
+class EventWriter
+{
+    Q_DISABLE_COPY_MOVE(EventWriter)
+public:
+    explicit EventWriter(Database& db);
+    ~EventWriter();
+
+    bool isValid() const;
+    const std::string& lastError() const;
+
+    /// Opens a write transaction if none is open.
+    bool begin();
+    /// Commits the open transaction, if any.
+    bool commit();
+
+    /// Existing input with this SHA-256: its id and status, or -1.
+    int64_t findInput(const std::string& sha256, std::string* status = nullptr);
+    /// Removes an earlier, unfinished import of the same input (its events and raw rows).
+    bool deleteInput(int64_t inputId);
+    /// Inserts the inputs row in state "importing" and returns its id.
+    int64_t beginInput(const InputReport& report);
+    /// Final counts, errors and status.
+    bool finishInput(const InputReport& report, const std::string& status);
+
+    /// Inserts events (setting their inputId); returns false on a database error.
+    bool insert(std::vector<Event>& events, int64_t inputId);
+
+private:
+    Database& m_db;
+    std::unique_ptr<Statement> m_insertEvent;
+    std::unique_ptr<Statement> m_insertRaw;
+    bool m_inTransaction = false;
+};
+
+} // namespace dscope::model

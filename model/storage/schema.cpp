@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+#include "schema.h"
+
+#include "database.h"
+
+#include <functional>
+#include <vector>
+
+namespace dscope::model::schema {
+
+namespace {
+
+// Version 1: the normalized event model. Raw events live in a side table: they are large and only the
+// detail pane reads them, so keeping them out of the events rows keeps scans and indexes compact.
+const char* kVersion1 = R"sql(
+CREATE TABLE meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE inputs(
+  id           INTEGER PRIMARY KEY,
+  path         TEXT NOT NULL,
+  size         INTEGER,
+  sha256       TEXT NOT NULL,
+  format       TEXT,
+  layout       TEXT,
+  engine       TEXT,
+  events       INTEGER NOT NULL DEFAULT 0,
+  skipped      INTEGER NOT NULL DEFAULT 0,
+  recovered    INTEGER NOT NULL DEFAULT 0,
+  status       TEXT NOT NULL,          -- importing | complete | incomplete | failed
+  errors       TEXT,                   -- JSON array of {position, message}, capped
+  imported_utc INTEGER,
+  seconds      REAL
+);
+CREATE INDEX inputs_sha256 ON inputs(sha256);
+
+CREATE TABLE events(
+  id               INTEGER PRIMARY KEY,
+  input_id         INTEGER NOT NULL,
+  position         INTEGER,
+  record_id        INTEGER,
+  utc_ms           INTEGER,
+  host             TEXT,
+  channel          TEXT,
+  provider         TEXT,
+  event_id         INTEGER,
+  subject_guid     TEXT,
+  subject_pid      INTEGER,
+  subject_image    TEXT,
+  target_guid      TEXT,
+  target_pid       INTEGER,
+  target_image     TEXT,
+  parent_guid      TEXT,
+  parent_pid       INTEGER,
+  parent_image     TEXT,
+  granted_access   INTEGER,
+  call_trace       TEXT,
+  start_address    TEXT,
+  start_module     TEXT,
+  start_function   TEXT,
+  command_line     TEXT,
+  user_name        TEXT,
+  hashes           TEXT,
+  target_filename  TEXT,
+  transaction_id   TEXT,
+  transaction_state TEXT,
+  detail           TEXT
+);
+CREATE INDEX events_time ON events(utc_ms, id);
+CREATE INDEX events_eid_time ON events(event_id, utc_ms);
+CREATE INDEX events_subject ON events(subject_guid) WHERE subject_guid IS NOT NULL;
+CREATE INDEX events_target ON events(target_guid) WHERE target_guid IS NOT NULL;
+CREATE INDEX events_input ON events(input_id, position);
+
+CREATE TABLE event_raw(
+  id     INTEGER PRIMARY KEY,            -- = events.id
+  format INTEGER NOT NULL,               -- RawFormat
+  data   BLOB
+);
+)sql";
+
+struct Migration {
+    int toVersion;
+    const char* sql;
+};
+
+const std::vector<Migration>& migrations()
+{
+    static const std::vector<Migration> list = {
+        {1, kVersion1},
+    };
+    return list;
+}
+
+bool isDoppelscopeCase(Database& db)
+{
+    return db.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('events','inputs','meta')") == 3;
+}
+
+} // namespace
+
+int currentVersion() { return migrations().back().toVersion; }
+
+const char* eventColumns()
+{
+    return "input_id, position, record_id, utc_ms, host, channel, provider, event_id, "
+           "subject_guid, subject_pid, subject_image, target_guid, target_pid, target_image, "
+           "parent_guid, parent_pid, parent_image, granted_access, call_trace, start_address, start_module, "
+           "start_function, command_line, user_name, hashes, target_filename, transaction_id, transaction_state, "
+           "detail";
+}
+
+bool prepareForWriting(Database& db, std::string& error)
+{
+    // WAL: readers (GUI, detection) see committed batches while the single writer goes on, and a killed
+    // import leaves every committed batch in place. NORMAL sync is durable against process crashes.
+    if (!db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                 "PRAGMA foreign_keys=OFF;")) {
+        error = "cannot set up the case file: " + db.lastError();
+        return false;
+    }
+    int version = int(db.scalar("PRAGMA user_version"));
+    if (version == 0 && db.scalar("SELECT count(*) FROM sqlite_master") > 0 && !isDoppelscopeCase(db)) {
+        error = "not a Doppelscope case: the file is an SQLite database with other tables";
+        return false;
+    }
+    if (version > currentVersion()) {
+        error = "the case was written by a newer Doppelscope (schema " + std::to_string(version) + ")";
+        return false;
+    }
+    for (const auto& m : migrations()) {
+        if (m.toVersion <= version)
+            continue;
+        Transaction tx(db);
+        if (!db.exec(m.sql) || !db.exec("PRAGMA user_version=" + std::to_string(m.toVersion)) || !tx.commit()) {
+            error = "schema migration to version " + std::to_string(m.toVersion) + " failed: " + db.lastError();
+            return false;
+        }
+        version = m.toVersion;
+    }
+    if (!db.exec("UPDATE inputs SET status='incomplete' WHERE status='importing'")) {
+        error = db.lastError();
+        return false;
+    }
+    return true;
+}
+
+bool prepareForReading(Database& db, std::string& error)
+{
+    const int version = int(db.scalar("PRAGMA user_version", -1));
+    if (version <= 0 || !isDoppelscopeCase(db)) {
+        error = "not a Doppelscope case file";
+        return false;
+    }
+    if (version > currentVersion()) {
+        error = "the case was written by a newer Doppelscope (schema " + std::to_string(version) + ")";
+        return false;
+    }
+    db.exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+    return true;
+}
+
+} // namespace dscope::model::schema

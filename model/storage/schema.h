@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+
+namespace dscope::model {
+
+class Database;
+
+/**
+ * The case file layout. Versioned through PRAGMA user_version; each migration moves one version up inside a
+ * transaction, so an old case opens in a new build and a failed migration leaves the old version intact.
+ */
+namespace schema {
+
+/// The version this build writes.
+int currentVersion();
+
+/// Creates or migrates the schema and sets the connection up for the single writer (WAL, NORMAL sync).
+/// Inputs left "importing" by a crash are marked "incomplete": their committed batches stay.
+bool prepareForWriting(Database& db, std::string& error);
+
+/// Reader connections: checks the version, sets reader pragmas. Refuses a case newer than this build.
+bool prepareForReading(Database& db, std::string& error);
+
+/// Column list of the events table in insert order (without id), shared by the writer and tests.
+const char* eventColumns();
+
+} // namespace schema
+} // namespace dscope::model
