@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs every test. Corpus tests read ../shared/datasets when present
+# (override with DSCOPE_DATASETS=/path) and say SKIP otherwise.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/install-deps.sh
+preset="${DSCOPE_PRESET:-ci}"
+extra=()
+[ -n "${DSCOPE_DATASETS:-}" ] && extra+=("-DDSCOPE_DATASETS=${DSCOPE_DATASETS}")
+cmake --preset "$preset" "${extra[@]}"
+cmake --build --preset "$preset"
+ctest --preset "$preset" --output-on-failure "$@"

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// The case file: schema, migrations, the single writer, and the reader summary, on in-memory and temp databases.
+#include "ingest/importer.h"
+#include "storage/caseinfo.h"
+#include "storage/database.h"
+#include "storage/eventwriter.h"
+#include "storage/schema.h"
+#include "storage/statement.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dscope::model;
+
+namespace {
+
+Event makeEvent(int64_t eventId, int64_t utcMs, const std::string& host)
+{
+    Event e;
+    e.eventId = eventId;
+    e.utcMs = utcMs;
+    e.host = host;
+    e.channel = "Microsoft-Windows-Sysmon/Operational";
+    e.subjectGuid = "365abb72-3d37-5ce0-0000-001013dc0b00";
+    e.subjectPid = 2108;
+    e.grantedAccess = 0x1f3fff;
+    e.position = 7;
+    e.rawFormat = RawFormat::Json;
+    e.raw = R"({"EventID":10})";
+    return e;
+}
+
+} // namespace
+
+class TestEventStore : public QObject
+{
+    Q_OBJECT
+private:
+    Database m_db;
+
+private slots:
+    void init()
+    {
+        QVERIFY(m_db.open(":memory:"));
+        std::string error;
+        QVERIFY2(schema::prepareForWriting(m_db, error), error.c_str());
+    }
+    void cleanup() { m_db.close(); }
+
+    void schemaVersion()
+    {
+        QCOMPARE(m_db.scalar("PRAGMA user_version"), int64_t(schema::currentVersion()));
+        std::string error;
+        // A second preparation is a no-op: migrations are idempotent.
+        QVERIFY(schema::prepareForWriting(m_db, error));
+        QCOMPARE(m_db.scalar("PRAGMA user_version"), int64_t(schema::currentVersion()));
+    }
+
+    void writeAndReadBack()
+    {
+        EventWriter writer(m_db);
+        QVERIFY(writer.isValid());
+        InputReport r;
+        r.path = "a.json";
+        r.sha256 = "abc";
+        r.size = 10;
+        r.format = "json";
+        const int64_t id = writer.beginInput(r);
+        QVERIFY(id > 0);
+        std::vector<Event> events{makeEvent(10, 1000, "HOST1"), makeEvent(8, 2000, "HOST2")};
+        events[1].subjectGuid.clear(); // absent values are stored as NULL
+        events[1].grantedAccess = kNoValue;
+        QVERIFY(writer.insert(events, id));
+        r.inputId = id;
+        r.events = 2;
+        QVERIFY(writer.finishInput(r, "complete"));
+        QVERIFY(writer.commit());
+
+        Statement st(m_db, "SELECT event_id, utc_ms, host, subject_guid, granted_access, input_id, position "
+                           "FROM events ORDER BY utc_ms");
+        QVERIFY(st.next());
+        QCOMPARE(st.columnInt(0), int64_t(10));
+        QCOMPARE(st.columnText(2), std::string("HOST1"));
+        QCOMPARE(st.columnText(3), std::string("365abb72-3d37-5ce0-0000-001013dc0b00"));
+        QCOMPARE(st.columnInt(4), int64_t(0x1f3fff));
+        QCOMPARE(st.columnInt(5), id);
+        QCOMPARE(st.columnInt(6), int64_t(7));
+        QVERIFY(st.next());
+        QVERIFY(st.columnIsNull(3));
+        QVERIFY(st.columnIsNull(4));
+        QVERIFY(!st.next());
+        QCOMPARE(m_db.scalar("SELECT count(*) FROM event_raw"), int64_t(2));
+
+        CaseInfo info;
+        std::string error;
+        QVERIFY(loadCaseInfo(m_db, info, error));
+        QCOMPARE(info.events, int64_t(2));
+        QCOMPARE(info.firstUtcMs, int64_t(1000));
+        QCOMPARE(info.lastUtcMs, int64_t(2000));
+        QCOMPARE(info.hosts.size(), size_t(2));
+        QCOMPARE(info.inputs.size(), size_t(1));
+        QCOMPARE(info.inputs[0].status, std::string("complete"));
+        QCOMPARE(info.inputs[0].events, int64_t(2));
+    }
+
+    void hostileStringsAreBound()
+    {
+        EventWriter writer(m_db);
+        InputReport r;
+        r.path = "x'); DROP TABLE events; --";
+        r.sha256 = "def";
+        const int64_t id = writer.beginInput(r);
+        std::vector<Event> events{makeEvent(1, 1, "'; DROP TABLE events; --")};
+        events[0].commandLine = std::string("nul\0byte", 8);
+        QVERIFY(writer.insert(events, id));
+        QVERIFY(writer.commit());
+        QCOMPARE(m_db.scalar("SELECT count(*) FROM events WHERE host=\"'; DROP TABLE events; --\""), int64_t(1));
+        QCOMPARE(m_db.scalar("SELECT length(CAST(command_line AS BLOB)) FROM events"), int64_t(8));
+    }
+
+    void interruptedInputBecomesIncomplete()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("c.dscase")).toStdString();
+        {
+            Database db;
+            QVERIFY(db.open(path));
+            std::string error;
+            QVERIFY(schema::prepareForWriting(db, error));
+            EventWriter writer(db);
+            InputReport r;
+            r.path = "big.evtx";
+            r.sha256 = "123";
+            const int64_t id = writer.beginInput(r);
+            std::vector<Event> events{makeEvent(10, 5, "H")};
+            QVERIFY(writer.insert(events, id));
+            QVERIFY(writer.commit());
+            // No finishInput: as if the process died here.
+        }
+        Database db;
+        QVERIFY(db.open(path));
+        std::string error;
+        QVERIFY(schema::prepareForWriting(db, error));
+        Statement st(db, "SELECT status, (SELECT count(*) FROM events) FROM inputs");
+        QVERIFY(st.next());
+        QCOMPARE(st.columnText(0), std::string("incomplete"));
+        QCOMPARE(st.columnInt(1), int64_t(1)); // the committed batch is still there
+    }
+
+    void refusesForeignDatabase()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("other.db")).toStdString();
+        {
+            Database db;
+            QVERIFY(db.open(path));
+            QVERIFY(db.exec("CREATE TABLE customers(id INTEGER)"));
+        }
+        Database db;
+        QVERIFY(db.open(path));
+        std::string error;
+        QVERIFY(!schema::prepareForWriting(db, error));
+        QVERIFY(error.find("not a Doppelscope case") != std::string::npos);
+        Database reader;
+        QVERIFY(reader.open(path, Database::Mode::ReadOnly));
+        QVERIFY(!schema::prepareForReading(reader, error));
+    }
+
+    void refusesNewerSchema()
+    {
+        QVERIFY(m_db.exec("PRAGMA user_version=999"));
+        std::string error;
+        QVERIFY(!schema::prepareForWriting(m_db, error));
+        QVERIFY(error.find("newer") != std::string::npos);
+    }
+
+    void quoteIdentifier()
+    {
+        QCOMPARE(Database::quoteIdentifier("a\"b"), std::string("\"a\"\"b\""));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventStore)
+#include "tst_eventstore.moc"
