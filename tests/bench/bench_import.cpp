@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+// Import benchmark: all corpus EVTX into a fresh case, next to `evtxexport -f xml` over the same files in the same
+// run; then the JSON archives, next to plain decompression of the same archives. Prints events/s, MB/s, peak RSS
+// and the ratios. Each import runs as its own `doppelscope import` process so its peak RSS is its own.
+//
+//   bench_import [--datasets DIR] [--engine native|libevtx] [--repeat N]
+#include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fcntl.h>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct RunResult {
+    double seconds = 0;
+    long maxRssKiB = 0;
+    int exitCode = -1;
+    std::string output;
+};
+
+/// fork/exec with stdout captured (or discarded), timed, with the child's peak RSS from wait4.
+RunResult runProcess(const std::vector<std::string>& argv, bool captureOut)
+{
+    RunResult r;
+    int pipefd[2] = {-1, -1};
+    if (captureOut && pipe(pipefd) != 0)
+        return r;
+    QElapsedTimer t;
+    t.start();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int devnull = open("/dev/null", O_WRONLY);
+        dup2(captureOut ? pipefd[1] : devnull, 1);
+        dup2(devnull, 2);
+        if (captureOut) {
+            close(pipefd[0]);
+            close(pipefd[1]);
+        }
+        std::vector<char*> args;
+        for (const auto& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    if (captureOut) {
+        close(pipefd[1]);
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(pipefd[0], buf, sizeof buf)) > 0)
+            r.output.append(buf, size_t(n));
+        close(pipefd[0]);
+    }
+    int status = 0;
+    struct rusage ru {};
+    wait4(pid, &status, 0, &ru);
+    r.seconds = double(t.nsecsElapsed()) / 1e9;
+    r.maxRssKiB = ru.ru_maxrss;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::vector<std::string> findFiles(const QString& root, const QStringList& patterns)
+{
+    std::vector<std::string> out;
+    QDirIterator it(root, patterns, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        out.push_back(it.next().toStdString());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+int64_t totalBytes(const std::vector<std::string>& files)
+{
+    int64_t n = 0;
+    for (const auto& f : files)
+        n += QFileInfo(QString::fromStdString(f)).size();
+    return n;
+}
+
+/// Events imported, from the "total: N events" line of `doppelscope import`.
+int64_t importedEvents(const std::string& output)
+{
+    const auto pos = output.rfind("total: ");
+    return pos == std::string::npos ? -1 : std::stoll(output.substr(pos + 7));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QString datasets = QStringLiteral(DSCOPE_DATASETS);
+    std::string engine = "native";
+    int repeat = 3;
+    const QStringList args = app.arguments();
+    for (int i = 1; i + 1 < args.size(); ++i) {
+        if (args[i] == QLatin1String("--datasets"))
+            datasets = args[++i];
+        else if (args[i] == QLatin1String("--engine"))
+            engine = args[++i].toStdString();
+        else if (args[i] == QLatin1String("--repeat"))
+            repeat = std::max(1, args[++i].toInt());
+    }
+    QTextStream out(stdout);
+    if (!QFileInfo(datasets).isDir()) {
+        out << "SKIP: corpus not found at " << datasets << '\n';
+        return 0;
+    }
+    const std::string binary = DSCOPE_BINARY;
+    QTemporaryDir tmp;
+
+    // --- EVTX ---
+    const auto evtx = findFiles(datasets, {QStringLiteral("*.evtx")});
+    const int64_t evtxBytes = totalBytes(evtx);
+    double best = 1e9, bestRef = 1e9;
+    long rss = 0;
+    int64_t events = 0;
+    int64_t refRecords = 0;
+    for (int r = 0; r < repeat; ++r) {
+        const std::string c = tmp.filePath(QStringLiteral("evtx%1.dscase").arg(r)).toStdString();
+        std::vector<std::string> cmd{binary, "import", "--evtx-engine", engine, "--case", c};
+        cmd.insert(cmd.end(), evtx.begin(), evtx.end());
+        const RunResult res = runProcess(cmd, true);
+        events = importedEvents(res.output);
+        if (res.seconds < best)
+            best = res.seconds;
+        rss = std::max(rss, res.maxRssKiB);
+
+        // Reference: evtxexport -f xml on each file, one process per file as an analyst would run it.
+        double refSeconds = 0;
+        int64_t records = 0;
+        for (const auto& f : evtx) {
+            const RunResult ref = runProcess({"evtxexport", "-f", "xml", f}, true);
+            refSeconds += ref.seconds;
+            size_t pos = 0;
+            while ((pos = ref.output.find("<Event ", pos)) != std::string::npos) {
+                ++records;
+                ++pos;
+            }
+        }
+        refRecords = records;
+        bestRef = std::min(bestRef, refSeconds);
+    }
+    out << QStringLiteral("EVTX: %1 files, %2 MiB\n").arg(evtx.size()).arg(double(evtxBytes) / 1048576.0, 0, 'f', 1);
+    out << QStringLiteral("  doppelscope import (engine %1, parse+normalize+store): %2 events in %3 s = %4 events/s, "
+                          "%5 MB/s, peak RSS %6 MiB\n")
+               .arg(QString::fromStdString(engine))
+               .arg(events)
+               .arg(best, 0, 'f', 3)
+               .arg(qint64(double(events) / best))
+               .arg(double(evtxBytes) / 1e6 / best, 0, 'f', 1)
+               .arg(double(rss) / 1024.0, 0, 'f', 1);
+    out << QStringLiteral("  evtxexport -f xml (reference, same files): %1 records in %2 s = %3 records/s\n")
+               .arg(refRecords)
+               .arg(bestRef, 0, 'f', 3)
+               .arg(qint64(double(refRecords) / bestRef));
+    out << QStringLiteral("  ratio (evtxexport time / import time): %1 (target >= 1.0)\n").arg(bestRef / best, 0, 'f', 2);
+
+    // --- JSON archives ---
+    const auto archives = findFiles(datasets, {QStringLiteral("*.zip"), QStringLiteral("*.Zip"),
+                                               QStringLiteral("*.tar.gz")});
+    const int64_t archiveBytes = totalBytes(archives);
+    best = 1e9;
+    bestRef = 1e9;
+    rss = 0;
+    for (int r = 0; r < repeat; ++r) {
+        const std::string c = tmp.filePath(QStringLiteral("json%1.dscase").arg(r)).toStdString();
+        std::vector<std::string> cmd{binary, "import", "--case", c};
+        cmd.insert(cmd.end(), archives.begin(), archives.end());
+        const RunResult res = runProcess(cmd, true);
+        events = importedEvents(res.output);
+        best = std::min(best, res.seconds);
+        rss = std::max(rss, res.maxRssKiB);
+        double refSeconds = 0;
+        for (const auto& a : archives) {
+            const bool zip = a.size() > 4 && (a.substr(a.size() - 4) == ".zip" || a.substr(a.size() - 4) == ".Zip");
+            refSeconds += zip ? runProcess({"unzip", "-p", a}, false).seconds
+                              : runProcess({"tar", "-xOzf", a}, false).seconds;
+        }
+        bestRef = std::min(bestRef, refSeconds);
+    }
+    out << QStringLiteral("JSON archives: %1 files, %2 MiB compressed\n")
+               .arg(archives.size())
+               .arg(double(archiveBytes) / 1048576.0, 0, 'f', 1);
+    out << QStringLiteral("  doppelscope import: %1 events in %2 s = %3 events/s (target >= 150000), peak RSS %4 MiB\n")
+               .arg(events)
+               .arg(best, 0, 'f', 3)
+               .arg(qint64(double(events) / best))
+               .arg(double(rss) / 1024.0, 0, 'f', 1);
+    out << QStringLiteral("  decompression alone (unzip -p / tar -xO, reference floor): %1 s; import/decompress ratio %2\n")
+               .arg(bestRef, 0, 'f', 3)
+               .arg(best / bestRef, 0, 'f', 2);
+    return 0;
+}
