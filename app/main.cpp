@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "cli/clicommands.h"
+#include "democase.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QMessageBox>
 
 int main(int argc, char** argv)
 {
@@ -24,7 +26,15 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(QStringLiteral(DSCOPE_VERSION));
     dscope::app::MainWindow window;
     window.show();
-    if (args.size() > 1)
+    if (args.contains(QLatin1String("--demo"))) {
+        QString error;
+        const QString demo = dscope::app::prepareDemoCase(error);
+        if (demo.isEmpty())
+            QMessageBox::warning(&window, QObject::tr("Demo case"), error);
+        else
+            window.openCase(demo);
+    } else if (args.size() > 1) {
         window.openCase(args.at(1));
+    }
     return app.exec();
 }
