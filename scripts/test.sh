@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/install-deps.sh
+scripts/check-layers.sh
 preset="${DSCOPE_PRESET:-ci}"
 extra=()
 [ -n "${DSCOPE_DATASETS:-}" ] && extra+=("-DDSCOPE_DATASETS=${DSCOPE_DATASETS}")
