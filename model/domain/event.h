@@ -62,6 +62,7 @@ struct Event {
 
     RawFormat rawFormat = RawFormat::None;
     std::string raw;              ///< the original event (XML, JSON or binary XML), for the detail pane
+    bool rawCompressed = false;   ///< raw holds a zstd frame (the importer compresses on the parser threads)
 
     void clear() { *this = Event{}; }
 };

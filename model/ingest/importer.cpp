@@ -5,6 +5,7 @@
 #include "inputbytes.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
+#include "storage/rawevent.h"
 #include "storage/schema.h"
 #include "storage/statement.h"
 
@@ -104,6 +105,7 @@ public:
     {
         if (event.position != kNoValue)
             event.position += m_positionOffset;
+        m_compressor.compress(event);
         m_batch.push_back(std::move(event));
         ++m_report.events;
         if (m_batch.size() >= kBatchEvents)
@@ -140,6 +142,7 @@ private:
     InputReport& m_report;
     const std::atomic_bool* m_cancel;
     std::vector<Event> m_batch;
+    RawCompressor m_compressor;
     int64_t m_positionOffset = 0;
 };
 

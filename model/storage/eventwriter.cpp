@@ -49,7 +49,7 @@ std::string issuesJson(const InputReport& r)
 EventWriter::EventWriter(Database& db)
     : m_db(db)
     , m_insertEvent(std::make_unique<Statement>(db, insertEventSql()))
-    , m_insertRaw(std::make_unique<Statement>(db, "INSERT INTO event_raw(id, format, data) VALUES(?,?,?)"))
+    , m_insertRaw(std::make_unique<Statement>(db, "INSERT INTO event_raw(id, format, codec, data) VALUES(?,?,?,?)"))
 {
 }
 
@@ -184,7 +184,8 @@ bool EventWriter::insert(std::vector<Event>& events, int64_t inputId)
             Statement& raw = *m_insertRaw;
             raw.bind(1, m_db.lastInsertRowId());
             raw.bind(2, int64_t(e.rawFormat));
-            raw.bindBlob(3, e.raw);
+            raw.bind(3, int64_t(e.rawCompressed ? 1 : 0));
+            raw.bindBlob(4, e.raw);
             if (!raw.exec())
                 return false;
         }

@@ -77,6 +77,7 @@ CREATE INDEX events_input ON events(input_id, position);
 CREATE TABLE event_raw(
   id     INTEGER PRIMARY KEY,            -- = events.id
   format INTEGER NOT NULL,               -- RawFormat
+  codec  INTEGER NOT NULL DEFAULT 0,     -- 0 stored as is, 1 zstd frame
   data   BLOB
 );
 )sql";

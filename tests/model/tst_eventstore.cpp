@@ -4,6 +4,7 @@
 #include "storage/caseinfo.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
+#include "storage/rawevent.h"
 #include "storage/schema.h"
 #include "storage/statement.h"
 
@@ -172,6 +173,39 @@ private slots:
         std::string error;
         QVERIFY(!schema::prepareForWriting(m_db, error));
         QVERIFY(error.find("newer") != std::string::npos);
+    }
+
+    void rawEventsRoundTripCompressed()
+    {
+        EventWriter writer(m_db);
+        InputReport r;
+        r.path = "r.json";
+        r.sha256 = "raw";
+        const int64_t id = writer.beginInput(r);
+        Event big = makeEvent(10, 1, "H");
+        big.raw = std::string(R"({"Message":")") + std::string(4000, 'x') + "\"}";
+        const std::string original = big.raw;
+        RawCompressor compressor;
+        compressor.compress(big);
+        QVERIFY(big.rawCompressed);
+        QVERIFY(big.raw.size() < original.size() / 4);
+        Event small = makeEvent(8, 2, "H"); // too small to be worth a zstd frame
+        compressor.compress(small);
+        QVERIFY(!small.rawCompressed);
+        std::vector<Event> events{big, small};
+        QVERIFY(writer.insert(events, id));
+        QVERIFY(writer.commit());
+        const int64_t firstId = m_db.scalar("SELECT min(id) FROM events");
+        RawEvent raw;
+        std::string error;
+        QVERIFY2(loadRawEvent(m_db, firstId, raw, error), error.c_str());
+        QCOMPARE(raw.format, RawFormat::Json);
+        QCOMPARE(raw.data, original);
+        QVERIFY(loadRawEvent(m_db, firstId + 1, raw, error));
+        QCOMPARE(raw.data, std::string(R"({"EventID":10})"));
+        std::string out;
+        QVERIFY(!decodeRaw(1, "not a zstd frame", out, error));
+        QVERIFY(!error.empty());
     }
 
     void quoteIdentifier()
