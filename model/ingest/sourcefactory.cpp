@@ -40,6 +40,17 @@ InputFormat sniffFormat(InputBytes& input)
         i = 3; // UTF-8 byte order mark
     while (i < h.size() && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
         ++i;
+    // evtx_dump writes "Record N" on a line of its own before each XML event.
+    if (h.substr(i, 7) == "Record ") {
+        size_t j = i + 7;
+        while (j < h.size() && h[j] >= '0' && h[j] <= '9')
+            ++j;
+        const bool digits = j > i + 7;
+        while (j < h.size() && (h[j] == ' ' || h[j] == '\t' || h[j] == '\r' || h[j] == '\n'))
+            ++j;
+        if (digits && j < h.size() && h[j] == '<')
+            return InputFormat::Xml;
+    }
     if (i < h.size()) {
         if (h[i] == '<')
             return InputFormat::Xml;
@@ -54,7 +65,7 @@ std::unique_ptr<EventSource> makeSource(InputFormat format, const SourceOptions&
     switch (format) {
     case InputFormat::Evtx:
         if (options.evtxEngine == EvtxEngine::Libevtx)
-            return std::make_unique<LibevtxSource>();
+            return std::make_unique<LibevtxSource>(options.recoverEvtx);
         return std::make_unique<NativeEvtxSource>(options.recoverEvtx);
     case InputFormat::Xml: return std::make_unique<XmlSource>();
     case InputFormat::Json: return std::make_unique<JsonSource>();
