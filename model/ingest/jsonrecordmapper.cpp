@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: MIT
+#include "jsonrecordmapper.h"
+
+#include "eventbuilder.h"
+#include "normalize.h"
+
+#include <cstring>
+
+namespace dscope::model {
+
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+using simdjson::SUCCESS;
+
+namespace {
+
+/// Top-level keys that tell layouts apart or carry the envelope. Anything else is Other (event data in flat layouts).
+enum TopKey : uint8_t {
+    Other,
+    EventID, Channel, Hostname, SourceName, RecordNumber, AtTimestamp, AtVersion, EventTime, TimeCreated,
+    Computer, Provider, EventSourceName, Source, EventLog, TimeGenerated, TenantId, Type, EventData,
+    EventDataDynamic, EventIdLower, LogName, ComputerName, SourceNameLower, RecordNumberLower, ProcessID, ThreadID,
+    Message, MessageLower, UtcTime, Winlog, EventDataLower, UserDataLower, EventObj, Process, File, Host,
+};
+
+constexpr uint64_t bit(TopKey k) { return uint64_t(1) << k; }
+
+// A switch on the length first: this runs for every top-level key of every record (≈30 per line).
+TopKey topKey(std::string_view k)
+{
+    switch (k.size()) {
+    case 4:
+        if (k == "Type") return Type;
+        if (k == "host") return Host;
+        if (k == "file") return File;
+        break;
+    case 5:
+        if (k == "Event") return EventObj;
+        break;
+    case 6:
+        if (k == "winlog") return Winlog;
+        if (k == "Source") return Source;
+        break;
+    case 7:
+        if (k == "EventID") return EventID;
+        if (k == "Channel") return Channel;
+        if (k == "Message") return Message;
+        if (k == "message") return MessageLower;
+        if (k == "UtcTime") return UtcTime;
+        if (k == "process") return Process;
+        break;
+    case 8:
+        if (k == "Hostname") return Hostname;
+        if (k == "@version") return AtVersion;
+        if (k == "Computer") return Computer;
+        if (k == "Provider") return Provider;
+        if (k == "EventLog") return EventLog;
+        if (k == "TenantId") return TenantId;
+        if (k == "event_id") return EventIdLower;
+        if (k == "log_name") return LogName;
+        if (k == "ThreadID") return ThreadID;
+        break;
+    case 9:
+        if (k == "EventTime") return EventTime;
+        if (k == "EventData") return EventData;
+        if (k == "ProcessID") return ProcessID;
+        if (k == "user_data") return UserDataLower;
+        break;
+    case 10:
+        if (k == "SourceName") return SourceName;
+        if (k == "@timestamp") return AtTimestamp;
+        if (k == "event_data") return EventDataLower;
+        break;
+    case 11:
+        if (k == "TimeCreated") return TimeCreated;
+        if (k == "source_name") return SourceNameLower;
+        break;
+    case 12:
+        if (k == "RecordNumber") return RecordNumber;
+        break;
+    case 13:
+        if (k == "TimeGenerated") return TimeGenerated;
+        if (k == "computer_name") return ComputerName;
+        if (k == "record_number") return RecordNumberLower;
+        break;
+    case 15:
+        if (k == "EventSourceName") return EventSourceName;
+        break;
+    case 17:
+        if (k == "EventData_dynamic") return EventDataDynamic;
+        break;
+    default: break;
+    }
+    return Other;
+}
+
+void trimRight(std::string_view& v)
+{
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' || v.back() == '\n'))
+        v.remove_suffix(1);
+}
+
+/// The key as written, without copying it: keys with escapes (never seen in event logs) take the slow path.
+error_code keyOf(od::field& field, std::string_view& out)
+{
+    const char* start = field.key().raw();
+    const char* p = start;
+    // The closing quote exists: stage 1 indexed this string token.
+    while (*p != '"') {
+        if (*p == '\\')
+            return field.unescaped_key().get(out);
+        ++p;
+    }
+    out = std::string_view(start, size_t(p - start));
+    return SUCCESS;
+}
+
+/// Text of a scalar: strings unescaped (into the parser's buffer), numbers and booleans as written (evtx_dump PIDs
+/// and NXLog int64 keywords stay exact). present is false for null, objects and arrays.
+error_code scalarText(od::value& v, od::json_type type, std::string_view& out, bool& present)
+{
+    present = false;
+    switch (type) {
+    case od::json_type::string:
+        if (auto e = v.get_string().get(out))
+            return e;
+        present = true;
+        return SUCCESS;
+    case od::json_type::number:
+    case od::json_type::boolean:
+        out = v.raw_json_token(); // numbers are not validated here: normalize::integer() rejects junk
+        trimRight(out);
+        present = true;
+        return SUCCESS;
+    default: return SUCCESS;
+    }
+}
+
+/// "#text" of an evtx_dump element ({"#attributes":{...},"#text":4688}), or attribute attr of "#attributes".
+error_code evtxDumpText(od::object obj, std::string_view attr, std::string_view& out)
+{
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        od::json_type t;
+        if (auto e = f.value().type().get(t))
+            return e;
+        if (attr.empty() && key == "#text") {
+            bool present = false;
+            if (auto e = scalarText(f.value(), t, out, present))
+                return e;
+        } else if (!attr.empty() && key == "#attributes" && t == od::json_type::object) {
+            od::object attrs;
+            if (auto e = f.value().get_object().get(attrs))
+                return e;
+            for (auto ar : attrs) {
+                od::field a;
+                if (auto e = std::move(ar).get(a))
+                    return e;
+                std::string_view name;
+                if (auto e = keyOf(a, name))
+                    return e;
+                if (name != attr)
+                    continue;
+                od::json_type at;
+                if (auto e = a.value().type().get(at))
+                    return e;
+                bool present = false;
+                if (auto e = scalarText(a.value(), at, out, present))
+                    return e;
+            }
+        }
+    }
+    return SUCCESS;
+}
+
+/// A scalar, or the "#text" of an evtx_dump element.
+error_code scalarOrText(od::value& v, std::string_view& out)
+{
+    od::json_type t;
+    if (auto e = v.type().get(t))
+        return e;
+    if (t == od::json_type::object) {
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        return evtxDumpText(o, {}, out);
+    }
+    bool present = false;
+    return scalarText(v, t, out, present);
+}
+
+bool isSentinel(JsonLayout l) { return l == JsonLayout::SentinelEvent || l == JsonLayout::SentinelSecurityEvent; }
+
+} // namespace
+
+const char* jsonLayoutName(JsonLayout layout)
+{
+    switch (layout) {
+    case JsonLayout::SdNxlog: return "security-datasets-nxlog";
+    case JsonLayout::SdMinimal: return "security-datasets-minimal";
+    case JsonLayout::Winlogbeat6: return "winlogbeat-6";
+    case JsonLayout::Winlogbeat7: return "winlogbeat-7-ecs";
+    case JsonLayout::EvtxDump: return "evtx_dump";
+    case JsonLayout::SentinelEvent: return "sentinel-event";
+    case JsonLayout::SentinelSecurityEvent: return "sentinel-securityevent";
+    case JsonLayout::SplunkNxlog: return "splunk-nxlog";
+    case JsonLayout::Unknown: break;
+    }
+    return "json-unknown";
+}
+
+JsonRecordMapper::JsonRecordMapper()
+{
+    m_top.reserve(128);
+    m_data.reserve(64);
+    m_fallback.reserve(8);
+}
+
+error_code JsonRecordMapper::map(od::object& record, EventBuilder& builder)
+{
+    m_top.clear();
+    m_data.clear();
+    m_fallback.clear();
+    m_slots = {};
+    m_sentinelEventData = {};
+    m_type = {};
+    m_keys = 0;
+    if (auto e = walkTop(record))
+        return e;
+    classify();
+    if (isSentinel(m_layout) && !m_sentinelEventData.empty() && m_sentinelEventData.front() == '{') {
+        // The inner document is data, not structure: if it is damaged the event keeps its System fields.
+        if (parseSentinelEventData(m_sentinelEventData) != SUCCESS)
+            m_data.clear();
+    }
+    apply(builder);
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkTop(od::object& record)
+{
+    for (auto fr : record) {
+        od::field field;
+        if (auto e = std::move(fr).get(field))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(field, key))
+            return e;
+        const TopKey tk = topKey(key);
+        m_keys |= bit(tk);
+        od::value& v = field.value();
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t == od::json_type::object) {
+            od::object obj;
+            if (auto e = v.get_object().get(obj))
+                return e;
+            error_code e = SUCCESS;
+            switch (tk) {
+            case Winlog: e = walkWinlog(obj); break;
+            case EventDataLower:
+            case UserDataLower: e = walkData(obj, m_data); break;
+            case EventObj: e = walkEvtxDump(obj); break;
+            case Process: e = walkEcsProcess(obj, false); break;
+            case File: e = walkEcsFile(obj); break;
+            case Host: e = walkHost(obj); break;
+            default: break; // unread objects are skipped by the iterator
+            }
+            if (e)
+                return e;
+            continue;
+        }
+        // The rendered message is the largest value of a record and is never needed: leave it unread.
+        if (t == od::json_type::array || tk == Message || tk == MessageLower || tk == EventDataDynamic)
+            continue;
+        std::string_view text;
+        bool present = false;
+        if (auto e = scalarText(v, t, text, present))
+            return e;
+        if (!present)
+            continue;
+        if (tk == EventData) {
+            m_sentinelEventData = text;
+            continue;
+        }
+        if (tk == Type)
+            m_type = text;
+        m_top.push_back({key, text, uint8_t(tk)});
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkData(od::object obj, std::vector<Pair>& out)
+{
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        std::string_view text;
+        if (auto e = scalarOrText(f.value(), text))
+            return e;
+        if (text.data())
+            out.push_back({key, text, Other});
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkWinlog(od::object obj)
+{
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        std::string_view* slot = nullptr;
+        if (key == "event_data" || key == "user_data") {
+            od::json_type t;
+            if (auto e = f.value().type().get(t))
+                return e;
+            if (t != od::json_type::object)
+                continue;
+            od::object data;
+            if (auto e = f.value().get_object().get(data))
+                return e;
+            if (auto e = walkData(data, m_data))
+                return e;
+            continue;
+        }
+        if (key == "event_id")
+            slot = &m_slots.eventId;
+        else if (key == "channel")
+            slot = &m_slots.channel;
+        else if (key == "computer_name")
+            slot = &m_slots.host;
+        else if (key == "provider_name")
+            slot = &m_slots.provider;
+        else if (key == "record_id")
+            slot = &m_slots.recordId;
+        if (!slot)
+            continue;
+        od::json_type t;
+        if (auto e = f.value().type().get(t))
+            return e;
+        bool present = false;
+        if (auto e = scalarText(f.value(), t, *slot, present))
+            return e;
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkEcsProcess(od::object obj, bool parent)
+{
+    // Winlogbeat 7.16's ingest moves these out of event_data; names are the Sysmon ones so the builder maps them.
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        od::json_type t;
+        if (auto e = f.value().type().get(t))
+            return e;
+        if (key == "parent" && !parent && t == od::json_type::object) {
+            od::object p;
+            if (auto e = f.value().get_object().get(p))
+                return e;
+            if (auto e = walkEcsProcess(p, true))
+                return e;
+            continue;
+        }
+        std::string_view name;
+        if (key == "entity_id")
+            name = parent ? "ParentProcessGuid" : "ProcessGuid";
+        else if (key == "pid")
+            name = parent ? "ParentProcessId" : "ProcessId";
+        else if (key == "executable")
+            name = parent ? "ParentImage" : "Image";
+        else if (key == "command_line" && !parent)
+            name = "CommandLine";
+        else
+            continue;
+        std::string_view text;
+        bool present = false;
+        if (auto e = scalarText(f.value(), t, text, present))
+            return e;
+        if (present)
+            m_fallback.push_back({name, text, Other});
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkEcsFile(od::object obj)
+{
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        if (key != "path")
+            continue;
+        od::json_type t;
+        if (auto e = f.value().type().get(t))
+            return e;
+        std::string_view text;
+        bool present = false;
+        if (auto e = scalarText(f.value(), t, text, present))
+            return e;
+        if (present)
+            m_fallback.push_back({"TargetFilename", text, File});
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkHost(od::object obj)
+{
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        if (key != "name")
+            continue;
+        od::json_type t;
+        if (auto e = f.value().type().get(t))
+            return e;
+        bool present = false;
+        if (auto e = scalarText(f.value(), t, m_slots.hostFallback, present))
+            return e;
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkEvtxDump(od::object obj)
+{
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        od::json_type t;
+        if (auto e = f.value().type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            continue; // "EventData": null
+        od::object child;
+        if (auto e = f.value().get_object().get(child))
+            return e;
+        if (key == "System") {
+            if (auto e = walkEvtxSystem(child))
+                return e;
+        } else if (key == "EventData") {
+            if (auto e = walkData(child, m_data))
+                return e;
+        } else if (key == "UserData") {
+            // UserData wraps its fields in one provider-specific element.
+            for (auto ur : child) {
+                od::field u;
+                if (auto e = std::move(ur).get(u))
+                    return e;
+                od::json_type ut;
+                if (auto e = u.value().type().get(ut))
+                    return e;
+                if (ut != od::json_type::object)
+                    continue;
+                od::object inner;
+                if (auto e = u.value().get_object().get(inner))
+                    return e;
+                if (auto e = walkData(inner, m_data))
+                    return e;
+            }
+        }
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::walkEvtxSystem(od::object obj)
+{
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        od::value& v = f.value();
+        error_code e = SUCCESS;
+        if (key == "EventID") {
+            e = scalarOrText(v, m_slots.eventId);
+        } else if (key == "Channel") {
+            e = scalarOrText(v, m_slots.channel);
+        } else if (key == "Computer") {
+            e = scalarOrText(v, m_slots.host);
+        } else if (key == "EventRecordID") {
+            e = scalarOrText(v, m_slots.recordId);
+        } else if (key == "Provider" || key == "TimeCreated") {
+            od::json_type t;
+            if ((e = v.type().get(t)))
+                return e;
+            if (t != od::json_type::object)
+                continue;
+            od::object o;
+            if ((e = v.get_object().get(o)))
+                return e;
+            e = key == "Provider" ? evtxDumpText(o, "Name", m_slots.provider)
+                                  : evtxDumpText(o, "SystemTime", m_slots.systemTime);
+        }
+        if (e)
+            return e;
+    }
+    return SUCCESS;
+}
+
+error_code JsonRecordMapper::parseSentinelEventData(std::string_view text)
+{
+    // The unescaped string lives in the outer parser's buffer without padding: copy it into a padded one.
+    m_innerBuffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+    m_innerBuffer.assign(text);
+    if (auto e = m_innerParser.iterate(m_innerBuffer.data(), m_innerBuffer.size(), m_innerBuffer.capacity())
+                     .get(m_innerDoc))
+        return e;
+    od::object obj;
+    if (auto e = m_innerDoc.get_object().get(obj))
+        return e;
+    return walkData(obj, m_data);
+}
+
+void JsonRecordMapper::classify()
+{
+    const uint64_t k = m_keys;
+    if (k & bit(EventObj))
+        m_layout = JsonLayout::EvtxDump;
+    else if (k & bit(Winlog))
+        m_layout = JsonLayout::Winlogbeat7;
+    else if (k & (bit(EventIdLower) | bit(LogName) | bit(ComputerName)))
+        m_layout = JsonLayout::Winlogbeat6;
+    else if ((k & bit(Hostname)) && (k & bit(EventID))) {
+        if (k & bit(RecordNumber))
+            m_layout = (k & (bit(AtTimestamp) | bit(AtVersion))) ? JsonLayout::SdNxlog : JsonLayout::SplunkNxlog;
+        else
+            m_layout = JsonLayout::SdMinimal;
+    } else if (k & (bit(Computer) | bit(TimeGenerated) | bit(TenantId))) {
+        if (m_type == "SecurityEvent" || (k & bit(EventDataDynamic)))
+            m_layout = JsonLayout::SentinelSecurityEvent;
+        else if (m_type == "Event" || m_type == "WindowsEvent" || (k & bit(EventData)))
+            m_layout = JsonLayout::SentinelEvent;
+        else
+            m_layout = JsonLayout::SentinelSecurityEvent; // untyped rows carry SecurityEvent-style flat columns
+    } else {
+        m_layout = JsonLayout::Unknown;
+    }
+}
+
+void JsonRecordMapper::setDataField(EventBuilder& b, std::string_view name, std::string_view value)
+{
+    // Some exporters stored XML-escaped text inside JSON ("&lt;unknown process&gt;").
+    if (!value.empty() && std::memchr(value.data(), '&', value.size())) {
+        m_scratch = normalize::unescapeXml(value);
+        b.setField(name, m_scratch);
+    } else {
+        b.setField(name, value);
+    }
+}
+
+void JsonRecordMapper::applyData(EventBuilder& b)
+{
+    for (const Pair& p : m_data)
+        setDataField(b, p.key, p.value);
+}
+
+void JsonRecordMapper::apply(EventBuilder& b)
+{
+    switch (m_layout) {
+    case JsonLayout::Winlogbeat6:
+        for (const Pair& p : m_top) {
+            switch (p.top) {
+            case EventIdLower: b.setEventId(p.value); break;
+            case LogName: b.setChannel(p.value); break;
+            case ComputerName: b.setHost(p.value); break; // host.name is the WEC collector here
+            case SourceNameLower: b.setProvider(p.value); break;
+            case RecordNumberLower: b.setRecordId(p.value); break;
+            case AtTimestamp: b.setSystemTime(p.value); break;
+            default: break;
+            }
+        }
+        applyData(b);
+        return;
+    case JsonLayout::Winlogbeat7:
+    case JsonLayout::EvtxDump: {
+        b.setEventId(m_slots.eventId);
+        b.setChannel(m_slots.channel);
+        b.setHost(m_slots.host.empty() ? m_slots.hostFallback : m_slots.host);
+        b.setProvider(m_slots.provider);
+        b.setRecordId(m_slots.recordId);
+        if (!m_slots.systemTime.empty()) {
+            b.setSystemTime(m_slots.systemTime);
+        } else {
+            for (const Pair& p : m_top)
+                if (p.top == AtTimestamp)
+                    b.setSystemTime(p.value);
+        }
+        bool hasTargetFilename = false;
+        for (const Pair& p : m_data)
+            hasTargetFilename = hasTargetFilename || p.key == "TargetFilename";
+        // ECS copies first: whatever event_data still holds wins.
+        const auto id = normalize::integer(m_slots.eventId);
+        for (const Pair& p : m_fallback) {
+            // file.path is the loaded image for Sysmon 7 and the like: only file events mean TargetFilename.
+            if (p.top == File && (hasTargetFilename || !id || !(*id == 11 || *id == 2 || *id == 15 || *id == 23
+                                                                  || *id == 26 || *id == 29)))
+                continue;
+            setDataField(b, p.key, p.value);
+        }
+        applyData(b);
+        return;
+    }
+    default: applyFlat(b); return;
+    }
+}
+
+void JsonRecordMapper::applyFlat(EventBuilder& b)
+{
+    const bool nxlog = m_layout == JsonLayout::SdNxlog || m_layout == JsonLayout::SplunkNxlog;
+    const bool sentinel = isSentinel(m_layout);
+    std::string_view host, utcTime, timeCreated;
+    for (const Pair& p : m_top) {
+        switch (p.top) {
+        case EventID: b.setEventId(p.value); break;
+        case Channel:
+        case EventLog: b.setChannel(p.value); break;
+        case Hostname:
+        case Computer:
+            host = p.value;
+            break;
+        case SourceName:
+        case Provider:
+        case EventSourceName: b.setProvider(p.value); break;
+        case Source:
+            if (sentinel)
+                b.setProvider(p.value);
+            else
+                setDataField(b, p.key, p.value);
+            break;
+        case RecordNumber: b.setRecordId(p.value); break;
+        // Layout A: @timestamp is the UTC ingest time, EventTime local: only the first is usable. Layout G has
+        // only EventTime (attack-range hosts log in UTC). Layout B's two times are false (see estimateMinimalTime).
+        case AtTimestamp:
+            if (m_layout == JsonLayout::SdNxlog)
+                b.setSystemTime(p.value);
+            break;
+        case EventTime:
+            if (m_layout == JsonLayout::SplunkNxlog)
+                b.setSystemTime(p.value);
+            break;
+        case TimeGenerated: b.setSystemTime(p.value); break;
+        case TimeCreated: timeCreated = p.value; break;
+        case UtcTime:
+            utcTime = p.value;
+            setDataField(b, p.key, p.value);
+            break;
+        // NXLog's ProcessID/ThreadID are the event log writer (the Sysmon service), not event data.
+        case ProcessID:
+        case ThreadID:
+            if (!nxlog)
+                setDataField(b, p.key, p.value);
+            break;
+        case Type: // Sentinel's table name; Sysmon 25's Type elsewhere
+            if (!sentinel)
+                setDataField(b, p.key, p.value);
+            break;
+        case Other: {
+            std::string_view name = p.key;
+            // Log Analytics suffixes columns with their type when names clash: ProcessId_dynamic, ProcessId_string.
+            if (sentinel) {
+                if (name.size() > 8 && name.substr(name.size() - 8) == "_dynamic")
+                    name.remove_suffix(8);
+                else if (name.size() > 7 && name.substr(name.size() - 7) == "_string")
+                    name.remove_suffix(7);
+            }
+            setDataField(b, name, p.value);
+            break;
+        }
+        default: break;
+        }
+    }
+    if (!host.empty())
+        b.setHost(host.find('&') != std::string_view::npos ? std::string_view(m_scratch = normalize::unescapeXml(host))
+                                                           : host);
+    applyData(b);
+    if (m_layout == JsonLayout::SdMinimal)
+        estimateMinimalTime(b, host, utcTime, timeCreated);
+}
+
+void JsonRecordMapper::estimateMinimalTime(EventBuilder& b, std::string_view host, std::string_view utcTime,
+                                           std::string_view timeCreated)
+{
+    // TimeCreated = local time on a 12-hour clock + a false "Z": UtcTime - TimeCreated is the zone offset, plus 12 h
+    // in the afternoon. Sysmon records carry both, Security records only TimeCreated. Applying the offset seen last
+    // (file order, same host) places them within milliseconds; before the first such record they stay without time.
+    if (timeCreated.empty())
+        return;
+    const auto created = normalize::utcMillis(timeCreated);
+    if (!created)
+        return;
+    auto it = m_minimalOffsets.begin();
+    while (it != m_minimalOffsets.end() && it->first != host)
+        ++it;
+    if (!utcTime.empty()) {
+        if (const auto utc = normalize::utcMillis(utcTime)) {
+            if (it == m_minimalOffsets.end())
+                m_minimalOffsets.emplace_back(std::string(host), *utc - *created);
+            else
+                it->second = *utc - *created;
+        }
+        return;
+    }
+    if (it != m_minimalOffsets.end())
+        b.setSystemTimeMillis(*created + it->second);
+}
+
+} // namespace dscope::model
