@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "ruleset.h"
+
+#include "domain/alert.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dscope::detection {
+
+struct EngineOptions {
+    /// Rules to run; empty runs every rule the file enables by default (R0 never is).
+    std::vector<std::string> ruleIds;
+    /// Evidence references kept per alert (the count still covers every event).
+    size_t maxEvidence = 40;
+};
+
+/**
+ * Runs rules over a case. Plain class, no QObject: the runner calls it on a pool thread, the command line on
+ * the main thread. Opens its own read-only connection per run.
+ */
+class Engine
+{
+public:
+    /// (percent 0-100, stage text)
+    using ProgressFn = std::function<void(int, const std::string&)>;
+
+    explicit Engine(RuleSet rules);
+
+    /// Returns the alerts, or nullptr with error set (cancelled runs return nullptr with error "cancelled").
+    model::AlertSetPtr run(const std::string& casePath, const EngineOptions& options,
+                           const std::atomic_bool* cancel, const ProgressFn& progress, std::string& error) const;
+
+    const RuleSet& rules() const { return m_rules; }
+    /// The ids run by default, in file order.
+    std::vector<std::string> defaultRuleIds() const;
+
+private:
+    RuleSet m_rules;
+};
+
+} // namespace dscope::detection

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+#include "rulecontext.h"
+
+#include "domain/accessmask.h"
+#include "ingest/normalize.h"
+
+#include <algorithm>
+
+namespace dscope::detection {
+
+bool RuleContext::allowListed(const Row& r) const
+{
+    for (const AllowEntry& a : set.allowList()) {
+        if (std::find(a.rules.begin(), a.rules.end(), rule.id) == a.rules.end())
+            continue;
+        if (!a.sourceImage.empty() && !endsWithI(r.srcImage, a.sourceImage))
+            continue;
+        if (!a.targetImage.empty() && !endsWithI(r.tgtImage, a.targetImage))
+            continue;
+        if (!a.startFunction.empty() && lower(r.startFunction) != a.startFunction)
+            continue;
+        if (a.kernelStartAddress && !isKernelAddress(r.startAddress))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+Acc& AlertTable::at(const Row& row, const model::AlertProcess& source, const model::AlertProcess& target)
+{
+    // GUIDs identify a process instance; without them PID + image is the best available key.
+    const std::string srcKey = source.guid.empty() ? std::to_string(source.pid) + '|' + lower(source.image) : source.guid;
+    const std::string tgtKey = target.guid.empty() ? std::to_string(target.pid) + '|' + lower(target.image) : target.guid;
+    const std::string key = row.hostKey + '\x1f' + srcKey + '\x1f' + tgtKey;
+    auto it = m_entries.find(key);
+    if (it != m_entries.end())
+        return it->second;
+    Acc& acc = m_entries[key];
+    model::Alert& a = acc.alert;
+    a.ruleId = m_ctx.rule.id;
+    a.ruleName = m_ctx.rule.name;
+    a.technique = m_ctx.rule.technique;
+    a.severity = m_ctx.rule.severity;
+    a.host = row.host;
+    a.source = source;
+    a.target = target;
+    a.firstUtcMs = row.utcMs;
+    a.lastUtcMs = row.utcMs;
+    a.checklistKey = m_ctx.rule.checklistKey;
+    return acc;
+}
+
+void AlertTable::addEvidence(Acc& acc, const Row& row, const char* role)
+{
+    acc.alert.firstUtcMs = std::min(acc.alert.firstUtcMs, row.utcMs);
+    acc.alert.lastUtcMs = std::max(acc.alert.lastUtcMs, row.utcMs);
+    if (acc.evidenceIds.size() >= m_ctx.maxEvidence || !acc.evidenceIds.insert(row.id).second)
+        return;
+    acc.alert.evidence.push_back(m_ctx.data.evidence(row, role));
+}
+
+void AlertTable::addMask(Acc& acc, uint32_t mask, const char* objectType)
+{
+    if (!acc.masks.insert(mask).second)
+        return;
+    const auto type = std::string_view(objectType) == "file" ? model::access::ObjectType::File
+                                                              : model::access::ObjectType::Process;
+    const auto d = model::access::decode(mask, type);
+    acc.alert.masks.push_back({int64_t(mask), objectType, model::access::hex(mask) + " = " + d.names});
+}
+
+void AlertTable::gap(Acc& acc, int64_t ms)
+{
+    acc.minGapMs = acc.minGapMs < 0 ? ms : std::min(acc.minGapMs, ms);
+    acc.maxGapMs = std::max(acc.maxGapMs, ms);
+}
+
+void AlertTable::appendTo(std::vector<model::Alert>& out)
+{
+    for (auto& [key, acc] : m_entries) {
+        // Evidence in time order, ties by input and record, as the rules reason about it.
+        std::stable_sort(acc.alert.evidence.begin(), acc.alert.evidence.end(),
+                         [](const model::EvidenceRef& a, const model::EvidenceRef& b) {
+                             if (a.utcMs != b.utcMs)
+                                 return a.utcMs < b.utcMs;
+                             return a.eventRowId < b.eventRowId;
+                         });
+        out.push_back(std::move(acc.alert));
+    }
+    m_entries.clear();
+}
+
+model::AlertProcess sourceOf(const Row& r) { return {r.srcGuid, r.srcPid, r.srcImage}; }
+model::AlertProcess targetOf(const Row& r) { return {r.tgtGuid, r.tgtPid, r.tgtImage}; }
+model::AlertProcess parentOf(const Row& r) { return {r.parentGuid, r.parentPid, r.parentImage}; }
+
+std::string raiseSeverity(const std::string& current, const std::string& atLeast)
+{
+    static const char* order[] = {"low", "medium", "high", "critical"};
+    auto rank = [](const std::string& s) {
+        for (int i = 0; i < 4; ++i)
+            if (s == order[i])
+                return i;
+        return 0;
+    };
+    return rank(atLeast) > rank(current) ? atLeast : current;
+}
+
+std::string fmtMs(int64_t ms)
+{
+    if (ms < 1000)
+        return std::to_string(ms) + " ms";
+    const int64_t tenths = (ms + 50) / 100;
+    return std::to_string(tenths / 10) + '.' + std::to_string(tenths % 10) + " s";
+}
+
+std::string describeRow(CaseData& data, const Row& r)
+{
+    std::string s = "Sysmon/Security " + std::to_string(r.eventId);
+    if (r.eventId == 4985 || r.eventId == 4656 || r.eventId == 4688)
+        s = "Security " + std::to_string(r.eventId);
+    else
+        s = "Sysmon " + std::to_string(r.eventId);
+    s += " at " + model::normalize::isoUtc(r.utcMs);
+    if (r.recordId >= 0)
+        s += " (record " + std::to_string(r.recordId);
+    else
+        s += " (position " + std::to_string(r.position);
+    const std::string& path = data.inputPath(r.inputId);
+    s += " in " + std::string(baseName(path)) + ")";
+    return s;
+}
+
+bool isKernelAddress(std::string_view address)
+{
+    const auto v = model::normalize::hexInteger(address);
+    return v && uint64_t(*v) >= 0xFFFF800000000000ull;
+}
+
+bool sameProcess(const Row& r)
+{
+    if (!r.srcGuid.empty() && !r.tgtGuid.empty())
+        return r.srcGuid == r.tgtGuid;
+    return r.srcPid >= 0 && r.srcPid == r.tgtPid;
+}
+
+} // namespace dscope::detection

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "casedata.h"
+#include "ruleset.h"
+
+#include "domain/alert.h"
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dscope::detection {
+
+/// What one rule evaluation gets: its definition, the rule file (allow-lists), the case rows, cancellation.
+struct RuleContext {
+    const Rule& rule;
+    const RuleSet& set;
+    CaseData& data;
+    const std::atomic_bool* cancel = nullptr;
+    size_t maxEvidence = 40;
+
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+    /// True when an allow-list entry for this rule covers the event (a known-benign pattern).
+    bool allowListed(const Row& r) const;
+};
+
+/// One alert being built: the value plus what the rule collects for its explanation.
+struct Acc {
+    model::Alert alert;
+    std::set<int64_t> evidenceIds;
+    const Row* first = nullptr;      ///< first qualifying event of the first kind (handle, tampering, ...)
+    const Row* second = nullptr;     ///< first event of the second kind (thread, child, file, ...)
+    int64_t minGapMs = -1, maxGapMs = -1;
+    int64_t nFirst = 0, nSecond = 0;
+    std::set<std::string> values;    ///< start modules, types, states ... as the rule needs
+    std::set<std::string> flags;     ///< reasons the severity was raised
+    std::set<uint32_t> masks;
+};
+
+/// Alerts of one rule, one per host, source and target.
+class AlertTable
+{
+public:
+    explicit AlertTable(RuleContext& ctx) : m_ctx(ctx) {}
+
+    /// The alert for (host, source, target), created from the row's fields on first use.
+    Acc& at(const Row& row, const model::AlertProcess& source, const model::AlertProcess& target);
+    void addEvidence(Acc& acc, const Row& row, const char* role);
+    void addMask(Acc& acc, uint32_t mask, const char* objectType = "process");
+    void gap(Acc& acc, int64_t ms);
+
+    std::map<std::string, Acc>& entries() { return m_entries; }
+    void appendTo(std::vector<model::Alert>& out);
+
+private:
+    RuleContext& m_ctx;
+    std::map<std::string, Acc> m_entries; // ordered key: stable output order
+};
+
+model::AlertProcess sourceOf(const Row& r);
+model::AlertProcess targetOf(const Row& r);
+model::AlertProcess parentOf(const Row& r);
+/// "low" < "medium" < "high" < "critical"
+std::string raiseSeverity(const std::string& current, const std::string& atLeast);
+std::string describeRow(CaseData& data, const Row& r);
+std::string fmtMs(int64_t ms);
+/// Start address in the kernel half of a 64-bit address space.
+bool isKernelAddress(std::string_view address);
+/// Same process on both sides (by GUID, or by PID when GUIDs are missing).
+bool sameProcess(const Row& r);
+
+// Rule implementations, by family.
+void runR0(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR1(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR2(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR7(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR8(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR3(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR4(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR5(RuleContext& ctx, std::vector<model::Alert>& out);
+void runR6(RuleContext& ctx, std::vector<model::Alert>& out);
+
+} // namespace dscope::detection

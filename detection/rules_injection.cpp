@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+// Remote-thread rules: R0 (the draft, for comparison), R1 (handle then thread), R2 (unbacked thread),
+// R7 (burst), R8 (lsass).
+#include "rulecontext.h"
+
+#include "domain/accessmask.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace dscope::detection {
+
+using model::Alert;
+namespace access = model::access;
+
+namespace {
+
+std::string pairKey(const Row& r) { return r.hostKey + '\x1f' + r.srcGuid + '\x1f' + r.tgtGuid; }
+
+std::string maskWords(uint32_t mask)
+{
+    return access::hex(mask) + " (" + access::decode(mask, access::ObjectType::Process).names + ")";
+}
+
+bool unbacked(const Row& r) { return r.startModule.empty(); }
+bool unknownTarget(const Row& r) { return containsI(r.tgtImage, "unknown process"); }
+
+std::string joinValues(const std::set<std::string>& values, size_t max = 4)
+{
+    std::string s;
+    size_t n = 0;
+    for (const auto& v : values) {
+        if (n++ == max) {
+            s += ", ...";
+            break;
+        }
+        if (!s.empty())
+            s += ", ";
+        s += v;
+    }
+    return s;
+}
+
+std::string flagsText(const Acc& acc)
+{
+    return acc.flags.empty() ? std::string() : " Severity raised: " + joinValues(acc.flags, 8) + ".";
+}
+
+} // namespace
+
+// The draft exactly: (ga & 0x1440) = 0x1440, joined on the source GUID alone. Each (EID 10, EID 8) row of the
+// join counts, which is how its Cartesian product shows.
+void runR0(RuleContext& ctx, std::vector<Alert>& out)
+{
+    const uint32_t mask = ctx.rule.maskParam("mask", access::kDraftMask);
+    const auto& handles = ctx.data.rows(10, Log::Sysmon, ctx.cancel);
+    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    std::unordered_map<std::string, std::vector<const Row*>> bySource;
+    for (const Row& h : handles)
+        if (h.access >= 0 && (uint32_t(h.access) & mask) == mask && !h.srcGuid.empty())
+            bySource[h.srcGuid].push_back(&h);
+    AlertTable table(ctx);
+    for (const Row& t : threads) {
+        if (ctx.cancelled())
+            return;
+        const auto it = bySource.find(t.srcGuid);
+        if (it == bySource.end())
+            continue;
+        Acc& acc = table.at(t, sourceOf(t), targetOf(t));
+        acc.alert.count += int64_t(it->second.size());
+        ++acc.nSecond;
+        table.addEvidence(acc, t, "thread");
+        for (const Row* h : it->second) {
+            table.addEvidence(acc, *h, "handle");
+            table.addMask(acc, uint32_t(h->access));
+            if (!acc.first)
+                acc.first = h;
+        }
+        if (!acc.second)
+            acc.second = &t;
+    }
+    for (auto& [key, acc] : table.entries()) {
+        std::string masks;
+        for (uint32_t m : acc.masks)
+            masks += (masks.empty() ? "" : ", ") + access::hex(m);
+        acc.alert.explanation =
+            "Draft analytic: " + std::to_string(acc.nSecond) + " Sysmon 8 thread(s) of this source joined with every "
+            "Sysmon 10 of the same source GUID whose mask has all bits of 0x1440 (" + masks + "), giving "
+            + std::to_string(acc.alert.count) + " joined rows. The join ignores the target, the host and the time, "
+            "so the handle may belong to a different target or come after the thread. First thread: "
+            + describeRow(ctx.data, *acc.second) + ".";
+    }
+    table.appendTo(out);
+}
+
+void runR1(RuleContext& ctx, std::vector<Alert>& out)
+{
+    const uint32_t mask = ctx.rule.maskParam("mask", access::kInjectionSet);
+    const uint32_t strict = ctx.rule.maskParam("strictMask", access::kDraftListedRights);
+    const int64_t window = ctx.rule.intParam("windowMs", 30000);
+    const int64_t burst = ctx.rule.intParam("burstThreads", 5);
+    const auto scriptHosts = ctx.rule.stringList("scriptHosts");
+    const auto longLived = ctx.rule.stringList("longLivedTargets");
+    const auto& handles = ctx.data.rows(10, Log::Sysmon, ctx.cancel);
+    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+
+    // Qualifying handles per (host, source, target), already in time order from the query.
+    std::unordered_map<std::string, std::vector<const Row*>> byPair;
+    for (const Row& h : handles)
+        if (h.access >= 0 && (uint32_t(h.access) & mask) == mask && !h.srcGuid.empty() && !h.tgtGuid.empty())
+            byPair[pairKey(h)].push_back(&h);
+    if (byPair.empty())
+        return;
+
+    AlertTable table(ctx);
+    for (const Row& t : threads) {
+        if (ctx.cancelled())
+            return;
+        if (t.srcGuid.empty() || t.tgtGuid.empty() || ctx.allowListed(t))
+            continue;
+        const auto it = byPair.find(pairKey(t));
+        if (it == byPair.end())
+            continue;
+        // The latest handle not after the thread: the one the thread most plausibly used.
+        const Row* handle = nullptr;
+        for (auto h = it->second.rbegin(); h != it->second.rend(); ++h)
+            if (notAfter(**h, t)) {
+                handle = *h;
+                break;
+            }
+        if (!handle || t.utcMs - handle->utcMs > window)
+            continue;
+        // Spawn-and-inject threads name the target "<unknown process>": the handle knows its image.
+        model::AlertProcess target = targetOf(t);
+        if (unknownTarget(t) || target.image.empty())
+            target.image = handle->tgtImage;
+        Acc& acc = table.at(t, sourceOf(t), target);
+        ++acc.alert.count;
+        ++acc.nSecond;
+        if (!acc.first) {
+            acc.first = handle;
+            acc.second = &t;
+        }
+        table.addEvidence(acc, *handle, "handle");
+        table.addEvidence(acc, t, "thread");
+        table.addMask(acc, uint32_t(handle->access));
+        table.gap(acc, t.utcMs - handle->utcMs);
+        acc.values.insert(t.startModule.empty() ? std::string("none") : t.startModule
+                                + (t.startFunction.empty() ? std::string() : "!" + t.startFunction));
+        if (unbacked(t))
+            acc.flags.insert("a thread starts outside any module");
+        if (containsI(handle->callTrace, "unknown("))
+            acc.flags.insert("the handle's CallTrace has UNKNOWN frames (caller runs from unbacked memory)");
+        if ((uint32_t(handle->access) & strict) == strict)
+            acc.values.insert("strict");
+    }
+    for (auto& [key, acc] : table.entries()) {
+        Alert& a = acc.alert;
+        if (a.count >= burst)
+            acc.flags.insert(std::to_string(a.count) + " threads (burst threshold " + std::to_string(burst) + ")");
+        for (const auto& s : scriptHosts)
+            if (endsWithI(a.source.image, s))
+                acc.flags.insert("the source is a script host or LOLBin (" + std::string(baseName(a.source.image)) + ")");
+        for (const auto& s : longLived)
+            if (endsWithI(a.target.image, s))
+                acc.flags.insert("the target is a long-lived system or user process ("
+                                 + std::string(baseName(a.target.image)) + ")");
+        if (!acc.flags.empty())
+            a.severity = raiseSeverity(a.severity, "critical");
+        const bool strictTier = acc.values.erase("strict") > 0;
+        std::string masks;
+        for (uint32_t m : acc.masks)
+            masks += (masks.empty() ? "" : "; ") + maskWords(m);
+        a.explanation = describeRow(ctx.data, *acc.first) + " opened the target with " + masks
+                        + ", which includes CREATE_THREAD | VM_OPERATION | VM_WRITE (0x2a)"
+                        + (strictTier ? " and all of 0x143a" : "") + "; then " + std::to_string(acc.nSecond)
+                        + " remote thread(s) from the same source into the same target followed, the first at "
+                        + describeRow(ctx.data, *acc.second) + ", " + fmtMs(acc.minGapMs) + " after the handle"
+                        + (acc.maxGapMs != acc.minGapMs ? " (largest gap " + fmtMs(acc.maxGapMs) + ")" : "")
+                        + ". Start: " + joinValues(acc.values) + "." + flagsText(acc);
+    }
+    table.appendTo(out);
+}
+
+void runR2(RuleContext& ctx, std::vector<Alert>& out)
+{
+    const auto loadLibrary = ctx.rule.stringList("loadLibraryFunctions");
+    const auto trusted = ctx.rule.stringList("trustedModuleFolders");
+    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    AlertTable table(ctx);
+    for (const Row& t : threads) {
+        if (ctx.cancelled())
+            return;
+        if (sameProcess(t) || ctx.allowListed(t))
+            continue;
+        std::string kind;
+        std::string severity = "high";
+        if (unbacked(t) || unknownTarget(t)) {
+            kind = unbacked(t) ? "starts outside any loaded module (no StartModule)"
+                               : "targets '<unknown process>' (a process Sysmon could not name)";
+        } else if (std::find(loadLibrary.begin(), loadLibrary.end(), lower(t.startFunction)) != loadLibrary.end()) {
+            kind = "starts at " + std::string(baseName(t.startModule)) + "!" + t.startFunction
+                   + ": the target loads a DLL the source chose (DLL injection)";
+        } else {
+            const std::string module = lower(t.startModule);
+            const bool inTrusted = std::any_of(trusted.begin(), trusted.end(), [&](const std::string& f) {
+                return module.rfind(f, 0) == 0;
+            });
+            if (inTrusted)
+                continue;
+            kind = "starts in " + t.startModule + (t.startFunction.empty() ? "" : "!" + t.startFunction)
+                   + ", a module loaded from outside the system and program folders (code an earlier injection "
+                     "brought in)";
+            severity = "medium";
+        }
+        Acc& acc = table.at(t, sourceOf(t), targetOf(t));
+        if (acc.nSecond == 0)
+            acc.second = &t;
+        ++acc.nSecond;
+        ++acc.alert.count;
+        table.addEvidence(acc, t, "thread");
+        acc.values.insert(kind);
+        acc.alert.severity = acc.nSecond == 1 ? severity : raiseSeverity(acc.alert.severity, severity);
+        if (!t.startAddress.empty())
+            acc.flags.insert(t.startAddress);
+    }
+    for (auto& [key, acc] : table.entries())
+        acc.alert.explanation = std::to_string(acc.nSecond) + " Sysmon 8 remote thread(s) from this source into "
+                                + "another process; the thread " + joinValues(acc.values, 3) + ". First: "
+                                + describeRow(ctx.data, *acc.second) + ", start address "
+                                + joinValues(acc.flags, 3) + ".";
+    table.appendTo(out);
+}
+
+void runR7(RuleContext& ctx, std::vector<Alert>& out)
+{
+    const int64_t minThreads = std::max<int64_t>(2, ctx.rule.intParam("minThreads", 5));
+    const int64_t window = ctx.rule.intParam("windowMs", 10000);
+    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    std::unordered_map<std::string, std::vector<const Row*>> byPair;
+    for (const Row& t : threads)
+        if (!sameProcess(t) && !ctx.allowListed(t))
+            byPair[pairKey(t)].push_back(&t);
+    AlertTable table(ctx);
+    for (const auto& [key, list] : byPair) {
+        if (ctx.cancelled())
+            return;
+        // Two-pointer sliding window over the pair's threads (time order).
+        size_t lo = 0, best = 0, bestLo = 0;
+        for (size_t hi = 0; hi < list.size(); ++hi) {
+            while (list[hi]->utcMs - list[lo]->utcMs > window)
+                ++lo;
+            if (hi - lo + 1 > best) {
+                best = hi - lo + 1;
+                bestLo = lo;
+            }
+        }
+        if (int64_t(best) < minThreads)
+            continue;
+        const Row& first = *list[bestLo];
+        const Row& last = *list[bestLo + best - 1];
+        Acc& acc = table.at(first, sourceOf(first), targetOf(first));
+        acc.alert.count = int64_t(list.size());
+        for (size_t i = bestLo; i < bestLo + best; ++i)
+            table.addEvidence(acc, *list[i], "thread");
+        std::set<std::string> addresses;
+        for (size_t i = bestLo; i < bestLo + best; ++i)
+            addresses.insert(list[i]->startAddress.empty() ? std::string("?") : list[i]->startAddress);
+        acc.alert.explanation = std::to_string(best) + " Sysmon 8 remote threads from this source into this target "
+                                "within " + fmtMs(last.utcMs - first.utcMs) + " (threshold "
+                                + std::to_string(minThreads) + " in " + fmtMs(window) + "), from "
+                                + describeRow(ctx.data, first) + " to " + describeRow(ctx.data, last) + "; "
+                                + std::to_string(addresses.size()) + " distinct start address(es): "
+                                + joinValues(addresses, 3) + ". " + std::to_string(list.size())
+                                + " threads in total for the pair.";
+    }
+    table.appendTo(out);
+}
+
+void runR8(RuleContext& ctx, std::vector<Alert>& out)
+{
+    const std::string target = lower(ctx.rule.params.value(QLatin1String("target")).toString().toStdString());
+    const auto masks = ctx.rule.maskList("masks");
+    const auto benign = ctx.rule.maskList("benignMasks");
+    const auto benignSources = ctx.rule.stringList("benignSources");
+    AlertTable table(ctx);
+    for (const Row& h : ctx.data.rows(10, Log::Sysmon, ctx.cancel)) {
+        if (ctx.cancelled())
+            return;
+        if (h.access < 0 || !endsWithI(h.tgtImage, target) || sameProcess(h))
+            continue;
+        const uint32_t m = uint32_t(h.access);
+        if (std::find(benign.begin(), benign.end(), m) != benign.end())
+            continue;
+        const bool unknownCaller = containsI(h.callTrace, "unknown(");
+        const bool listed = std::find(masks.begin(), masks.end(), m) != masks.end();
+        if (!listed && !((m & 0x10) && unknownCaller))
+            continue;
+        const bool benignSource = std::any_of(benignSources.begin(), benignSources.end(),
+                                              [&](const std::string& s) { return endsWithI(h.srcImage, s); });
+        if (benignSource && !unknownCaller)
+            continue;
+        Acc& acc = table.at(h, sourceOf(h), targetOf(h));
+        if (!acc.first)
+            acc.first = &h;
+        ++acc.nFirst;
+        ++acc.alert.count;
+        table.addEvidence(acc, h, "handle");
+        table.addMask(acc, m);
+        if (unknownCaller)
+            acc.flags.insert("the CallTrace has UNKNOWN frames");
+    }
+    for (const Row& t : ctx.data.rows(8, Log::Sysmon, ctx.cancel)) {
+        if (!endsWithI(t.tgtImage, target) || sameProcess(t) || ctx.allowListed(t))
+            continue;
+        Acc& acc = table.at(t, sourceOf(t), targetOf(t));
+        if (!acc.second)
+            acc.second = &t;
+        ++acc.nSecond;
+        ++acc.alert.count;
+        table.addEvidence(acc, t, "thread");
+        acc.alert.severity = raiseSeverity(acc.alert.severity, "critical");
+    }
+    for (auto& [key, acc] : table.entries()) {
+        std::string text;
+        if (acc.first) {
+            std::string ms;
+            for (uint32_t m : acc.masks)
+                ms += (ms.empty() ? "" : "; ") + maskWords(m);
+            text = std::to_string(acc.nFirst) + " Sysmon 10 handle(s) to " + std::string(baseName(acc.alert.target.image))
+                   + " with " + ms + ", first " + describeRow(ctx.data, *acc.first) + "."
+                   + (acc.flags.empty() ? "" : " The CallTrace has UNKNOWN frames: the caller runs from unbacked memory.");
+            if (acc.flags.count("the CallTrace has UNKNOWN frames"))
+                acc.alert.severity = raiseSeverity(acc.alert.severity, "critical");
+        }
+        if (acc.second)
+            text += (text.empty() ? "" : " ") + std::to_string(acc.nSecond) + " remote thread(s) started in "
+                    + std::string(baseName(acc.alert.target.image)) + ", first " + describeRow(ctx.data, *acc.second)
+                    + (acc.second->startModule.empty() ? " outside any module" : " in " + acc.second->startModule)
+                    + ".";
+        acc.alert.explanation = text;
+    }
+    table.appendTo(out);
+}
+
+} // namespace dscope::detection

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+#include "ruleset.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
+namespace dscope::detection {
+
+namespace {
+
+std::string text(const QJsonValue& v) { return v.toString().toStdString(); }
+
+std::string lower(std::string s)
+{
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    return s;
+}
+
+std::vector<std::string> strings(const QJsonValue& v, bool toLower)
+{
+    std::vector<std::string> out;
+    const QJsonArray array = v.toArray();
+    for (const QJsonValue& item : array)
+        out.push_back(toLower ? lower(text(item)) : text(item));
+    return out;
+}
+
+std::optional<uint32_t> parseMask(const QJsonValue& v)
+{
+    if (v.isDouble())
+        return uint32_t(v.toDouble());
+    if (!v.isString())
+        return std::nullopt;
+    const QString s = v.toString().trimmed();
+    bool ok = false;
+    const qulonglong n = s.startsWith(QLatin1String("0x"), Qt::CaseInsensitive) ? s.mid(2).toULongLong(&ok, 16)
+                                                                               : s.toULongLong(&ok, 10);
+    if (!ok || n > 0xFFFFFFFFull)
+        return std::nullopt;
+    return uint32_t(n);
+}
+
+} // namespace
+
+int64_t Rule::intParam(const char* key, int64_t fallback) const
+{
+    const QJsonValue v = params.value(QLatin1String(key));
+    return v.isDouble() ? int64_t(v.toDouble()) : fallback;
+}
+
+uint32_t Rule::maskParam(const char* key, uint32_t fallback) const
+{
+    return parseMask(params.value(QLatin1String(key))).value_or(fallback);
+}
+
+std::vector<uint32_t> Rule::maskList(const char* key) const
+{
+    std::vector<uint32_t> out;
+    const QJsonArray array = params.value(QLatin1String(key)).toArray();
+    for (const QJsonValue& item : array)
+        if (const auto m = parseMask(item))
+            out.push_back(*m);
+    return out;
+}
+
+std::vector<std::string> Rule::stringList(const char* key) const
+{
+    return strings(params.value(QLatin1String(key)), true);
+}
+
+std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (doc.isNull()) {
+        error = "rule file is not valid JSON at offset " + std::to_string(parseError.offset) + ": "
+                + parseError.errorString().toStdString();
+        return std::nullopt;
+    }
+    const QJsonObject root = doc.object();
+    if (root.value(QLatin1String("format")).toString() != QLatin1String("doppelscope-rules")) {
+        error = "not a Doppelscope rule file (\"format\" must be \"doppelscope-rules\")";
+        return std::nullopt;
+    }
+    RuleSet set;
+    const QJsonArray rules = root.value(QLatin1String("rules")).toArray();
+    for (qsizetype i = 0; i < rules.size(); ++i) {
+        const QJsonObject o = rules.at(i).toObject();
+        Rule r;
+        r.id = text(o.value(QLatin1String("id")));
+        r.name = text(o.value(QLatin1String("name")));
+        r.technique = text(o.value(QLatin1String("technique")));
+        r.severity = text(o.value(QLatin1String("severity")));
+        r.description = text(o.value(QLatin1String("description")));
+        r.enabledByDefault = o.value(QLatin1String("default")).toBool(true);
+        r.params = o.value(QLatin1String("params")).toObject();
+        r.blindSpots = strings(o.value(QLatin1String("blindSpots")), false);
+        r.falsePositives = strings(o.value(QLatin1String("falsePositives")), false);
+        r.checklistKey = text(o.value(QLatin1String("checklist")));
+        const QJsonArray ids = o.value(QLatin1String("eventIds")).toArray();
+        for (const QJsonValue& id : ids)
+            r.eventIds.push_back(id.toInt());
+        if (r.id.empty() || r.name.empty() || r.severity.empty()) {
+            error = "rule #" + std::to_string(i) + " lacks id, name or severity";
+            return std::nullopt;
+        }
+        if (set.find(r.id)) {
+            error = "rule id " + r.id + " appears twice";
+            return std::nullopt;
+        }
+        set.m_rules.push_back(std::move(r));
+    }
+    const QJsonArray allow = root.value(QLatin1String("allowLists")).toArray();
+    for (const QJsonValue& v : allow) {
+        const QJsonObject o = v.toObject();
+        AllowEntry a;
+        a.id = text(o.value(QLatin1String("id")));
+        a.rules = strings(o.value(QLatin1String("rules")), false);
+        a.sourceImage = lower(text(o.value(QLatin1String("sourceImage"))));
+        a.targetImage = lower(text(o.value(QLatin1String("targetImage"))));
+        a.startFunction = lower(text(o.value(QLatin1String("startFunction"))));
+        a.kernelStartAddress = o.value(QLatin1String("kernelStartAddress")).toBool(false);
+        a.why = text(o.value(QLatin1String("why")));
+        set.m_allow.push_back(std::move(a));
+    }
+    const QJsonObject lists = root.value(QLatin1String("checklists")).toObject();
+    for (auto it = lists.begin(); it != lists.end(); ++it) {
+        Checklist c;
+        c.key = it.key().toStdString();
+        c.title = text(it.value().toObject().value(QLatin1String("title")));
+        c.steps = strings(it.value().toObject().value(QLatin1String("steps")), false);
+        set.m_checklists.emplace(c.key, std::move(c));
+    }
+    for (const Rule& r : set.m_rules)
+        if (!r.checklistKey.empty() && !set.checklist(r.checklistKey)) {
+            error = "rule " + r.id + " names checklist '" + r.checklistKey + "', which the file does not define";
+            return std::nullopt;
+        }
+    return set;
+}
+
+std::optional<RuleSet> RuleSet::fromFile(const QString& path, std::string& error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = "cannot read rule file " + path.toStdString() + ": " + file.errorString().toStdString();
+        return std::nullopt;
+    }
+    auto set = fromJson(file.readAll(), error);
+    if (!set)
+        error = path.toStdString() + ": " + error;
+    return set;
+}
+
+const Rule* RuleSet::find(const std::string& id) const
+{
+    for (const Rule& r : m_rules)
+        if (r.id == id)
+            return &r;
+    return nullptr;
+}
+
+const Checklist* RuleSet::checklist(const std::string& key) const
+{
+    const auto it = m_checklists.find(key);
+    return it == m_checklists.end() ? nullptr : &it->second;
+}
+
+} // namespace dscope::detection
