@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+#include "evtxfiledecoder.h"
+
+#include "evtxchunkreader.h"
+#include "ingest/eventbuilder.h"
+
+#include <memory>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace dscope::model::evtx {
+
+namespace {
+
+constexpr size_t kChunksPerThread = 16; // per window: bounds the buffered events to ~2 MB of input per thread
+
+/// What one chunk produced, kept until it is its turn to go to the sink.
+struct ChunkOutput {
+    std::vector<Event> events;
+    std::vector<std::pair<int64_t, std::string>> issues;
+    int64_t recovered = 0;
+    void clear()
+    {
+        events.clear();
+        issues.clear();
+        recovered = 0;
+    }
+};
+
+/// Turns decoded records into normalized events through the shared EventBuilder.
+class EventCollector : public EvtxRecordHandler
+{
+public:
+    ChunkOutput* out = nullptr;
+
+    void record(const DecodedRecord& r) override
+    {
+        EventBuilder& b = m_builder;
+        b.setPosition(r.fileOffset);
+        if (!r.eventRecordId.empty())
+            b.setRecordId(r.eventRecordId);
+        else
+            b.setRecordId(int64_t(r.headerRecordId));
+        b.setEventId(r.eventId);
+        b.setProvider(r.provider);
+        b.setChannel(r.channel);
+        b.setHost(r.computer);
+        if (r.timeMs != DecodedRecord::kNoTime)
+            b.setSystemTimeMillis(r.timeMs);
+        else if (!r.systemTime.empty())
+            b.setSystemTime(r.systemTime);
+        else
+            b.setSystemTimeMillis(fileTimeToMillisChecked(r.headerWritten));
+        for (const auto& [name, value] : r.fields)
+            b.setField(name, value);
+        if (!r.xml.empty())
+            b.setRaw(RawFormat::Xml, r.xml);
+        if (!b.finish()) {
+            b.reset();
+            out->issues.emplace_back(r.fileOffset, "record " + std::to_string(r.headerRecordId) + " at offset "
+                                                       + std::to_string(r.fileOffset) + ": no EventID");
+            return;
+        }
+        out->events.push_back(b.take());
+        if (r.recovered)
+            ++out->recovered;
+    }
+    void issue(int64_t offset, std::string reason) override { out->issues.emplace_back(offset, std::move(reason)); }
+
+private:
+    static int64_t fileTimeToMillisChecked(uint64_t ft)
+    {
+        return ft ? int64_t(ft / 10000) - 11644473600000LL : kNoValue;
+    }
+    EventBuilder m_builder;
+};
+
+struct Worker {
+    Worker(const EvtxDecodeOptions& o)
+        : reader(o.renderXml, o.recover)
+    {
+    }
+    EvtxChunkReader reader;
+    EventCollector collector;
+
+    void run(const uint8_t* data, size_t size, size_t first, size_t count, ChunkOutput* outputs)
+    {
+        for (size_t i = 0; i < count; ++i) {
+            outputs[i].clear();
+            collector.out = &outputs[i];
+            reader.readChunk(data, size, first + i, collector);
+        }
+    }
+};
+
+void deliver(ChunkOutput& o, RecordSink& sink)
+{
+    for (Event& e : o.events)
+        sink.add(std::move(e));
+    for (int64_t i = 0; i < o.recovered; ++i)
+        sink.noteRecovered();
+    for (auto& [pos, reason] : o.issues)
+        sink.skip(pos, std::move(reason));
+    o.clear();
+}
+
+} // namespace
+
+bool decodeEvtxImage(const uint8_t* data, size_t size, RecordSink& sink, const EvtxDecodeOptions& options,
+                     std::string& layout, std::string& error)
+{
+    EvtxFileInfo info;
+    if (!EvtxChunkReader::readHeader(data, size, info, error))
+        return false;
+    layout = "evtx-" + std::to_string(info.majorVersion) + "." + std::to_string(info.minorVersion);
+    if (info.flags & 1)
+        layout += "-dirty";
+
+    const size_t chunks = info.chunksInFile;
+    // A second thread only pays off for files of several chunks; the importer already reads two files at once.
+    const int threads = (options.threads > 1 && chunks >= 4) ? 2 : 1;
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int t = 0; t < threads; ++t)
+        workers.push_back(std::make_unique<Worker>(options));
+    std::vector<ChunkOutput> outputs(kChunksPerThread * size_t(threads));
+
+    for (size_t first = 0; first < chunks;) {
+        if (sink.cancelled())
+            return true;
+        const size_t window = std::min(chunks - first, kChunksPerThread * size_t(threads));
+        if (threads == 1 || window < 2) {
+            workers[0]->run(data, size, first, window, outputs.data());
+        } else {
+            const size_t half = (window + 1) / 2;
+            std::thread helper([&] { workers[1]->run(data, size, first + half, window - half, outputs.data() + half); });
+            workers[0]->run(data, size, first, half, outputs.data());
+            helper.join();
+        }
+        for (size_t i = 0; i < window; ++i)
+            deliver(outputs[i], sink);
+        first += window;
+    }
+    return true;
+}
+
+} // namespace dscope::model::evtx
