@@ -22,7 +22,7 @@ namespace {
  * The reason from libevtx's error backtrace, and the error freed. The backtrace lists the innermost failure
  * first and then every caller; the first line says what is wrong, and the line naming an offset says where.
  */
-std::string takeMessage(libevtx_error_t*& error)
+std::string takeMessage(libevtx_error_t*& error, bool outermost = false)
 {
     if (!error)
         return "unknown libevtx error";
@@ -48,6 +48,12 @@ std::string takeMessage(libevtx_error_t*& error)
     if (lines.empty())
         return "unknown libevtx error";
     std::string out(lines.front());
+    if (outermost && lines.size() > 1) {
+        out += " (";
+        out += lines.back();
+        out += ')';
+        return out;
+    }
     for (size_t i = 1; i < lines.size(); ++i) {
         if (lines[i].find("offset") != std::string_view::npos) {
             out += " (";
@@ -94,11 +100,11 @@ public:
     {
         libevtx_error_t* e = nullptr;
         if (libevtx_file_initialize(&m_file, &e) != 1) {
-            error = takeMessage(e);
+            error = takeMessage(e, true);
             return false;
         }
         if (libevtx_file_open(m_file, path.c_str(), LIBEVTX_OPEN_READ, &e) != 1) {
-            error = takeMessage(e);
+            error = takeMessage(e, true);
             return false;
         }
         m_open = true;
@@ -116,11 +122,11 @@ public:
         }
         libevtx_error_t* e = nullptr;
         if (libevtx_file_initialize(&m_file, &e) != 1) {
-            error = takeMessage(e);
+            error = takeMessage(e, true);
             return false;
         }
         if (libevtx_file_open_file_io_handle(m_file, m_io, LIBEVTX_OPEN_READ, &e) != 1) {
-            error = takeMessage(e);
+            error = takeMessage(e, true);
             return false;
         }
         m_open = true;
@@ -207,11 +213,15 @@ public:
             fail(recovered, position, what + std::to_string(index) + ": libevtx's XML rendering is not well-formed: " + err);
             return false;
         }
+        // The System EventRecordID wins, as in the native engine and the XML/JSON formats: the record header's
+        // number restarts at 1 in saved or exported logs (psinject: header 1, EventRecordID 18649).
         uint64_t identifier = 0;
-        if (libevtx_record_get_identifier(rec.record, &identifier, &e) == 1)
-            m_builder.setRecordId(int64_t(identifier));
-        else
-            libevtx_error_free(&e);
+        if (m_builder.event().recordId == kNoValue) {
+            if (libevtx_record_get_identifier(rec.record, &identifier, &e) == 1)
+                m_builder.setRecordId(int64_t(identifier));
+            else
+                libevtx_error_free(&e);
+        }
         if (!m_builder.finish()) {
             m_builder.reset();
             fail(recovered, position, what + std::to_string(index) + ": no EventID");
@@ -275,7 +285,7 @@ bool LibevtxSource::read(InputBytes& input, RecordSink& sink, std::string& error
 
     int count = 0;
     if (libevtx_file_get_number_of_records(file.get(), &count, &e) != 1) {
-        error = takeMessage(e);
+        error = takeMessage(e, true);
         return false;
     }
     RecordReader records(file.get(), sink);
