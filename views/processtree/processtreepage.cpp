@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: MIT
+#include "processtreepage.h"
+
+#include "processfilterproxy.h"
+#include "processtree/processtreeloader.h"
+#include "processtree/processtreemodel.h"
+#include "processtreedelegate.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QThread>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <memory>
+
+namespace dscope::views {
+
+using model::ProcessTreeModel;
+
+namespace {
+// Expanding every node of a huge tree costs seconds in QTreeView; beyond this only the top levels open.
+constexpr size_t kExpandAllLimit = 3000;
+} // namespace
+
+ProcessTreePage::ProcessTreePage(QWidget* parent)
+    : QWidget(parent)
+    , m_search(new QLineEdit(this))
+    , m_flaggedOnly(new QCheckBox(tr("Only processes with alerts or injection"), this))
+    , m_view(new QTreeView(this))
+    , m_status(new QLabel(this))
+    , m_model(new ProcessTreeModel(this))
+    , m_proxy(new ProcessFilterProxy(this))
+    , m_loader(new model::ProcessTreeLoader(this))
+{
+    m_search->setPlaceholderText(tr("Search image, PID, command line, user, GUID"));
+    m_search->setClearButtonEnabled(true);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_search, 1);
+    bar->addWidget(m_flaggedOnly);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_status);
+
+    m_proxy->setSourceModel(m_model);
+    m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new ProcessTreeDelegate(m_view));
+    m_view->setUniformRowHeights(true); // O(1) row geometry: the tree can hold 100,000 processes
+    m_view->setAlternatingRowColors(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->header()->setStretchLastSection(true);
+    m_view->setColumnWidth(ProcessTreeModel::ProcessColumn, 260);
+    m_view->setColumnWidth(ProcessTreeModel::PidColumn, 60);
+    m_view->setColumnWidth(ProcessTreeModel::StartColumn, 170);
+    m_view->setColumnWidth(ProcessTreeModel::EndColumn, 170);
+    m_view->setColumnWidth(ProcessTreeModel::UserColumn, 110);
+    m_view->setColumnWidth(ProcessTreeModel::AlertsColumn, 50);
+    m_view->setColumnWidth(ProcessTreeModel::InjectionColumn, 200);
+
+    connect(m_search, &QLineEdit::textChanged, this, &ProcessTreePage::setSearchText);
+    connect(m_flaggedOnly, &QCheckBox::toggled, this, &ProcessTreePage::setFlaggedOnly);
+    connect(m_loader, &model::ProcessTreeLoader::treeAvailable, this, &ProcessTreePage::onTreeAvailable);
+    connect(m_loader, &model::ProcessTreeLoader::loadFailed, this, [this](const QString& message) {
+        m_status->setText(tr("Process tree not built: %1").arg(message));
+        emit loadFailed(message);
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &ProcessTreePage::onCurrentChanged);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &ProcessTreePage::showContextMenu);
+}
+
+ProcessTreePage::~ProcessTreePage() = default;
+
+void ProcessTreePage::setCase(const QString& casePath, model::AlertSetPtr alerts)
+{
+    m_casePath = casePath;
+    m_alerts = std::move(alerts);
+    m_status->setText(tr("Building the process tree..."));
+    m_loader->load(m_casePath, m_alerts);
+}
+
+void ProcessTreePage::setAlerts(model::AlertSetPtr alerts)
+{
+    if (m_casePath.isEmpty()) {
+        m_alerts = std::move(alerts);
+        return;
+    }
+    setCase(m_casePath, std::move(alerts));
+}
+
+void ProcessTreePage::clear()
+{
+    m_loader->cancel();
+    m_casePath.clear();
+    m_alerts.reset();
+    m_pending = nullptr;
+    m_model->setTree(nullptr, nullptr);
+    m_status->clear();
+}
+
+bool ProcessTreePage::isLoading() const { return m_loader->isLoading(); }
+
+void ProcessTreePage::onTreeAvailable(model::ProcessTreePtr tree, model::AlertSetPtr alerts, double seconds)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const size_t count = tree ? tree->nodes.size() : 0;
+    size_t inferred = 0;
+    for (const auto& n : tree->nodes)
+        inferred += n.inferred ? 1 : 0;
+    m_model->setTree(tree, alerts);
+    expandInitially();
+    QString status = tr("%1 processes (%2 inferred), %3 injection relations, built in %4 s")
+                         .arg(count)
+                         .arg(inferred)
+                         .arg(tree->injections.size())
+                         .arg(seconds, 0, 'f', 2);
+    if (tree->cyclesBroken)
+        status += tr("; %1 parent cycle(s) in the data were cut").arg(tree->cyclesBroken);
+    m_status->setText(status);
+    if (m_pending) {
+        auto pending = std::move(m_pending);
+        m_pending = nullptr;
+        pending();
+    }
+    emit treeLoaded(int(count), seconds);
+}
+
+void ProcessTreePage::expandInitially()
+{
+    const auto tree = m_model->tree();
+    if (!tree)
+        return;
+    if (tree->nodes.size() <= kExpandAllLimit)
+        m_view->expandAll();
+    else
+        m_view->expandToDepth(1);
+}
+
+int ProcessTreePage::currentNode() const
+{
+    return m_model->nodeAt(m_proxy->mapToSource(m_view->currentIndex()));
+}
+
+bool ProcessTreePage::revealNode(int node)
+{
+    QModelIndex source = m_model->indexForNode(node);
+    if (!source.isValid())
+        return false;
+    QModelIndex proxy = m_proxy->mapFromSource(source);
+    if (!proxy.isValid()) {
+        // Hidden by the search or the flag filter: the analyst asked for this process, so show everything.
+        m_search->clear();
+        m_flaggedOnly->setChecked(false);
+        proxy = m_proxy->mapFromSource(source);
+        if (!proxy.isValid())
+            return false;
+    }
+    for (QModelIndex p = proxy.parent(); p.isValid(); p = p.parent())
+        m_view->expand(p);
+    m_view->setCurrentIndex(proxy);
+    m_view->scrollTo(proxy, QAbstractItemView::PositionAtCenter);
+    return true;
+}
+
+void ProcessTreePage::selectProcess(const QString& host, const QString& guid)
+{
+    if (isLoading() || !m_model->tree()) {
+        m_pending = [this, host, guid] { selectProcess(host, guid); };
+        return;
+    }
+    revealNode(m_model->tree()->findByGuid(host, guid));
+}
+
+void ProcessTreePage::selectProcessByPid(const QString& host, qint64 pid, qint64 utcMs)
+{
+    if (isLoading() || !m_model->tree()) {
+        m_pending = [this, host, pid, utcMs] { selectProcessByPid(host, pid, utcMs); };
+        return;
+    }
+    revealNode(m_model->tree()->findByPid(host, pid, utcMs));
+}
+
+void ProcessTreePage::selectEvent(qint64 eventRowId)
+{
+    const auto tree = m_model->tree();
+    if (isLoading() || !tree) {
+        m_pending = [this, eventRowId] { selectEvent(eventRowId); };
+        return;
+    }
+    // A linear scan per request is fine: it runs once per click, 100,000 nodes take well under a millisecond.
+    for (size_t i = 0; i < tree->nodes.size(); ++i) {
+        if (tree->nodes[i].creationEventRowId == eventRowId) {
+            revealNode(int(i));
+            return;
+        }
+    }
+    for (const auto& link : tree->injections) {
+        if (link.firstEventRowId == eventRowId) {
+            revealNode(link.source);
+            return;
+        }
+    }
+}
+
+void ProcessTreePage::revealAlert(int alertIndex)
+{
+    const auto tree = m_model->tree();
+    if (isLoading() || !tree) {
+        m_pending = [this, alertIndex] { revealAlert(alertIndex); };
+        return;
+    }
+    int source = -1, target = -1;
+    for (size_t i = 0; i < tree->nodes.size(); ++i) {
+        const auto& alerts = tree->nodes[i].alerts;
+        if (std::find(alerts.begin(), alerts.end(), alertIndex) == alerts.end())
+            continue;
+        const auto& alert = m_model->alerts()->alerts[size_t(alertIndex)];
+        const QString guid = tree->nodes[i].guid;
+        const bool isSource = (!alert.source.guid.empty() && guid == QString::fromStdString(alert.source.guid))
+                              || (alert.source.guid.empty() && tree->nodes[i].pid == alert.source.pid);
+        (isSource ? source : target) = int(i);
+    }
+    // Open the target's path too, so both ends of the alert are visible; the source ends selected.
+    if (target >= 0)
+        revealNode(target);
+    if (source >= 0)
+        revealNode(source);
+}
+
+void ProcessTreePage::setSearchText(const QString& text)
+{
+    if (m_search->text() != text)
+        m_search->setText(text); // comes back through textChanged
+    else {
+        m_proxy->setFilterFixedString(text);
+        if (!text.isEmpty())
+            m_view->expandAll(); // matches sit at any depth: the filtered tree is small enough to open
+    }
+}
+
+void ProcessTreePage::setFlaggedOnly(bool on)
+{
+    if (m_flaggedOnly->isChecked() != on)
+        m_flaggedOnly->setChecked(on);
+    else {
+        m_proxy->setFlaggedOnly(on);
+        if (on)
+            m_view->expandAll();
+    }
+}
+
+void ProcessTreePage::onCurrentChanged()
+{
+    const int node = currentNode();
+    const auto tree = m_model->tree();
+    if (node < 0 || !tree)
+        return;
+    const auto& n = tree->nodes[size_t(node)];
+    emit processSelected(n.host, n.guid, n.pid);
+    if (n.creationEventRowId)
+        emit eventSelected(n.creationEventRowId);
+}
+
+void ProcessTreePage::showContextMenu(const QPoint& pos)
+{
+    const int node = m_model->nodeAt(m_proxy->mapToSource(m_view->indexAt(pos)));
+    std::unique_ptr<QMenu> menu(createContextMenu(node));
+    if (menu && !menu->isEmpty())
+        menu->exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+QMenu* ProcessTreePage::createContextMenu(int node)
+{
+    const auto tree = m_model->tree();
+    if (node < 0 || !tree || node >= int(tree->nodes.size()))
+        return nullptr;
+    const auto& n = tree->nodes[size_t(node)];
+    auto* menu = new QMenu(this);
+    // Injection is followed both ways: from the injector to its targets and from a target back to its sources.
+    for (int i : n.injectionsOut) {
+        const int target = tree->injections[size_t(i)].target;
+        menu->addAction(tr("Go to injection target: %1").arg(m_model->nodeLabel(target)), this,
+                        [this, target] { revealNode(target); });
+    }
+    for (int i : n.injectionsIn) {
+        const int source = tree->injections[size_t(i)].source;
+        menu->addAction(tr("Go to injection source: %1").arg(m_model->nodeLabel(source)), this,
+                        [this, source] { revealNode(source); });
+    }
+    if (n.parent >= 0) {
+        const int parent = n.parent;
+        menu->addAction(tr("Go to parent: %1").arg(m_model->nodeLabel(parent)), this,
+                        [this, parent] { revealNode(parent); });
+    }
+    return menu;
+}
+
+} // namespace dscope::views
