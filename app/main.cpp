@@ -14,6 +14,15 @@ int main(int argc, char** argv)
         args << QString::fromLocal8Bit(argv[i]);
 
     // Headless commands never create a QApplication, so they run on machines without a display.
+    // `screenshot` renders widgets, so it needs QApplication; offscreen unless a platform was chosen.
+    if (args.size() > 1 && args.at(1) == QLatin1String("screenshot")) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        QApplication::setApplicationName(QStringLiteral("Doppelscope"));
+        QApplication::setOrganizationName(QStringLiteral("Doppelscope"));
+        return dscope::app::runCli(args);
+    }
     if (dscope::app::isCliCommand(args)) {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("Doppelscope"));

@@ -1,30 +1,172 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
-#include "storage/caseinfo.h"
+#include "alertspage.h"
+#include "casecontroller.h"
+#include "detectioncontroller.h"
+#include "eventspage.h"
+#include "importcontroller.h"
+#include "importdialog.h"
+#include "itemmodels/alertlistmodel.h"
+#include "maskcalculatordialog.h"
 
+#include <QAction>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
-#include <QHeaderView>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
-#include <QTableWidget>
+#include <QTabWidget>
 
 namespace dscope::app {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
-    , m_inputs(new QTableWidget(this))
+    , m_case(new CaseController(this))
+    , m_import(new ImportController(this))
+    , m_detection(new DetectionController(this))
+    , m_tabs(new QTabWidget(this))
+    , m_alerts(new views::AlertsPage(this))
+    , m_events(new views::EventsPage(this))
+    , m_eventsLabel(new QLabel(this))
+    , m_hostsLabel(new QLabel(this))
+    , m_rangeLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("Doppelscope"));
-    m_inputs->setColumnCount(5);
-    m_inputs->setHorizontalHeaderLabels({tr("Input"), tr("Format"), tr("Events"), tr("Skipped"), tr("Status")});
-    m_inputs->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    setCentralWidget(m_inputs);
-    auto* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open case..."), QKeySequence::Open, this, &MainWindow::chooseCase);
+    setAcceptDrops(true);
+    // Process tree and timeline pages slot in here as further tabs.
+    m_tabs->addTab(m_alerts, tr("&Alerts"));
+    m_tabs->addTab(m_events, tr("&Events"));
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+    statusBar()->addPermanentWidget(m_eventsLabel);
+    statusBar()->addPermanentWidget(m_hostsLabel);
+    statusBar()->addPermanentWidget(m_rangeLabel);
+    createMenus();
+
+    connect(m_case, &CaseController::infoAvailable, this, &MainWindow::onCaseInfo);
+    connect(m_case, &CaseController::infoFailed, this,
+            [this](const QString& error) { statusBar()->showMessage(tr("Case summary failed: %1").arg(error)); });
+    connect(m_detection, &DetectionController::alertsAvailable, m_alerts, &views::AlertsPage::setAlerts);
+    connect(m_detection, &DetectionController::statusChanged, m_alerts, &views::AlertsPage::setDetectionStatus);
+    connect(m_alerts, &views::AlertsPage::openEventRequested, this, [this](qint64 id) {
+        showPage(EventsPageIndex);
+        m_events->goToEvent(id);
+    });
+    connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
+
+    QSettings settings;
+    setUtc(settings.value(QStringLiteral("display/utc"), true).toBool());
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New case\u2026"), QKeySequence::New, this, &MainWindow::newCase);
+    file->addAction(tr("&Open case\u2026"), QKeySequence::Open, this, &MainWindow::chooseCase);
+    m_recent = file->addMenu(tr("&Recent cases"));
+    connect(m_recent, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addSeparator();
+    file->addAction(tr("&Import files\u2026"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::chooseImportFiles);
+    file->addAction(tr("Import &folder\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                    &MainWindow::chooseImportFolder);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    resize(1100, 700);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Alerts"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { showPage(AlertsPageIndex); });
+    view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { showPage(EventsPageIndex); });
+    view->addSeparator();
+    QAction* local = view->addAction(tr("Show &local time"));
+    local->setCheckable(true);
+    local->setChecked(!m_utc);
+    connect(local, &QAction::toggled, this, [this](bool on) { setUtc(!on); });
+    view->addAction(tr("&Reload events"), QKeySequence::Refresh, this, [this] { m_events->reload(); });
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("Access &mask calculator\u2026"), QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] {
+        auto* dialog = new views::MaskCalculatorDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    tools->addAction(tr("Run &detection again"), QKeySequence(Qt::Key_F5), this, [this] {
+        if (m_case->isOpen())
+            m_detection->run(m_case->path());
+    });
+}
+
+void MainWindow::showPage(Page page) { m_tabs->setCurrentIndex(int(page)); }
+
+bool MainWindow::openCase(const QString& path)
+{
+    QString error;
+    if (!m_case->open(path, error)) {
+        QMessageBox::warning(this, tr("Open case"), error);
+        return false;
+    }
+    m_events->closeCase();
+    m_alerts->setAlerts(nullptr);
+    if (!m_events->openCase(m_case->path(), &error)) {
+        QMessageBox::warning(this, tr("Open case"), error);
+        return false;
+    }
+    setWindowTitle(tr("%1 \u2014 Doppelscope").arg(m_case->path()));
+    m_eventsLabel->setText(tr("Loading case summary\u2026"));
+    m_hostsLabel->clear();
+    m_rangeLabel->clear();
+    m_detection->run(m_case->path());
+    return true;
+}
+
+void MainWindow::onCaseInfo(const model::CaseInfo& info)
+{
+    m_eventsLabel->setText(tr("%L1 events").arg(info.events));
+    QStringList hosts;
+    for (const auto& h : info.hosts)
+        hosts << QString::fromStdString(h.key);
+    m_hostsLabel->setText(tr("%n host(s)", nullptr, int(hosts.size())));
+    m_hostsLabel->setToolTip(hosts.join(QLatin1Char('\n')));
+    m_events->setHosts(hosts);
+    m_rangeLabel->setText(info.events ? tr("%1 \u2192 %2 %3")
+                                            .arg(model::formatTime(info.firstUtcMs, m_utc),
+                                                 model::formatTime(info.lastUtcMs, m_utc),
+                                                 m_utc ? tr("UTC") : tr("local"))
+                                      : tr("no events"));
+}
+
+void MainWindow::setUtc(bool utc)
+{
+    m_utc = utc;
+    m_events->setUtc(utc);
+    m_alerts->setUtc(utc);
+    if (m_case->hasInfo())
+        onCaseInfo(m_case->info());
+    QSettings().setValue(QStringLiteral("display/utc"), utc);
+}
+
+void MainWindow::newCase()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("New case"), QString(), tr("Cases (*.dscase)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QLatin1String(".dscase")))
+        path += QLatin1String(".dscase");
+    QString error;
+    if (!CaseController::createCase(path, error)) {
+        QMessageBox::warning(this, tr("New case"), error);
+        return;
+    }
+    openCase(path);
 }
 
 void MainWindow::chooseCase()
@@ -34,25 +176,102 @@ void MainWindow::chooseCase()
         openCase(path);
 }
 
-void MainWindow::openCase(const QString& path)
+void MainWindow::fillRecentMenu()
 {
-    model::CaseInfo info;
-    std::string error;
-    if (!model::loadCaseInfo(path.toStdString(), info, error)) {
-        QMessageBox::warning(this, tr("Open case"), QString::fromStdString(error));
+    m_recent->clear();
+    const QStringList recent = m_case->recentCases();
+    for (const QString& path : recent)
+        m_recent->addAction(path, this, [this, path] { openCase(path); });
+    m_recent->setEnabled(true);
+    if (recent.isEmpty())
+        m_recent->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::chooseImportFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import files"), QString(),
+        tr("Event logs (*.evtx *.xml *.json *.jsonl *.zip *.tar.gz *.gz);;All files (*)"));
+    if (!files.isEmpty())
+        importPaths(files);
+}
+
+void MainWindow::chooseImportFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Import folder"));
+    if (!folder.isEmpty())
+        importPaths({folder});
+}
+
+void MainWindow::importPaths(const QStringList& paths)
+{
+    if (m_import->isRunning()) {
+        QMessageBox::information(this, tr("Import"), tr("An import is already running."));
         return;
     }
-    m_inputs->setRowCount(int(info.inputs.size()));
-    for (int i = 0; i < int(info.inputs.size()); ++i) {
-        const auto& r = info.inputs[size_t(i)];
-        m_inputs->setItem(i, 0, new QTableWidgetItem(QString::fromStdString(r.path)));
-        m_inputs->setItem(i, 1, new QTableWidgetItem(QString::fromStdString(r.format)));
-        m_inputs->setItem(i, 2, new QTableWidgetItem(QString::number(r.events)));
-        m_inputs->setItem(i, 3, new QTableWidgetItem(QString::number(r.skipped)));
-        m_inputs->setItem(i, 4, new QTableWidgetItem(QString::fromStdString(r.status)));
+    if (!m_case->isOpen()) {
+        newCase();
+        if (!m_case->isOpen())
+            return;
     }
-    statusBar()->showMessage(tr("%1 events in %2 inputs").arg(info.events).arg(info.inputs.size()));
-    setWindowTitle(tr("Doppelscope - %1").arg(path));
+    std::vector<std::string> list;
+    for (const QString& p : paths)
+        list.push_back(p.toStdString());
+    list = model::expandPaths(list);
+    m_importDialog = new views::ImportDialog(this);
+    m_importDialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_importDialog->setFiles(list);
+    connect(m_import, &ImportController::progressChanged, m_importDialog, &views::ImportDialog::setProgress);
+    connect(m_import, &ImportController::finished, m_importDialog, &views::ImportDialog::setSummary);
+    connect(m_importDialog, &views::ImportDialog::cancelRequested, m_import, &ImportController::cancel);
+    m_importDialog->open();
+    m_import->start(m_case->path(), list);
+}
+
+void MainWindow::onImportFinished()
+{
+    // New events: reload the table and the summary, and run detection again; the Alerts page updates itself.
+    m_events->reload();
+    m_case->refreshInfo();
+    m_detection->run(m_case->path());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_import->isRunning()
+        && QMessageBox::question(this, tr("Quit"), tr("An import is running. Cancel it and quit? Events written so "
+                                                      "far stay in the case."))
+               != QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    const auto urls = event->mimeData()->urls();
+    for (const QUrl& url : urls)
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    // A dropped case opens; anything else is imported into the open case.
+    if (paths.size() == 1 && paths.first().endsWith(QLatin1String(".dscase")))
+        openCase(paths.first());
+    else
+        importPaths(paths);
 }
 
 } // namespace dscope::app

@@ -3,21 +3,76 @@
 
 #include <QMainWindow>
 
-class QTableWidget;
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace dscope::views {
+class AlertsPage;
+class EventsPage;
+class ImportDialog;
+} // namespace dscope::views
+
+namespace dscope::model {
+struct CaseInfo;
+}
 
 namespace dscope::app {
 
-/// The workbench shell. For now: open a case and list its inputs.
+class CaseController;
+class DetectionController;
+class ImportController;
+
+/// The workbench shell: menus, status bar and the pages. It only assembles; the pages and controllers do the work.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    enum Page { AlertsPageIndex, EventsPageIndex };
+
     explicit MainWindow(QWidget* parent = nullptr);
-    void openCase(const QString& path);
+    ~MainWindow() override;
+
+    bool openCase(const QString& path);
+    /// Imports files and folders into the open case (asks for a new case when none is open).
+    void importPaths(const QStringList& paths);
+    void showPage(Page page);
+
+    views::AlertsPage* alertsPage() const { return m_alerts; }
+    views::EventsPage* eventsPage() const { return m_events; }
+    QTabWidget* pages() const { return m_tabs; }
+    CaseController* caseController() const { return m_case; }
+    DetectionController* detection() const { return m_detection; }
+    ImportController* importer() const { return m_import; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
+    void createMenus();
+    void newCase();
     void chooseCase();
-    QTableWidget* m_inputs;
+    void chooseImportFiles();
+    void chooseImportFolder();
+    void fillRecentMenu();
+    void setUtc(bool utc);
+    void onCaseInfo(const model::CaseInfo& info);
+    void onImportFinished();
+
+    CaseController* m_case;
+    ImportController* m_import;
+    DetectionController* m_detection;
+    QTabWidget* m_tabs;
+    views::AlertsPage* m_alerts;
+    views::EventsPage* m_events;
+    views::ImportDialog* m_importDialog = nullptr;
+    QMenu* m_recent = nullptr;
+    QLabel* m_eventsLabel;
+    QLabel* m_hostsLabel;
+    QLabel* m_rangeLabel;
+    bool m_utc = true;
 };
 
 } // namespace dscope::app

@@ -1,12 +1,223 @@
 // SPDX-License-Identifier: MIT
+// `doppelscope screenshot --case CASE.dscase --out DIR [--size WxH]`: renders every page offscreen to PNG, with an
+// alert and an event selected. Runs under the offscreen platform (main.cpp sets it when none is chosen).
 #include "clicontext.h"
+
+#include "alertspage.h"
+#include "casecontroller.h"
+#include "detailpane.h"
+#include "detectioncontroller.h"
+#include "eventspage.h"
+#include "itemmodels/alertlistmodel.h"
+#include "itemmodels/eventtablemodel.h"
+#include "maskcalculatordialog.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+
+#include <functional>
 
 namespace dscope::app {
 
-int runScreenshot(const QStringList&)
+namespace {
+
+/// Drives the window through its asynchronous loads with a polling timer: each step waits for a condition,
+/// then acts. No nested event loops, no processEvents().
+class Shooter : public QObject
 {
-    err() << "error: screenshot is not available in this build yet\n";
-    return ExitFailure;
+public:
+    Shooter(MainWindow& window, QDir out) : m_window(window), m_out(std::move(out))
+    {
+        m_clock.start();
+        connect(&m_timer, &QTimer::timeout, this, &Shooter::poll);
+        connect(window.detection(), &DetectionController::runFinished, this, [this] { m_detectionDone = true; });
+    }
+
+    void start()
+    {
+        m_detectionDone = !m_window.detection()->isRunning();
+        m_timer.start(50);
+    }
+
+    int result() const { return m_result; }
+
+private:
+    using Step = std::function<bool()>; // returns true when done with this step
+
+    bool timedOut(qint64 ms)
+    {
+        if (m_clock.elapsed() < ms)
+            return false;
+        err() << "error: timed out at step " << m_step << " waiting for the case to load\n";
+        m_result = ExitFailure;
+        QCoreApplication::exit(ExitFailure);
+        m_timer.stop();
+        return true;
+    }
+
+    bool save(QWidget* w, const QString& name)
+    {
+        const QImage image = w->grab().toImage();
+        const QString path = m_out.filePath(name);
+        if (image.isNull() || !image.save(path)) {
+            err() << "error: cannot write " << path << '\n';
+            m_result = ExitFailure;
+            return false;
+        }
+        out() << path << " " << image.width() << "x" << image.height() << '\n';
+        return true;
+    }
+
+    qint64 pickEvent() const
+    {
+        const auto& alerts = m_window.detection()->alerts();
+        if (alerts && !alerts->alerts.empty()) {
+            // The alert shown first is the top row of the sorted list; use its first evidence with a mask if any.
+            const QModelIndex top = m_window.alertsPage()->table()->model()->index(0, 0);
+            const int index = top.data(model::AlertListModel::AlertIndexRole).toInt();
+            const auto& evidence = alerts->alerts[size_t(index)].evidence;
+            if (!evidence.empty())
+                return evidence.front().eventRowId;
+        }
+        return m_window.eventsPage()->model()->eventRowIdAt(0);
+    }
+
+    bool rowLoaded(int row) const
+    {
+        auto* model = m_window.eventsPage()->model();
+        return row < 0 || model->index(row, 0).data(model::EventLoadedRole).toBool();
+    }
+
+    void poll()
+    {
+        if (timedOut(120000))
+            return;
+        auto* events = m_window.eventsPage();
+        switch (m_step) {
+        case 0: // case summary, id list and detection all in
+            if (!m_window.caseController()->hasInfo() || events->model()->isLoading() || !m_detectionDone)
+                return;
+            m_window.alertsPage()->selectAlert(0);
+            m_event = pickEvent();
+            m_window.showPage(MainWindow::EventsPageIndex);
+            if (m_event)
+                events->goToEvent(m_event);
+            ++m_step;
+            return;
+        case 1: { // the selected event's detail and the visible rows
+            const QTableView* table = events->table();
+            const int top = table->rowAt(0);
+            const int selected = events->model()->rowOfEvent(m_event);
+            if (m_event && events->detailPane()->currentEvent() != m_event)
+                return;
+            if (!rowLoaded(top) || !rowLoaded(selected))
+                return;
+            ++m_step;
+            return;
+        }
+        case 2:
+            m_window.showPage(MainWindow::AlertsPageIndex);
+            ++m_step;
+            return; // let the layout settle for one tick
+        case 3:
+            save(&m_window, QStringLiteral("alerts.png"));
+            m_window.showPage(MainWindow::EventsPageIndex);
+            ++m_step;
+            return;
+        case 4: {
+            save(&m_window, QStringLiteral("events.png"));
+            auto* tabs = events->detailPane()->findChild<QTabWidget*>();
+            if (tabs)
+                tabs->setCurrentIndex(1);
+            ++m_step;
+            return;
+        }
+        case 5: {
+            save(&m_window, QStringLiteral("events-original.png"));
+            auto* tabs = events->detailPane()->findChild<QTabWidget*>();
+            if (tabs && tabs->isTabEnabled(2))
+                tabs->setCurrentIndex(2);
+            ++m_step;
+            return;
+        }
+        case 6: {
+            auto* tabs = events->detailPane()->findChild<QTabWidget*>();
+            if (tabs && tabs->currentIndex() == 2)
+                save(&m_window, QStringLiteral("events-mask.png"));
+            m_calculator = new views::MaskCalculatorDialog(&m_window);
+            m_calculator->show();
+            ++m_step;
+            return;
+        }
+        case 7:
+            save(m_calculator, QStringLiteral("mask-calculator.png"));
+            m_timer.stop();
+            QCoreApplication::exit(m_result);
+            return;
+        default: return;
+        }
+    }
+
+    MainWindow& m_window;
+    QDir m_out;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    int m_step = 0;
+    qint64 m_event = 0;
+    bool m_detectionDone = false;
+    int m_result = ExitOk;
+    views::MaskCalculatorDialog* m_calculator = nullptr;
+};
+
+} // namespace
+
+int runScreenshot(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Render every page of the workbench to PNG files."));
+    p.addOption({QStringLiteral("case"), QStringLiteral("The case file."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (created)."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("size"), QStringLiteral("Window size, default 1400x900."), QStringLiteral("WxH")});
+    p.process(QStringList{QStringLiteral("doppelscope screenshot")} + args);
+    const QString casePath = p.value(QStringLiteral("case"));
+    const QString outDir = p.value(QStringLiteral("out"));
+    if (casePath.isEmpty() || outDir.isEmpty()) {
+        err() << "usage: doppelscope screenshot --case CASE.dscase --out DIR\n";
+        return ExitUsage;
+    }
+    if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
+        err() << "error: screenshot needs the GUI libraries (QApplication)\n";
+        return ExitFailure;
+    }
+    QDir folder(outDir);
+    if (!folder.mkpath(QStringLiteral("."))) {
+        err() << "error: cannot create " << outDir << '\n';
+        return ExitFailure;
+    }
+    QSize size(1400, 900);
+    if (p.isSet(QStringLiteral("size"))) {
+        const QStringList wh = p.value(QStringLiteral("size")).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            size = QSize(wh.at(0).toInt(), wh.at(1).toInt());
+    }
+    MainWindow window;
+    window.resize(size);
+    window.show();
+    if (!window.openCase(casePath)) {
+        err() << "error: cannot open " << casePath << '\n';
+        return ExitFailure;
+    }
+    Shooter shooter(window, folder);
+    shooter.start();
+    const int rc = QCoreApplication::exec();
+    out().flush();
+    return rc == ExitOk ? shooter.result() : rc;
 }
 
 } // namespace dscope::app

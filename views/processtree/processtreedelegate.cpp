@@ -21,7 +21,7 @@ void ProcessTreeDelegate::initStyleOption(QStyleOptionViewItem* option, const QM
     QStyledItemDelegate::initStyleOption(option, index);
     if (index.data(ProcessTreeModel::InferredRole).toBool()) {
         option->font.setItalic(true);
-        option->palette.setColor(QPalette::Text, option->palette.color(QPalette::Disabled, QPalette::Text));
+        option->palette.setColor(QPalette::Text, QColor(0x6b, 0x6b, 0x6b)); // readable, but clearly not logged
     }
     if (index.column() == ProcessTreeModel::InjectionColumn) {
         option->palette.setColor(QPalette::Text, kInjection);

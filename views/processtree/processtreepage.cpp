@@ -58,11 +58,11 @@ ProcessTreePage::ProcessTreePage(QWidget* parent)
     m_view->header()->setStretchLastSection(true);
     m_view->setColumnWidth(ProcessTreeModel::ProcessColumn, 260);
     m_view->setColumnWidth(ProcessTreeModel::PidColumn, 60);
-    m_view->setColumnWidth(ProcessTreeModel::StartColumn, 170);
+    m_view->setColumnWidth(ProcessTreeModel::StartColumn, 215);
     m_view->setColumnWidth(ProcessTreeModel::EndColumn, 170);
     m_view->setColumnWidth(ProcessTreeModel::UserColumn, 110);
     m_view->setColumnWidth(ProcessTreeModel::AlertsColumn, 50);
-    m_view->setColumnWidth(ProcessTreeModel::InjectionColumn, 200);
+    m_view->setColumnWidth(ProcessTreeModel::InjectionColumn, 320);
 
     connect(m_search, &QLineEdit::textChanged, this, &ProcessTreePage::setSearchText);
     connect(m_flaggedOnly, &QCheckBox::toggled, this, &ProcessTreePage::setFlaggedOnly);

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+#include "alertlistmodel.h"
+
+#include "eventnames.h"
+#include "eventrow.h"
+#include "eventtablemodel.h"
+
+#include <QDateTime>
+
+namespace dscope::model {
+
+namespace {
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+} // namespace
+
+QString formatTime(qint64 utcMs, bool utc)
+{
+    return QDateTime::fromMSecsSinceEpoch(utcMs, utc ? Qt::UTC : Qt::LocalTime)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+AlertListModel::AlertListModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void AlertListModel::setAlerts(AlertSetPtr alerts)
+{
+    beginResetModel();
+    m_alerts = std::move(alerts);
+    endResetModel();
+}
+
+const Alert* AlertListModel::alertAt(int row) const
+{
+    if (!m_alerts || row < 0 || row >= int(m_alerts->alerts.size()))
+        return nullptr;
+    return &m_alerts->alerts[size_t(row)];
+}
+
+void AlertListModel::setUtc(bool utc)
+{
+    m_utc = utc;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, ColFirst), index(rowCount() - 1, ColFirst));
+}
+
+int AlertListModel::severityRank(const std::string& s)
+{
+    if (s == "critical")
+        return 3;
+    if (s == "high")
+        return 2;
+    if (s == "medium")
+        return 1;
+    return 0;
+}
+
+QString AlertListModel::processText(const AlertProcess& p)
+{
+    QString name = baseName(qs(p.image));
+    if (p.pid >= 0)
+        name += name.isEmpty() ? QStringLiteral("PID %1").arg(p.pid) : QStringLiteral(" (%1)").arg(p.pid);
+    return name.isEmpty() ? QStringLiteral("?") : name;
+}
+
+int AlertListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() || !m_alerts ? 0 : int(m_alerts->alerts.size());
+}
+
+int AlertListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant AlertListModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Alert& a = m_alerts->alerts[size_t(index.row())];
+    if (role == AlertIndexRole)
+        return index.row();
+    if (role == SeverityRankRole)
+        return severityRank(a.severity);
+    if (role == SortRole) {
+        switch (index.column()) {
+        case ColSeverity: return severityRank(a.severity);
+        case ColFirst: return qint64(a.firstUtcMs);
+        case ColCount: return qint64(a.count);
+        default: return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role == Qt::ToolTipRole && index.column() == ColRule)
+        return qs(a.ruleName);
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case ColSeverity: return qs(a.severity);
+    case ColRule: return QString(qs(a.ruleId) + QLatin1String(" ") + qs(a.ruleName));
+    case ColTechnique: return qs(a.technique);
+    case ColHost: return qs(a.host);
+    case ColProcesses:
+        return QString(processText(a.source) + QStringLiteral(" \u2192 ") + processText(a.target));
+    case ColFirst: return formatTime(a.firstUtcMs, m_utc);
+    case ColCount: return qint64(a.count);
+    default: return {};
+    }
+}
+
+QVariant AlertListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case ColSeverity: return tr("Severity");
+    case ColRule: return tr("Rule");
+    case ColTechnique: return tr("Technique");
+    case ColHost: return tr("Host");
+    case ColProcesses: return tr("Source \u2192 target");
+    case ColFirst: return m_utc ? tr("First (UTC)") : tr("First (local)");
+    case ColCount: return tr("Count");
+    default: return {};
+    }
+}
+
+EvidenceModel::EvidenceModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void EvidenceModel::setAlert(AlertSetPtr alerts, int index)
+{
+    beginResetModel();
+    m_alerts = std::move(alerts);
+    m_alert = (m_alerts && index >= 0 && index < int(m_alerts->alerts.size())) ? &m_alerts->alerts[size_t(index)]
+                                                                              : nullptr;
+    endResetModel();
+}
+
+void EvidenceModel::setUtc(bool utc)
+{
+    m_utc = utc;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, ColTime), index(rowCount() - 1, ColTime));
+}
+
+int EvidenceModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() || !m_alert ? 0 : int(m_alert->evidence.size());
+}
+
+int EvidenceModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant EvidenceModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const EvidenceRef& e = m_alert->evidence[size_t(index.row())];
+    if (role == EventRowIdRole)
+        return qint64(e.eventRowId);
+    if (role == Qt::ToolTipRole)
+        return tr("Double-click to open event %1 in the Events page").arg(e.eventRowId);
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case ColRole: return qs(e.role);
+    case ColTime: return formatTime(e.utcMs, m_utc);
+    case ColEventId: {
+        // Evidence of injection is Sysmon or Security; the id ranges do not collide.
+        const std::string_view name = eventName(e.eventId, e.eventId >= 1100 ? "Security" : "Sysmon");
+        return QString(QString::number(e.eventId)
+               + (name.empty() ? QString() : QLatin1Char(' ') + QString::fromUtf8(name.data(), qsizetype(name.size()))));
+    }
+    case ColRecord: return e.recordId >= 0 ? QVariant(qint64(e.recordId)) : QVariant(QStringLiteral("pos %1").arg(e.position));
+    case ColInput: return baseName(qs(e.inputPath));
+    default: return {};
+    }
+}
+
+QVariant EvidenceModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case ColRole: return tr("Role");
+    case ColTime: return m_utc ? tr("Time (UTC)") : tr("Time (local)");
+    case ColEventId: return tr("Event");
+    case ColRecord: return tr("Record");
+    case ColInput: return tr("Input");
+    default: return {};
+    }
+}
+
+} // namespace dscope::model

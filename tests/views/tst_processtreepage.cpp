@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+// The process tree page, offscreen: loading through the worker, alert badges, reveal, injection navigation,
+// search keeping ancestors, and PNG renderings of the demo case and the Invoke-PSInject corpus case.
+#include "ingest/importer.h"
+#include "processtree/processtreemodel.h"
+#include "processtree/processtreepage.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileInfo>
+#include <QMenu>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace dscope;
+using model::ProcessTreeModel;
+
+namespace {
+
+QString importCase(const QTemporaryDir& dir, const QString& input, bool libevtx = false)
+{
+    const QString casePath = dir.filePath(QFileInfo(input).completeBaseName() + QStringLiteral(".dscase"));
+    model::ImportOptions options;
+    if (libevtx)
+        options.source.evtxEngine = model::EvtxEngine::Libevtx;
+    model::Importer importer(casePath.toStdString(), options);
+    const auto summary = importer.run({input.toStdString()});
+    return summary.fatal.empty() && summary.events > 0 ? casePath : QString();
+}
+
+QString screenshotDir()
+{
+    const QString dir = QDir::temp().filePath(QStringLiteral("dscope-screens"));
+    QDir().mkpath(dir);
+    return dir;
+}
+
+const char* kHost = "SIMULATED-WS01.demo.invalid";
+
+model::AlertSetPtr demoAlerts()
+{
+    auto set = std::make_shared<model::AlertSet>();
+    model::Alert doppel;
+    doppel.ruleId = "R1";
+    doppel.ruleName = "Process created from a transacted file";
+    doppel.technique = "T1055.013";
+    doppel.severity = "critical";
+    doppel.host = kHost;
+    doppel.source = {"de70c0de-0003-69ef-2c00-000000000100", 6240, "invoice_viewer.exe"};
+    doppel.target = {"de70c0de-0004-69ef-3d00-000000000100", 7312, "svcupdate.tmp"};
+    set->alerts.push_back(doppel);
+    model::Alert crt;
+    crt.ruleId = "R2";
+    crt.ruleName = "Remote thread after process access";
+    crt.technique = "T1055";
+    crt.severity = "high";
+    crt.host = kHost;
+    crt.source = {"de70c0de-0004-69ef-3d00-000000000100", 7312, "svcupdate.tmp"};
+    crt.target = {"de70c0de-0002-69ef-1b00-000000000100", 3300, "notepad.exe"};
+    set->alerts.push_back(crt);
+    return set;
+}
+
+} // namespace
+
+class TestProcessTreePage : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_demo;
+
+    int current(views::ProcessTreePage& page)
+    {
+        const int node = page.currentNode();
+        return node;
+    }
+    QString currentImage(views::ProcessTreePage& page)
+    {
+        const int node = page.currentNode();
+        return node < 0 ? QString() : page.treeModel()->nodeLabel(node);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_demo = importCase(m_dir, QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"));
+        QVERIFY2(!m_demo.isEmpty(), "the demo case did not import");
+    }
+
+    void demoCase()
+    {
+        views::ProcessTreePage page;
+        page.resize(1400, 560);
+        page.show();
+        QSignalSpy loaded(&page, &views::ProcessTreePage::treeLoaded);
+        page.setCase(m_demo, demoAlerts());
+        page.selectProcess(QString::fromLatin1(kHost), QStringLiteral("de70c0de-0002-69ef-1b00-000000000100"));
+        QVERIFY(loaded.wait(10000)); // the selection asked for while loading is applied on arrival
+        QCOMPARE(currentImage(page), QStringLiteral("notepad.exe (3300)"));
+
+        const auto tree = page.treeModel()->tree();
+        const int svc = tree->findByGuid(QString::fromLatin1(kHost), QStringLiteral("de70c0de-0004-69ef-3d00-000000000100"));
+        QVERIFY(svc >= 0);
+        QCOMPARE(page.treeModel()->indexForNode(svc).data(ProcessTreeModel::AlertCountRole).toInt(), 2);
+        QVERIFY(!tree->nodes[size_t(svc)].inferred);
+        QCOMPARE(tree->nodes[size_t(svc)].commandLine, QStringLiteral("svchost.exe -k netsvcs"));
+
+        // Reveal: the injection alert selects its source.
+        page.revealAlert(1);
+        QCOMPARE(current(page), svc);
+
+        // Injection is followed both ways from the context menu.
+        std::unique_ptr<QMenu> menu(page.createContextMenu(svc));
+        QAction* toTarget = nullptr;
+        for (QAction* a : menu->actions()) {
+            if (a->text() == QLatin1String("Go to injection target: notepad.exe (3300)"))
+                toTarget = a;
+        }
+        QVERIFY(toTarget);
+        toTarget->trigger();
+        QCOMPARE(currentImage(page), QStringLiteral("notepad.exe (3300)"));
+        std::unique_ptr<QMenu> back(page.createContextMenu(page.currentNode()));
+        QStringList texts;
+        for (QAction* a : back->actions())
+            texts << a->text();
+        QVERIFY2(texts.contains(QLatin1String("Go to injection source: svcupdate.tmp (7312)")), qPrintable(texts.join(QLatin1Char('|'))));
+        // notepad -> lsass with 0x1010 is a read, not injection: no relation to lsass.
+        QVERIFY(!texts.join(QLatin1Char('|')).contains(QLatin1String("lsass")));
+
+        // Selection linking: the creation event of the selected process is announced.
+        QSignalSpy events(&page, &views::ProcessTreePage::eventSelected);
+        page.selectEvent(tree->nodes[size_t(svc)].creationEventRowId);
+        QCOMPARE(current(page), svc);
+        QCOMPARE(events.count(), 1);
+        QCOMPARE(events.at(0).at(0).toLongLong(), tree->nodes[size_t(svc)].creationEventRowId);
+
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-demo.png")));
+
+        // Search keeps ancestors: lsass is inferred (only a target) and a root; csrss too.
+        page.setSearchText(QStringLiteral("lsass"));
+        QCOMPARE(page.view()->model()->rowCount(), 1);
+        page.setSearchText(QStringLiteral("svchost.exe -k"));
+        const QModelIndex root = page.view()->model()->index(0, 0);
+        QCOMPARE(page.view()->model()->rowCount(), 1);
+        QCOMPARE(root.data().toString(), QStringLiteral("userinit.exe")); // explorer's inferred parent
+        page.setSearchText(QString());
+        page.setFlaggedOnly(true);
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-demo-flagged.png")));
+        // invoice_viewer, svcupdate, notepad and their ancestors (userinit, explorer), plus csrss and powershell
+        // (a Sysmon 8 between them is a remote thread, even if a benign one): nothing else.
+        int visible = 0;
+        std::vector<QModelIndex> stack{QModelIndex()};
+        while (!stack.empty()) {
+            const QModelIndex p = stack.back();
+            stack.pop_back();
+            for (int r = 0; r < page.view()->model()->rowCount(p); ++r) {
+                ++visible;
+                stack.push_back(page.view()->model()->index(r, 0, p));
+            }
+        }
+        QCOMPARE(visible, 7);
+    }
+
+    void psInjectCorpusCase()
+    {
+        const QString file = QStringLiteral(
+            DSCOPE_DATASETS "/EVTX-ATTACK-SAMPLES/Defense Evasion/de_unmanagedpowershell_psinject_sysmon_7_8_10.evtx");
+        if (!QFileInfo::exists(file))
+            QSKIP("corpus not present (DSCOPE_DATASETS)");
+        QTemporaryDir dir;
+        const QString casePath = importCase(dir, file, true);
+        QVERIFY2(!casePath.isEmpty(), "the PSInject sample did not import");
+        views::ProcessTreePage page;
+        page.resize(1400, 400);
+        page.show();
+        QSignalSpy loaded(&page, &views::ProcessTreePage::treeLoaded);
+        page.setCase(casePath);
+        QVERIFY(loaded.wait(10000));
+        const auto tree = page.treeModel()->tree();
+        // No creation events in this file: both processes are inferred from Sysmon 8/10 sources and targets.
+        QVERIFY(tree->nodes.size() >= 2);
+        for (const auto& n : tree->nodes)
+            QVERIFY(n.inferred);
+        bool found = false;
+        for (const auto& l : tree->injections) {
+            const auto& s = tree->nodes[size_t(l.source)];
+            const auto& t = tree->nodes[size_t(l.target)];
+            if (s.image.endsWith(QLatin1String("powershell.exe")) && t.image.endsWith(QLatin1String("notepad.exe"),
+                                                                                        Qt::CaseInsensitive)) {
+                found = true;
+                QVERIFY(l.kinds & model::InjectionThread);
+                QVERIFY(l.count >= 82);
+            }
+        }
+        QVERIFY(found);
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-psinject.png")));
+    }
+};
+
+QTEST_MAIN(TestProcessTreePage)
+#include "tst_processtreepage.moc"

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "alertspage.h"
+
+#include "itemmodels/alertlistmodel.h"
+#include "itemmodels/eventtablemodel.h"
+
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace dscope::views {
+
+using model::AlertListModel;
+
+namespace {
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+} // namespace
+
+AlertsPage::AlertsPage(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new AlertListModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_evidence(new model::EvidenceModel(this))
+    , m_status(new QLabel(this))
+    , m_blindSpots(new QLabel(this))
+    , m_table(new QTableView(this))
+    , m_explanation(new QTextBrowser(this))
+    , m_masks(new QTableWidget(this))
+    , m_evidenceTable(new QTableView(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(AlertListModel::SortRole);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(AlertListModel::ColSeverity, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+
+    m_blindSpots->setWordWrap(true);
+    m_blindSpots->setTextFormat(Qt::RichText);
+    m_blindSpots->setFrameShape(QFrame::StyledPanel);
+    m_blindSpots->setMargin(6);
+
+    m_explanation->setOpenLinks(false);
+    m_masks->setColumnCount(3);
+    m_masks->setHorizontalHeaderLabels({tr("Mask"), tr("Object"), tr("Rights")});
+    m_masks->verticalHeader()->hide();
+    m_masks->horizontalHeader()->setStretchLastSection(true);
+    m_masks->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_masks->setWordWrap(false);
+    m_masks->setMaximumHeight(m_masks->fontMetrics().height() * 6);
+    m_evidenceTable->setModel(m_evidence);
+    m_evidenceTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_evidenceTable->verticalHeader()->hide();
+    m_evidenceTable->horizontalHeader()->setStretchLastSection(true);
+    m_evidenceTable->verticalHeader()->setDefaultSectionSize(m_evidenceTable->fontMetrics().height() + 6);
+    auto* open = new QPushButton(tr("Open in Events page"), this);
+
+    auto* detail = new QWidget(this);
+    auto* detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(new QLabel(tr("Explanation"), detail));
+    detailLayout->addWidget(m_explanation, 2);
+    detailLayout->addWidget(new QLabel(tr("Access masks"), detail));
+    detailLayout->addWidget(m_masks, 1);
+    detailLayout->addWidget(new QLabel(tr("Evidence (double-click opens the event)"), detail));
+    detailLayout->addWidget(m_evidenceTable, 2);
+    detailLayout->addWidget(open, 0, Qt::AlignRight);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(detail);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_status);
+    layout->addWidget(m_blindSpots);
+    layout->addWidget(splitter, 1);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AlertsPage::onCurrentChanged);
+    connect(m_evidenceTable, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+        Q_EMIT openEventRequested(index.data(model::EventRowIdRole).toLongLong());
+    });
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QModelIndex index = m_evidenceTable->currentIndex();
+        const QModelIndex pick = index.isValid() ? index : m_evidence->index(0, 0);
+        if (pick.isValid())
+            Q_EMIT openEventRequested(pick.data(model::EventRowIdRole).toLongLong());
+    });
+    setAlerts(nullptr);
+}
+
+void AlertsPage::setAlerts(model::AlertSetPtr alerts)
+{
+    m_alerts = alerts;
+    m_model->setAlerts(alerts);
+    m_table->resizeColumnsToContents();
+    if (!alerts)
+        m_status->setText(tr("No detection run yet for this case."));
+    else
+        m_status->setText(tr("%n alert(s) from %L1 events scanned in %2 s", nullptr, int(alerts->alerts.size()))
+                              .arg(alerts->eventsScanned)
+                              .arg(alerts->seconds, 0, 'f', 2));
+    showBlindSpots();
+    onCurrentChanged();
+}
+
+void AlertsPage::setDetectionStatus(const QString& text) { m_status->setText(text); }
+
+void AlertsPage::setUtc(bool utc)
+{
+    m_model->setUtc(utc);
+    m_evidence->setUtc(utc);
+}
+
+bool AlertsPage::selectAlert(int row)
+{
+    const QModelIndex index = m_proxy->index(row, 0);
+    if (!index.isValid())
+        return false;
+    m_table->selectionModel()->setCurrentIndex(index,
+                                               QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    return true;
+}
+
+void AlertsPage::showBlindSpots()
+{
+    if (!m_alerts) {
+        m_blindSpots->setText(tr("<b>Blind spots:</b> unknown until detection has run."));
+        return;
+    }
+    if (m_alerts->blindSpots.empty()) {
+        m_blindSpots->setText(tr("<b>Blind spots:</b> none reported: the telemetry every rule needs is present."));
+        return;
+    }
+    // Messages may quote log values (host names, paths): escape before they enter rich text.
+    QString html = tr("<b>Blind spots of this case</b> (what the telemetry cannot show):<ul style='margin:0'>");
+    for (const auto& b : m_alerts->blindSpots) {
+        html += QLatin1String("<li>");
+        if (!b.ruleId.empty())
+            html += QLatin1String("<b>") + qs(b.ruleId).toHtmlEscaped() + QLatin1String("</b>: ");
+        html += qs(b.message).toHtmlEscaped() + QLatin1String("</li>");
+    }
+    m_blindSpots->setText(html + QLatin1String("</ul>"));
+}
+
+void AlertsPage::onCurrentChanged()
+{
+    const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
+    const int row = current.isValid() ? current.row() : -1;
+    const model::Alert* a = m_model->alertAt(row);
+    m_evidence->setAlert(m_alerts, a ? row : -1);
+    m_evidenceTable->resizeColumnsToContents();
+    m_masks->setRowCount(0);
+    if (!a) {
+        m_explanation->setPlainText(m_alerts && !m_alerts->alerts.empty() ? tr("Select an alert.") : QString());
+        return;
+    }
+    QString html = QLatin1String("<h3>") + qs(a->ruleId).toHtmlEscaped() + QLatin1String(" ")
+                   + qs(a->ruleName).toHtmlEscaped() + QLatin1String("</h3><p>")
+                   + tr("<b>%1</b> severity, technique <b>%2</b>, host %3")
+                         .arg(qs(a->severity).toHtmlEscaped(), qs(a->technique).toHtmlEscaped(),
+                              qs(a->host).toHtmlEscaped())
+                   + QLatin1String("</p><p>")
+                   + tr("Source: %1 %2<br>Target: %3 %4")
+                         .arg(AlertListModel::processText(a->source).toHtmlEscaped(),
+                              qs(a->source.guid).toHtmlEscaped(),
+                              AlertListModel::processText(a->target).toHtmlEscaped(),
+                              qs(a->target.guid).toHtmlEscaped())
+                   + QLatin1String("</p><p>") + qs(a->explanation).toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))
+                   + QLatin1String("</p>");
+    m_explanation->setHtml(html);
+    m_masks->setRowCount(int(a->masks.size()));
+    for (int i = 0; i < int(a->masks.size()); ++i) {
+        const auto& m = a->masks[size_t(i)];
+        m_masks->setItem(i, 0, new QTableWidgetItem(QStringLiteral("0x%1").arg(quint32(m.value), 0, 16)));
+        m_masks->setItem(i, 1, new QTableWidgetItem(qs(m.objectType)));
+        m_masks->setItem(i, 2, new QTableWidgetItem(qs(m.summary)));
+    }
+    m_masks->resizeColumnsToContents();
+}
+
+} // namespace dscope::views

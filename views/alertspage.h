@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "domain/alert.h"
+
+#include <QWidget>
+
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+class QTableWidget;
+class QTextBrowser;
+
+namespace dscope::model {
+class AlertListModel;
+class EvidenceModel;
+} // namespace dscope::model
+
+namespace dscope::views {
+
+/// Detection results: the alert list, the selected alert's explanation, decoded masks and evidence, and the
+/// case's blind spots (always visible: an empty list must never read as "nothing happened").
+class AlertsPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit AlertsPage(QWidget* parent = nullptr);
+
+    /// Shows a detection run's snapshot (nullptr: no run yet).
+    void setAlerts(model::AlertSetPtr alerts);
+    /// "Detection running...", "Detection failed: ...".
+    void setDetectionStatus(const QString& text);
+    void setUtc(bool utc);
+    /// Selects a row of the (sorted) list; returns false when there is no such row.
+    bool selectAlert(int row);
+
+    QTableView* table() const { return m_table; }
+    model::AlertListModel* model() const { return m_model; }
+
+Q_SIGNALS:
+    /// The user asked to see an evidence event in the Events page.
+    void openEventRequested(qint64 eventRowId);
+
+private:
+    void onCurrentChanged();
+    void showBlindSpots();
+
+    model::AlertSetPtr m_alerts;
+    model::AlertListModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    model::EvidenceModel* m_evidence;
+    QLabel* m_status;
+    QLabel* m_blindSpots;
+    QTableView* m_table;
+    QTextBrowser* m_explanation;
+    QTableWidget* m_masks;
+    QTableView* m_evidenceTable;
+};
+
+} // namespace dscope::views

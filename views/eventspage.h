@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "itemmodels/eventquery.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace dscope::model {
+class EventTableModel;
+}
+
+namespace dscope::views {
+
+class DetailPane;
+
+/// Every event of the case in one table, with quick filters, pivots and the detail pane. The table model loads
+/// ids and rows on worker threads; this page only forwards filters and selections.
+class EventsPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit EventsPage(QWidget* parent = nullptr);
+    ~EventsPage() override;
+
+    bool openCase(const QString& path, QString* error = nullptr);
+    void closeCase();
+    void reload();
+    /// Host names for the host filter's drop-down (from the case summary).
+    void setHosts(const QStringList& hosts);
+    void setUtc(bool utc);
+
+    /// Selects the event (events.id) and shows it in the detail pane; clears the filter when it hides the event.
+    void goToEvent(qint64 eventRowId);
+    void setFilter(const model::EventFilter& filter);
+
+    model::EventTableModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    DetailPane* detailPane() const { return m_detail; }
+
+Q_SIGNALS:
+    void statusChanged(const QString& text);
+
+private:
+    void applyQuickFilter();
+    void clearFilter();
+    void onSelectionChanged();
+    void onLoadingFinished(qint64 rows, double seconds, const QString& error);
+    void showContextMenu(const QPoint& pos);
+    void selectPendingEvent();
+
+    model::EventTableModel* m_model;
+    QTableView* m_table;
+    DetailPane* m_detail;
+    QLineEdit* m_eventIds;
+    QComboBox* m_host;
+    QLineEdit* m_process;
+    QLineEdit* m_text;
+    QLabel* m_status;
+    qint64 m_pendingEvent = 0;
+};
+
+} // namespace dscope::views
