@@ -62,7 +62,11 @@ struct Event {
 
     RawFormat rawFormat = RawFormat::None;
     std::string raw;              ///< the original event (XML, JSON or binary XML), for the detail pane
-    bool rawCompressed = false;   ///< raw holds a zstd frame (the importer compresses on the parser threads)
+    // Set by the importer when it packs raw into a compressed block (raw is then cleared): which block of the
+    // batch, and where the event's bytes sit in the block once decompressed.
+    int64_t rawBlock = -1;
+    uint32_t rawOffset = 0;
+    uint32_t rawLength = 0;
 
     void clear() { *this = Event{}; }
 };

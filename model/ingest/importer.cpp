@@ -41,6 +41,7 @@ struct BeginMsg {
 struct BatchMsg {
     size_t slot;
     std::vector<Event> events;
+    std::vector<RawBlock> blocks;
 };
 struct EndMsg {
     size_t slot;
@@ -105,7 +106,6 @@ public:
     {
         if (event.position != kNoValue)
             event.position += m_positionOffset;
-        m_compressor.compress(event);
         m_batch.push_back(std::move(event));
         ++m_report.events;
         if (m_batch.size() >= kBatchEvents)
@@ -129,7 +129,10 @@ public:
     {
         if (m_batch.empty())
             return;
-        m_queue.push(BatchMsg{m_slot, std::move(m_batch)}, true);
+        // Compressing here keeps the work on the parser threads, in parallel, and off the single writer.
+        std::vector<RawBlock> blocks;
+        m_packer.pack(m_batch, blocks);
+        m_queue.push(BatchMsg{m_slot, std::move(m_batch), std::move(blocks)}, true);
         m_batch = {};
         m_batch.reserve(kBatchEvents);
     }
@@ -142,7 +145,7 @@ private:
     InputReport& m_report;
     const std::atomic_bool* m_cancel;
     std::vector<Event> m_batch;
-    RawCompressor m_compressor;
+    RawBlockPacker m_packer;
     int64_t m_positionOffset = 0;
 };
 
@@ -396,7 +399,7 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
             const int64_t id = inputIds[batch->slot];
             if (id < 0)
                 continue;
-            if (!writer.insert(batch->events, id)) {
+            if (!writer.insert(batch->events, batch->blocks, id)) {
                 summary.fatal = "cannot write to the case: " + writer.lastError();
                 continue;
             }

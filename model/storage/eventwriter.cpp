@@ -4,6 +4,7 @@
 #include "database.h"
 #include "ingest/importer.h"
 #include "schema.h"
+#include "rawevent.h"
 #include "statement.h"
 
 #include <QDateTime>
@@ -20,7 +21,7 @@ std::string insertEventSql()
     std::string sql = "INSERT INTO events(";
     sql += schema::eventColumns();
     sql += ") VALUES(";
-    for (int i = 0; i < 29; ++i)
+    for (int i = 0; i < 32; ++i)
         sql += i ? ",?" : "?";
     sql += ")";
     return sql;
@@ -49,7 +50,7 @@ std::string issuesJson(const InputReport& r)
 EventWriter::EventWriter(Database& db)
     : m_db(db)
     , m_insertEvent(std::make_unique<Statement>(db, insertEventSql()))
-    , m_insertRaw(std::make_unique<Statement>(db, "INSERT INTO event_raw(id, format, codec, data) VALUES(?,?,?,?)"))
+    , m_insertRaw(std::make_unique<Statement>(db, "INSERT INTO raw_blocks(format, codec, data) VALUES(?,?,?)"))
 {
 }
 
@@ -93,7 +94,7 @@ bool EventWriter::deleteInput(int64_t inputId)
 {
     if (!begin())
         return false;
-    Statement raw(m_db, "DELETE FROM event_raw WHERE id IN (SELECT id FROM events WHERE input_id=?)");
+    Statement raw(m_db, "DELETE FROM raw_blocks WHERE id IN (SELECT raw_block FROM events WHERE input_id=?)");
     raw.bind(1, inputId);
     Statement ev(m_db, "DELETE FROM events WHERE input_id=?");
     ev.bind(1, inputId);
@@ -144,8 +145,24 @@ bool EventWriter::finishInput(const InputReport& r, const std::string& status)
 
 bool EventWriter::insert(std::vector<Event>& events, int64_t inputId)
 {
+    return insert(events, {}, inputId);
+}
+
+bool EventWriter::insert(std::vector<Event>& events, const std::vector<RawBlock>& blocks, int64_t inputId)
+{
     if (!begin())
         return false;
+    std::vector<int64_t> blockIds;
+    blockIds.reserve(blocks.size());
+    for (const RawBlock& b : blocks) {
+        Statement& raw = *m_insertRaw;
+        raw.bind(1, int64_t(b.format));
+        raw.bind(2, int64_t(b.codec));
+        raw.bindBlob(3, b.data);
+        if (!raw.exec())
+            return false;
+        blockIds.push_back(m_db.lastInsertRowId());
+    }
     Statement& st = *m_insertEvent;
     for (Event& e : events) {
         e.inputId = inputId;
@@ -178,17 +195,17 @@ bool EventWriter::insert(std::vector<Event>& events, int64_t inputId)
         st.bindTextOrNull(27, e.transactionId);
         st.bindTextOrNull(28, e.transactionState);
         st.bindTextOrNull(29, e.detail);
+        if (e.rawBlock >= 0 && size_t(e.rawBlock) < blockIds.size()) {
+            st.bind(30, blockIds[size_t(e.rawBlock)]);
+            st.bind(31, int64_t(e.rawOffset));
+            st.bind(32, int64_t(e.rawLength));
+        } else {
+            st.bindNull(30);
+            st.bindNull(31);
+            st.bindNull(32);
+        }
         if (!st.exec())
             return false;
-        if (e.rawFormat != RawFormat::None) {
-            Statement& raw = *m_insertRaw;
-            raw.bind(1, m_db.lastInsertRowId());
-            raw.bind(2, int64_t(e.rawFormat));
-            raw.bind(3, int64_t(e.rawCompressed ? 1 : 0));
-            raw.bindBlob(4, e.raw);
-            if (!raw.exec())
-                return false;
-        }
     }
     return true;
 }

@@ -14,6 +14,7 @@ namespace dscope::model {
 class Database;
 class Statement;
 struct InputReport;
+struct RawBlock;
 
 /// The single writer of a case: inputs rows, events and raw events through prepared statements.
 class EventWriter
@@ -40,7 +41,10 @@ public:
     /// Final counts, errors and status.
     bool finishInput(const InputReport& report, const std::string& status);
 
-    /// Inserts events (setting their inputId); returns false on a database error.
+    /// Inserts the raw blocks, then the events (setting their inputId; Event::rawBlock indexes `blocks`).
+    /// Returns false on a database error.
+    bool insert(std::vector<Event>& events, const std::vector<RawBlock>& blocks, int64_t inputId);
+    /// Events without raw blocks (tests, generators).
     bool insert(std::vector<Event>& events, int64_t inputId);
 
 private:

@@ -9,27 +9,54 @@
 namespace dscope::model {
 
 namespace {
-constexpr size_t kCompressAbove = 128; // below this a frame header costs more than it saves
 constexpr size_t kMaxDecoded = 64u << 20;
+// zstd's fastest regular level: about 600 MB/s here on 128 KiB blocks of event JSON, ratio about 28.
+constexpr int kLevel = 1;
 } // namespace
 
-RawCompressor::RawCompressor()
+RawBlockPacker::RawBlockPacker()
     : m_ctx(ZSTD_createCCtx())
 {
 }
 
-RawCompressor::~RawCompressor() { ZSTD_freeCCtx(m_ctx); }
+RawBlockPacker::~RawBlockPacker() { ZSTD_freeCCtx(m_ctx); }
 
-void RawCompressor::compress(Event& event)
+void RawBlockPacker::finishBlock(std::vector<RawBlock>& blocks)
 {
-    if (event.rawCompressed || event.raw.size() < kCompressAbove || !m_ctx)
+    if (m_pending.empty())
         return;
-    m_buffer.resize(ZSTD_compressBound(event.raw.size()));
-    const size_t n = ZSTD_compressCCtx(m_ctx, m_buffer.data(), m_buffer.size(), event.raw.data(), event.raw.size(), 1);
-    if (ZSTD_isError(n) || n >= event.raw.size())
-        return;
-    event.raw.assign(m_buffer.data(), n);
-    event.rawCompressed = true;
+    RawBlock block;
+    block.format = m_pendingFormat;
+    block.data.resize(ZSTD_compressBound(m_pending.size()));
+    const size_t n = m_ctx ? ZSTD_compressCCtx(m_ctx, block.data.data(), block.data.size(), m_pending.data(),
+                                               m_pending.size(), kLevel)
+                           : size_t(-1);
+    if (!m_ctx || ZSTD_isError(n) || n >= m_pending.size()) {
+        block.codec = 0;
+        block.data = std::move(m_pending);
+    } else {
+        block.codec = 1;
+        block.data.resize(n);
+    }
+    blocks.push_back(std::move(block));
+    m_pending.clear();
+}
+
+void RawBlockPacker::pack(std::vector<Event>& events, std::vector<RawBlock>& blocks)
+{
+    for (Event& e : events) {
+        if (e.rawFormat == RawFormat::None || e.raw.empty())
+            continue;
+        if (!m_pending.empty() && (e.rawFormat != m_pendingFormat || m_pending.size() + e.raw.size() > kBlockBytes))
+            finishBlock(blocks);
+        m_pendingFormat = e.rawFormat;
+        e.rawBlock = int64_t(blocks.size());
+        e.rawOffset = uint32_t(m_pending.size());
+        e.rawLength = uint32_t(e.raw.size());
+        m_pending += e.raw;
+        std::string().swap(e.raw); // the batch now carries the bytes once, in the block
+    }
+    finishBlock(blocks);
 }
 
 bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string& error)
@@ -44,13 +71,13 @@ bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string
     }
     const unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxDecoded) {
-        error = "damaged raw event";
+        error = "damaged raw event block";
         return false;
     }
     out.resize(size_t(size));
     const size_t n = ZSTD_decompress(out.data(), out.size(), stored.data(), stored.size());
     if (ZSTD_isError(n)) {
-        error = std::string("damaged raw event: ") + ZSTD_getErrorName(n);
+        error = std::string("damaged raw event block: ") + ZSTD_getErrorName(n);
         return false;
     }
     out.resize(n);
@@ -59,14 +86,25 @@ bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string
 
 bool loadRawEvent(Database& db, int64_t eventRowId, RawEvent& out, std::string& error)
 {
-    Statement st(db, "SELECT format, codec, data FROM event_raw WHERE id=?");
+    Statement st(db, "SELECT e.raw_offset, e.raw_length, b.format, b.codec, b.data "
+                     "FROM events e JOIN raw_blocks b ON b.id = e.raw_block WHERE e.id=?");
     st.bind(1, eventRowId);
     if (!st.next()) {
         error = "no original event stored";
         return false;
     }
-    out.format = RawFormat(st.columnInt(0));
-    return decodeRaw(int(st.columnInt(1)), st.columnView(2), out.data, error);
+    const int64_t offset = st.columnInt(0);
+    const int64_t length = st.columnInt(1);
+    out.format = RawFormat(st.columnInt(2));
+    std::string block;
+    if (!decodeRaw(int(st.columnInt(3)), st.columnView(4), block, error))
+        return false;
+    if (offset < 0 || length < 0 || size_t(offset + length) > block.size()) {
+        error = "damaged raw event reference";
+        return false;
+    }
+    out.data = block.substr(size_t(offset), size_t(length));
+    return true;
 }
 
 } // namespace dscope::model

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 typedef struct ZSTD_CCtx_s ZSTD_CCtx;
 
@@ -15,23 +16,37 @@ namespace dscope::model {
 
 class Database;
 
+/// One compressed block of original events, ready for the raw_blocks table.
+struct RawBlock {
+    RawFormat format = RawFormat::None;
+    int codec = 0;     ///< 0 stored as is, 1 zstd
+    std::string data;
+};
+
 /**
- * Compresses original events before they reach the writer. Raw JSON lines average about 2 KB (the rendered
- * Message field), and writing them verbatim would make SQLite the bottleneck; zstd at its fastest level shrinks
- * them several times and runs on the parser threads, in parallel. One compressor per thread.
+ * Packs the original events of a batch into blocks of about 128 KiB and compresses each block once.
+ * Raw JSON lines average about 2 KB (the rendered Message field); writing them verbatim would make SQLite the
+ * bottleneck, and a zstd frame per record costs more CPU than the parse and shrinks them only 2.8x (block: 28x).
+ * Runs on the parser threads; one packer per thread.
  */
-class RawCompressor
+class RawBlockPacker
 {
-    Q_DISABLE_COPY_MOVE(RawCompressor)
+    Q_DISABLE_COPY_MOVE(RawBlockPacker)
 public:
-    RawCompressor();
-    ~RawCompressor();
-    /// Replaces event.raw with its zstd frame (small raws stay as they are).
-    void compress(Event& event);
+    static constexpr size_t kBlockBytes = 128 * 1024;
+
+    RawBlockPacker();
+    ~RawBlockPacker();
+
+    /// Moves every event's raw into blocks appended to `blocks` (setting rawBlock/rawOffset/rawLength, clearing raw).
+    void pack(std::vector<Event>& events, std::vector<RawBlock>& blocks);
 
 private:
+    void finishBlock(std::vector<RawBlock>& blocks);
+
     ZSTD_CCtx* m_ctx;
-    std::string m_buffer;
+    std::string m_pending;
+    RawFormat m_pendingFormat = RawFormat::None;
 };
 
 /// The original event of one row, decompressed.
@@ -43,7 +58,7 @@ struct RawEvent {
 /// Loads events.id's original event. False when there is none (or it cannot be decoded; error says why).
 bool loadRawEvent(Database& db, int64_t eventRowId, RawEvent& out, std::string& error);
 
-/// Decodes a stored raw value (codec 0: as is, 1: zstd).
+/// Decodes a stored block (codec 0: as is, 1: zstd).
 bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string& error);
 
 } // namespace dscope::model

@@ -66,19 +66,23 @@ CREATE TABLE events(
   target_filename  TEXT,
   transaction_id   TEXT,
   transaction_state TEXT,
-  detail           TEXT
+  detail           TEXT,
+  raw_block        INTEGER,            -- raw_blocks.id holding the original event
+  raw_offset       INTEGER,            -- its bytes in the decompressed block
+  raw_length       INTEGER
 );
 CREATE INDEX events_time ON events(utc_ms, id);
 CREATE INDEX events_eid_time ON events(event_id, utc_ms);
 CREATE INDEX events_subject ON events(subject_guid) WHERE subject_guid IS NOT NULL;
 CREATE INDEX events_target ON events(target_guid) WHERE target_guid IS NOT NULL;
-CREATE INDEX events_input ON events(input_id, position);
 
-CREATE TABLE event_raw(
-  id     INTEGER PRIMARY KEY,            -- = events.id
-  format INTEGER NOT NULL,               -- RawFormat
-  codec  INTEGER NOT NULL DEFAULT 0,     -- 0 stored as is, 1 zstd frame
-  data   BLOB
+-- Original events, packed in blocks of about 128 KiB and compressed together: one frame per record would cost
+-- more CPU than parsing and compress several times worse (measured on the corpus JSON: 2.8x vs 28x).
+CREATE TABLE raw_blocks(
+  id     INTEGER PRIMARY KEY,
+  format INTEGER NOT NULL,               -- RawFormat of every event in the block
+  codec  INTEGER NOT NULL,               -- 0 stored as is, 1 zstd frame
+  data   BLOB NOT NULL
 );
 )sql";
 
@@ -110,7 +114,7 @@ const char* eventColumns()
            "subject_guid, subject_pid, subject_image, target_guid, target_pid, target_image, "
            "parent_guid, parent_pid, parent_image, granted_access, call_trace, start_address, start_module, "
            "start_function, command_line, user_name, hashes, target_filename, transaction_id, transaction_state, "
-           "detail";
+           "detail, raw_block, raw_offset, raw_length";
 }
 
 bool prepareForWriting(Database& db, std::string& error)
