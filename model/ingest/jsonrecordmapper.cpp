@@ -4,6 +4,8 @@
 #include "eventbuilder.h"
 #include "normalize.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace dscope::model {
@@ -230,6 +232,8 @@ error_code JsonRecordMapper::map(od::object& record, EventBuilder& builder)
     m_sentinelEventData = {};
     m_type = {};
     m_keys = 0;
+    m_unplacedCreated = kNoValue;
+    m_learnedHost = false;
     if (auto e = walkTop(record))
         return e;
     classify();
@@ -700,9 +704,13 @@ void JsonRecordMapper::applyFlat(EventBuilder& b)
         default: break;
         }
     }
+    std::string hostText;
+    if (host.find('&') != std::string_view::npos) {
+        hostText = normalize::unescapeXml(host);
+        host = hostText;
+    }
     if (!host.empty())
-        b.setHost(host.find('&') != std::string_view::npos ? std::string_view(m_scratch = normalize::unescapeXml(host))
-                                                           : host);
+        b.setHost(host);
     applyData(b);
     if (m_layout == JsonLayout::SdMinimal)
         estimateMinimalTime(b, host, utcTime, timeCreated);
@@ -712,27 +720,48 @@ void JsonRecordMapper::estimateMinimalTime(EventBuilder& b, std::string_view hos
                                            std::string_view timeCreated)
 {
     // TimeCreated = local time on a 12-hour clock + a false "Z": UtcTime - TimeCreated is the zone offset, plus 12 h
-    // in the afternoon. Sysmon records carry both, Security records only TimeCreated. Applying the offset seen last
-    // (file order, same host) places them within milliseconds; before the first such record they stay without time.
+    // in the afternoon. Sysmon records carry both, Security records only TimeCreated. The offset seen last (file
+    // order, same host) places them within milliseconds of the truth.
     if (timeCreated.empty())
         return;
     const auto created = normalize::utcMillis(timeCreated);
     if (!created)
         return;
-    auto it = m_minimalOffsets.begin();
-    while (it != m_minimalOffsets.end() && it->first != host)
-        ++it;
+    auto it = std::find_if(m_minimalClocks.begin(), m_minimalClocks.end(),
+                           [&](const MinimalClock& c) { return c.host == host; });
     if (!utcTime.empty()) {
         if (const auto utc = normalize::utcMillis(utcTime)) {
-            if (it == m_minimalOffsets.end())
-                m_minimalOffsets.emplace_back(std::string(host), *utc - *created);
-            else
-                it->second = *utc - *created;
+            if (it == m_minimalClocks.end()) {
+                m_minimalClocks.push_back({std::string(host), *utc - *created, *utc});
+                m_learnedHost = true;
+            } else {
+                it->offset = *utc - *created;
+                it->lastUtc = *utc;
+            }
         }
         return;
     }
-    if (it != m_minimalOffsets.end())
-        b.setSystemTimeMillis(*created + it->second);
+    if (it == m_minimalClocks.end()) {
+        m_unplacedCreated = *created;
+        return;
+    }
+    b.setSystemTimeMillis(*placeMinimal(host, *created));
+}
+
+std::optional<int64_t> JsonRecordMapper::placeMinimal(std::string_view host, int64_t timeCreated) const
+{
+    const auto it = std::find_if(m_minimalClocks.begin(), m_minimalClocks.end(),
+                                 [&](const MinimalClock& c) { return c.host == host; });
+    if (it == m_minimalClocks.end())
+        return std::nullopt;
+    // The 12-hour clock drops AM/PM: past 1 o'clock since the offset was learned the reading is 12 h off. Take the
+    // reading nearest to the host's last reliable time (datasets span minutes, not hours).
+    constexpr int64_t kHalfDay = int64_t(12) * 3600 * 1000;
+    int64_t t = timeCreated + it->offset;
+    for (const int64_t alt : {t - kHalfDay, t + kHalfDay})
+        if (std::llabs(alt - it->lastUtc) < std::llabs(t - it->lastUtc))
+            t = alt;
+    return t;
 }
 
 } // namespace dscope::model

@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,6 +59,14 @@ public:
     /// The layout of the record last mapped.
     JsonLayout layout() const { return m_layout; }
 
+    /// Layout B: the TimeCreated (as read, 12-hour local) of the record last mapped when no offset was known yet for
+    /// its host, else kNoValue. The reader holds such events back until placeMinimal() can place them.
+    int64_t unplacedTimeCreated() const { return m_unplacedCreated; }
+    /// Layout B: true when the record last mapped taught the offset of a host seen for the first time.
+    bool learnedHost() const { return m_learnedHost; }
+    /// Layout B: UTC milliseconds for a TimeCreated reading of host, once that host's offset is known.
+    std::optional<int64_t> placeMinimal(std::string_view host, int64_t timeCreated) const;
+
 private:
     struct Pair {
         std::string_view key;
@@ -101,7 +110,14 @@ private:
 
     // Layout B: TimeCreated is local time on a 12-hour clock with a false "Z". Per host, the offset to UtcTime seen on
     // the last record that had both is applied to records without UtcTime (Security events); see estimateMinimalTime.
-    std::vector<std::pair<std::string, int64_t>> m_minimalOffsets;
+    struct MinimalClock {
+        std::string host;
+        int64_t offset;  ///< UtcTime - TimeCreated
+        int64_t lastUtc; ///< the UtcTime it was learned from
+    };
+    std::vector<MinimalClock> m_minimalClocks;
+    int64_t m_unplacedCreated = 0;
+    bool m_learnedHost = false;
     std::string_view m_type; // Sentinel table name
     std::string m_scratch;
 };

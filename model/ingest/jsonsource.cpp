@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 namespace dscope::model {
 
@@ -66,6 +67,8 @@ public:
     }
 
     bool run(std::string& error);
+    /// Adds the events still held back (layout B without a known clock offset), without a time.
+    void flushPending();
     uint32_t layouts() const { return m_layouts; }
 
 private:
@@ -81,6 +84,7 @@ private:
     bool documentMode(size_t start, std::string& error);
     bool linesInMemory(size_t start, const std::string& documentError, std::string& error);
     void emit(const char* unit, int64_t position, std::string_view raw);
+    void placePending(const std::string& host);
 
     InputBytes& m_input;
     RecordSink& m_sink;
@@ -95,6 +99,10 @@ private:
     int64_t m_added = 0;
     uint32_t m_layouts = 0;
     std::string m_reason;
+    // Layout B records without UtcTime that precede the first Sysmon record of their host (the corpus exports are
+    // often newest first): held until the host's clock offset is known. Bounded; the rest go out without a time.
+    static constexpr size_t kMaxPending = 4096;
+    std::vector<std::pair<Event, int64_t>> m_pending; // event, TimeCreated reading
 };
 
 bool JsonSource::Reader::fill(std::string& error)
@@ -279,8 +287,42 @@ void JsonSource::Reader::emit(const char* unit, int64_t position, std::string_vi
         return;
     }
     m_layouts |= 1u << unsigned(layout);
-    m_sink.add(m_builder.take());
     ++m_added;
+    const int64_t unplaced = m_mapper.unplacedTimeCreated();
+    if (unplaced != kNoValue && m_pending.size() < kMaxPending) {
+        m_pending.emplace_back(m_builder.take(), unplaced);
+        return;
+    }
+    Event event = m_builder.take();
+    if (m_mapper.learnedHost() && !m_pending.empty()) {
+        const std::string host = event.host;
+        m_sink.add(std::move(event));
+        placePending(host);
+        return;
+    }
+    m_sink.add(std::move(event));
+}
+
+void JsonSource::Reader::placePending(const std::string& host)
+{
+    auto keep = m_pending.begin();
+    for (auto& [event, created] : m_pending) {
+        if (event.host != host) {
+            *keep++ = {std::move(event), created};
+            continue;
+        }
+        if (const auto t = m_mapper.placeMinimal(host, created))
+            event.utcMs = *t;
+        m_sink.add(std::move(event));
+    }
+    m_pending.erase(keep, m_pending.end());
+}
+
+void JsonSource::Reader::flushPending()
+{
+    for (auto& p : m_pending)
+        m_sink.add(std::move(p.first));
+    m_pending.clear();
 }
 
 bool JsonSource::Reader::readRest(std::string& error)
@@ -417,6 +459,7 @@ bool JsonSource::read(InputBytes& input, RecordSink& sink, std::string& error)
 {
     auto reader = std::make_unique<Reader>(input, sink, m_limits);
     const bool ok = reader->run(error);
+    reader->flushPending();
     m_layouts |= reader->layouts();
     if (!ok)
         error = input.name() + ": " + error;

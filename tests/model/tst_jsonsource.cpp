@@ -338,21 +338,31 @@ private slots:
 
     void minimalLayoutTimeFromTheSysmonOffset()
     {
-        // Layout B: TimeCreated is local on a 12-hour clock (UTC-4 here). The Security record has no UtcTime; the
-        // offset seen on the Sysmon record of the same host before it places it.
+        // Layout B: TimeCreated is local on a 12-hour clock (UTC-4 here, 21:40 shown as 09:40). Security records have
+        // no UtcTime: the offset seen on a Sysmon record of the same host places them, also those before it (held
+        // back until the offset is known). A host without Sysmon records keeps no time rather than a false one.
         const QByteArray sysmon = R"J({"Hostname":"WORKSTATION5","Channel":"Microsoft-Windows-Sysmon/Operational","EventID":10,)J"
                                   R"J("TimeCreated":"2020-10-21T09:40:56.473Z","UtcTime":"2020-10-22 01:40:56.458"})J";
         const QByteArray security = R"J({"Hostname":"WORKSTATION5","Channel":"Security","EventID":4688,)J"
                                     R"J("TimeCreated":"2020-10-21T09:40:57.000Z","NewProcessId":"0x1a2c"})J";
+        // Another host: 12:50 local (UTC-4), then 13:05, which the 12-hour reading shows as 01:05.
+        const QByteArray noon = R"J({"Hostname":"NOON","Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,)J"
+                                R"J("TimeCreated":"2020-10-21T12:50:00.010Z","UtcTime":"2020-10-21 16:50:00.000"})J";
+        const QByteArray afterOne = R"J({"Hostname":"NOON","Channel":"Security","EventID":4689,)J"
+                                    R"J("TimeCreated":"2020-10-21T01:05:00.000Z"})J";
         const QByteArray otherHost = R"J({"Hostname":"OTHER","Channel":"Security","EventID":4688,)J"
                                      R"J("TimeCreated":"2020-10-21T09:40:57.000Z"})J";
-        const ReadResult r = readJson(security + "\n" + sysmon + "\n" + security + "\n" + otherHost + "\n");
+        ReadResult r = readJson(security + "\n" + sysmon + "\n" + security + "\n" + otherHost + "\n" + noon + "\n"
+                                + afterOne + "\n");
         QVERIFY(r.ok);
-        QCOMPARE(r.sink.events.size(), size_t(4));
-        QCOMPARE(r.sink.events[0].utcMs, kNoValue); // nothing to go by yet
+        QCOMPARE(r.sink.events.size(), size_t(6));
+        std::sort(r.sink.events.begin(), r.sink.events.end(),
+                  [](const Event& a, const Event& b) { return a.position < b.position; });
+        QCOMPARE(iso(r.sink.events[0].utcMs), QStringLiteral("2020-10-22T01:40:56.985Z"));
         QCOMPARE(iso(r.sink.events[1].utcMs), QStringLiteral("2020-10-22T01:40:56.458Z"));
         QCOMPARE(iso(r.sink.events[2].utcMs), QStringLiteral("2020-10-22T01:40:56.985Z"));
         QCOMPARE(r.sink.events[3].utcMs, kNoValue);
+        QCOMPARE(iso(r.sink.events[5].utcMs), QStringLiteral("2020-10-21T17:04:59.990Z"));
         QCOMPARE(qint64(r.sink.events[2].subjectPid), qint64(0x1a2c));
     }
 
