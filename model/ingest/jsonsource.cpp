@@ -123,7 +123,9 @@ bool JsonSource::Reader::fill(std::string& error)
 
 bool JsonSource::Reader::run(std::string& error)
 {
-    m_buf.reserve(m_limits.windowBytes);
+    // A small input needs no 16 MiB window (archives hold many small members).
+    const int64_t known = m_input.size();
+    m_buf.reserve(known >= 0 ? std::min(m_limits.windowBytes, size_t(known) + 1) : m_limits.windowBytes);
     if (!fill(error))
         return false;
     size_t start = 0;
@@ -461,9 +463,7 @@ bool JsonSource::read(InputBytes& input, RecordSink& sink, std::string& error)
     const bool ok = reader->run(error);
     reader->flushPending();
     m_layouts |= reader->layouts();
-    if (!ok)
-        error = input.name() + ": " + error;
-    return ok;
+    return ok; // the importer puts the input's name in front of the error
 }
 
 } // namespace dscope::model
