@@ -131,10 +131,17 @@ QVariant ProcessTreeModel::display(const ProcessNode& n, int node, int column) c
     case AlertsColumn: return n.alerts.empty() ? QVariant() : QVariant(int(n.alerts.size()));
     case InjectionColumn: {
         QStringList parts;
-        for (int i : n.injectionsOut)
-            parts << QStringLiteral("\u2192 ") + nodeLabel(m_tree->injections[size_t(i)].target);
-        for (int i : n.injectionsIn)
-            parts << QStringLiteral("\u2190 ") + nodeLabel(m_tree->injections[size_t(i)].source);
+        auto count = [](const InjectionLink& l) {
+            return l.count > 1 ? QStringLiteral(" \u00d7%1").arg(l.count) : QString();
+        };
+        for (int i : n.injectionsOut) {
+            const auto& l = m_tree->injections[size_t(i)];
+            parts << QStringLiteral("\u2192 ") + nodeLabel(l.target) + count(l);
+        }
+        for (int i : n.injectionsIn) {
+            const auto& l = m_tree->injections[size_t(i)];
+            parts << QStringLiteral("\u2190 ") + nodeLabel(l.source) + count(l);
+        }
         return parts.join(QLatin1String("  "));
     }
     case CommandLineColumn: return n.commandLine;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "timelinechartview.h"
 
-#include <QCategoryAxis>
 #include <QChart>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QPainter>
 #include <QScatterSeries>
+#include <QValueAxis>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -42,21 +43,26 @@ KindStyle styleOf(MarkerKind kind)
 
 TimelineChartView::TimelineChartView(QWidget* parent)
     : QChartView(parent)
-    , m_x(new QCategoryAxis)
-    , m_y(new QCategoryAxis)
+    , m_x(new QValueAxis)
+    , m_y(new QValueAxis)
 {
     auto* chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation); // zoom and pan redraw at once
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 12, 4));
+    chart->legend()->hide(); // the page lists the marker kinds next to the Doppelgänging steps
+    chart->setBackgroundVisible(false);  // drawBackground() paints the background and the time grid
+    chart->setPlotAreaBackgroundVisible(false);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
-    // Tick labels come from the model's TimeMapping (UTC, 1-2-5 steps): QDateTimeAxis would use local time.
-    m_x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    m_y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    m_y->setGridLineVisible(false);
+    // The axes only map values; their labels and grids are drawn from the model's TimeMapping ticks.
+    for (QValueAxis* axis : {m_x, m_y}) {
+        axis->setLabelsVisible(false);
+        axis->setGridLineVisible(false);
+        axis->setMinorGridLineVisible(false);
+    }
+    m_x->setLineVisible(false);
+    m_y->setLineVisible(false);
     chart->addAxis(m_x, Qt::AlignBottom);
     chart->addAxis(m_y, Qt::AlignLeft);
 }
@@ -76,8 +82,6 @@ void TimelineChartView::setTimeline(model::TxfTimelinePtr timeline)
     for (auto& list : m_seriesMarkers)
         list.clear();
     m_timeline = std::move(timeline);
-    for (const QString& label : m_y->categoriesLabels())
-        m_y->remove(label);
     if (!m_timeline)
         return;
     m_selected = new QScatterSeries;
@@ -89,15 +93,11 @@ void TimelineChartView::setTimeline(model::TxfTimelinePtr timeline)
 
     const int lanes = int(m_timeline->lanes.size());
     m_y->setRange(-0.6, std::max(0, lanes - 1) + 0.6);
-    m_y->setStartValue(-0.6);
-    QStringList used;
-    for (int i = lanes - 1; i >= 0; --i) {
-        QString label = m_timeline->lanes[size_t(i)].label;
-        while (used.contains(label))
-            label += QLatin1Char(' '); // category labels must be unique
-        used << label;
-        m_y->append(label, laneY(i));
-        // A thin guide line per lane, so markers read as "this process".
+    m_labelWidth = 60;
+    for (const auto& lane : m_timeline->lanes)
+        m_labelWidth = std::max(m_labelWidth, double(fontMetrics().horizontalAdvance(lane.label)) + 20);
+    m_labelWidth = std::min(m_labelWidth, 340.0);
+    for (int i = lanes - 1; i >= 0; --i) {        // A thin guide line per lane, so markers read as "this process".
         auto* guide = new QLineSeries;
         guide->setPen(QPen(QColor(0xcf, 0xd8, 0xdc), 1));
         guide->append(double(m_mapping.boundsStart() - m_origin), laneY(i));
@@ -105,8 +105,6 @@ void TimelineChartView::setTimeline(model::TxfTimelinePtr timeline)
         c->addSeries(guide);
         guide->attachAxis(m_x);
         guide->attachAxis(m_y);
-        for (auto* marker : c->legend()->markers(guide))
-            marker->setVisible(false);
     }
 
     for (size_t i = 0; i < m_timeline->markers.size(); ++i) {
@@ -154,8 +152,7 @@ void TimelineChartView::setTimeline(model::TxfTimelinePtr timeline)
     c->addSeries(m_selected);
     m_selected->attachAxis(m_x);
     m_selected->attachAxis(m_y);
-    for (auto* marker : c->legend()->markers(m_selected))
-        marker->setVisible(false);
+    layoutPlot();
     syncWidth();
     m_mapping.reset();
     applyView();
@@ -202,11 +199,7 @@ void TimelineChartView::syncWidth()
 void TimelineChartView::applyView()
 {
     m_x->setRange(double(m_mapping.viewStart() - m_origin), double(m_mapping.viewEnd() - m_origin));
-    m_x->setStartValue(double(m_mapping.viewStart() - m_origin));
-    for (const QString& label : m_x->categoriesLabels())
-        m_x->remove(label);
-    for (const auto& tick : m_mapping.ticks(110))
-        m_x->append(tick.label, double(tick.utcMs - m_origin));
+    viewport()->update();
     emit viewChanged();
 }
 
@@ -314,9 +307,75 @@ void TimelineChartView::keyPressEvent(QKeyEvent* event)
 void TimelineChartView::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
+    layoutPlot();
     if (m_timeline) {
         syncWidth();
         applyView(); // tick density follows the width
+    }
+}
+
+void TimelineChartView::layoutPlot()
+{
+    // A fixed plot rectangle: lane labels on the left, two lines of tick labels below.
+    const double tickSpace = fontMetrics().height() * 2 + 10;
+    const QRectF r(m_labelWidth, 8, std::max(50.0, width() - m_labelWidth - 16),
+                   std::max(30.0, height() - 8 - tickSpace));
+    chart()->setPlotArea(r);
+}
+
+QRectF TimelineChartView::plotRectInView() const
+{
+    const QRectF scene = chart()->mapRectToScene(chart()->plotArea());
+    return mapFromScene(scene).boundingRect();
+}
+
+void TimelineChartView::drawBackground(QPainter* painter, const QRectF& rect)
+{
+    painter->fillRect(rect, palette().color(QPalette::Base));
+    if (!m_timeline)
+        return;
+    const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
+    painter->setPen(QPen(QColor(0xe0, 0xe0, 0xe0), 1));
+    for (const auto& tick : m_mapping.ticks(110))
+        painter->drawLine(QPointF(plot.left() + tick.x, plot.top()), QPointF(plot.left() + tick.x, plot.bottom()));
+}
+
+void TimelineChartView::drawForeground(QPainter* painter, const QRectF&)
+{
+    const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
+    painter->setPen(palette().color(QPalette::Text));
+    painter->setFont(font());
+    if (!m_timeline) {
+        painter->drawText(plot, Qt::AlignCenter, tr("No timeline"));
+        return;
+    }
+    const QFontMetricsF fm(font());
+    painter->drawLine(plot.bottomLeft(), plot.bottomRight());
+    for (const auto& tick : m_mapping.ticks(110)) {
+        const QRectF box(plot.left() + tick.x - 60, plot.bottom() + 4, 120, fm.height() * 2 + 2);
+        painter->drawText(box, Qt::AlignHCenter | Qt::AlignTop, tick.label);
+    }
+    const int lanes = int(m_timeline->lanes.size());
+    const double laneHeight = plot.height() / (double(std::max(0, lanes - 1)) + 1.2);
+    for (int i = 0; i < lanes; ++i) {
+        const QPointF centre = chart()->mapToScene(chart()->mapToPosition(QPointF(0, laneY(i))));
+        const QRectF box(4, centre.y() - laneHeight / 2, plot.left() - 12, laneHeight);
+        const QString label = fm.elidedText(m_timeline->lanes[size_t(i)].label, Qt::ElideMiddle, box.width());
+        painter->drawText(box, Qt::AlignRight | Qt::AlignVCenter, label);
+    }
+}
+
+QColor TimelineChartView::kindColor(MarkerKind kind) { return styleOf(kind).color; }
+
+QString TimelineChartView::kindSymbol(MarkerKind kind)
+{
+    switch (styleOf(kind).shape) {
+    case QScatterSeries::MarkerShapeStar: return QStringLiteral("\u2605");
+    case QScatterSeries::MarkerShapeRotatedRectangle: return QStringLiteral("\u25c6");
+    case QScatterSeries::MarkerShapeRectangle: return QStringLiteral("\u25a0");
+    case QScatterSeries::MarkerShapeTriangle: return QStringLiteral("\u25b2");
+    case QScatterSeries::MarkerShapePentagon: return QStringLiteral("\u2b1f");
+    default: return QStringLiteral("\u25cf");
     }
 }
 

@@ -9,8 +9,8 @@
 #include <array>
 #include <vector>
 
-class QCategoryAxis;
 class QScatterSeries;
+class QValueAxis;
 
 namespace dscope::views {
 
@@ -53,11 +53,22 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    // Grid, tick labels and lane labels are painted here rather than by QtCharts axes: QCategoryAxis drops
+    // labels it considers crowded and QDateTimeAxis shows local time, and the workbench shows UTC.
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
+
+public:
+    /// Colour and a text symbol of a marker kind, for legends outside the chart.
+    static QColor kindColor(model::MarkerKind kind);
+    static QString kindSymbol(model::MarkerKind kind);
 
 private:
     static constexpr int kKinds = int(model::MarkerKind::Count);
     void applyView();
     void syncWidth();
+    void layoutPlot();
+    QRectF plotRectInView() const;
     double plotX(const QPointF& viewportPos) const;
     int markerAt(int kind, const QPointF& point) const;
     double laneY(int lane) const;
@@ -65,8 +76,9 @@ private:
     model::TxfTimelinePtr m_timeline;
     model::TimeMapping m_mapping;
     int64_t m_origin = 0; ///< chart x = utcMs - origin: small doubles, exact to the millisecond
-    QCategoryAxis* m_x;
-    QCategoryAxis* m_y;
+    QValueAxis* m_x;
+    QValueAxis* m_y;
+    double m_labelWidth = 120; ///< room left of the plot for lane labels
     std::array<QScatterSeries*, kKinds> m_series{};
     std::array<std::vector<int>, kKinds> m_seriesMarkers; ///< point i of series k is marker m_seriesMarkers[k][i]
     QScatterSeries* m_selected = nullptr; ///< owned by the chart

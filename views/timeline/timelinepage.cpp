@@ -15,6 +15,8 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <array>
+
 namespace dscope::views {
 
 using model::DoppelStep;
@@ -34,6 +36,7 @@ TimelinePage::TimelinePage(QWidget* parent)
     m_title->setTextFormat(Qt::PlainText); // the title holds image names from the log
     m_selectionText->setTextFormat(Qt::PlainText);
     m_selectionText->setWordWrap(true);
+    m_selectionText->setMinimumHeight(m_selectionText->fontMetrics().height() * 3 + 6); // two markers and the delta
     m_legend->setTextFormat(Qt::RichText); // built with every log string escaped
     m_legend->setWordWrap(true);
     m_legend->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -72,6 +75,12 @@ TimelinePage::TimelinePage(QWidget* parent)
 TimelinePage::~TimelinePage() = default;
 
 bool TimelinePage::isLoading() const { return m_loader->isLoading(); }
+
+const model::TimeMapping& TimelinePage::mapping() const { return m_chart->mapping(); }
+void TimelinePage::zoomBy(double factor, double plotX) { m_chart->zoomBy(factor, plotX); }
+void TimelinePage::panBy(double dxPixels) { m_chart->panBy(dxPixels); }
+QWidget* TimelinePage::chartViewport() const { return m_chart->viewport(); }
+QPointF TimelinePage::markerPosition(int marker) const { return m_chart->markerPosition(marker); }
 
 void TimelinePage::setCase(const QString& casePath)
 {
@@ -169,6 +178,18 @@ void TimelinePage::updateLegend()
     html += QStringLiteral("</table><p style='color:#555'>%1</p>")
                 .arg(tr("\u2714 visible in this case, \u2718 not in this case's telemetry, "
                         "\u2205 never logged by Windows or Sysmon.").toHtmlEscaped());
+    // Marker kinds with their count on this timeline.
+    std::array<int, int(model::MarkerKind::Count)> counts{};
+    for (const auto& m : m_timeline->markers)
+        ++counts[size_t(m.kind)];
+    html += QStringLiteral("<b>%1</b><br/>").arg(tr("Markers"));
+    for (int k = 0; k < int(model::MarkerKind::Count); ++k) {
+        const auto kind = model::MarkerKind(k);
+        html += QStringLiteral("<span style='color:%1; font-size:large'>%2</span> %3%4<br/>")
+                    .arg(TimelineChartView::kindColor(kind).name(), TimelineChartView::kindSymbol(kind),
+                         model::markerKindName(kind).toHtmlEscaped(),
+                         counts[size_t(k)] ? QStringLiteral(" <b>\u00d7%1</b>").arg(counts[size_t(k)]) : QString());
+    }
     m_legend->setText(html);
 }
 

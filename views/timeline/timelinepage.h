@@ -12,8 +12,9 @@ class QLabel;
 class QPushButton;
 
 namespace dscope::model {
+class TimeMapping;
 class TimelineLoader;
-}
+} // namespace dscope::model
 
 namespace dscope::views {
 
@@ -42,7 +43,13 @@ public:
     void clear();
 
     model::TxfTimelinePtr timeline() const { return m_timeline; }
-    TimelineChartView* chartView() const { return m_chart; }
+    // The chart seen through the page, so nothing outside this folder needs the QtCharts headers.
+    const model::TimeMapping& mapping() const;
+    void zoomBy(double factor, double plotX);
+    void panBy(double dxPixels);
+    /// The widget that receives mouse input over the chart, and a marker's position in it.
+    QWidget* chartViewport() const;
+    QPointF markerPosition(int marker) const;
     bool isLoading() const;
     /// Selected markers, oldest first (at most two).
     const std::vector<int>& selectedMarkers() const { return m_selection; }
