@@ -4,6 +4,10 @@
 #include "storage/schema.h"
 #include "storage/statement.h"
 
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
 namespace dscope::detection {
 
 using model::Statement;
@@ -21,23 +25,24 @@ namespace {
 
 char lowerChar(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
 
-// The channel test is part of the query: Sysmon 1/8/10/25 share ids with System log events. Events whose
+// The channel test is part of every query: Sysmon 1/8/10/25 share ids with System log events. Events whose
 // format names neither channel nor provider are accepted, as single-log exports often carry neither.
-const char* kSysmonSql =
+const char* kColumns =
     "SELECT id, input_id, position, record_id, utc_ms, event_id, host, subject_guid, subject_pid, subject_image, "
     "target_guid, target_pid, target_image, parent_guid, parent_pid, parent_image, granted_access, call_trace, "
     "start_address, start_module, start_function, command_line, user_name, target_filename, transaction_id, "
-    "transaction_state, detail FROM events WHERE event_id = ?1 AND utc_ms IS NOT NULL AND ("
-    "channel LIKE '%sysmon%' OR provider LIKE '%sysmon%' OR (channel IS NULL AND provider IS NULL)) "
-    "ORDER BY utc_ms, input_id, position";
-const char* kSecuritySql =
-    "SELECT id, input_id, position, record_id, utc_ms, event_id, host, subject_guid, subject_pid, subject_image, "
-    "target_guid, target_pid, target_image, parent_guid, parent_pid, parent_image, granted_access, call_trace, "
-    "start_address, start_module, start_function, command_line, user_name, target_filename, transaction_id, "
-    "transaction_state, detail FROM events WHERE event_id = ?1 AND utc_ms IS NOT NULL AND ("
-    "channel = 'Security' COLLATE NOCASE OR provider LIKE '%security-auditing%' "
-    "OR (channel IS NULL AND provider IS NULL)) "
-    "ORDER BY utc_ms, input_id, position";
+    "transaction_state, detail FROM events WHERE ";
+const char* kSysmonFilter =
+    " AND utc_ms IS NOT NULL AND (channel LIKE '%sysmon%' OR provider LIKE '%sysmon%' "
+    "OR (channel IS NULL AND provider IS NULL)) ORDER BY utc_ms, input_id, position";
+const char* kSecurityFilter =
+    " AND utc_ms IS NOT NULL AND (channel = 'Security' COLLATE NOCASE OR provider LIKE '%security-auditing%' "
+    "OR (channel IS NULL AND provider IS NULL)) ORDER BY utc_ms, input_id, position";
+
+std::string sqlFor(const std::string& condition, Log log)
+{
+    return kColumns + condition + (log == Log::Sysmon ? kSysmonFilter : kSecurityFilter);
+}
 
 int64_t intOr(const Statement& st, int col) { return st.columnIsNull(col) ? -1 : st.columnInt(col); }
 
@@ -102,19 +107,51 @@ bool CaseData::open(const std::string& casePath, std::string& error)
 
 const std::vector<Row>& CaseData::rows(int eventId, Log log, const std::atomic_bool* cancel)
 {
-    const auto key = std::make_pair(eventId, int(log));
+    return select("event_id = " + std::to_string(eventId), log, cancel);
+}
+
+const std::vector<Row>& CaseData::select(const std::string& condition, Log log, const std::atomic_bool* cancel)
+{
+    const auto key = std::make_pair(condition, int(log));
     auto it = m_cache.find(key);
     if (it != m_cache.end())
         return it->second;
     std::vector<Row>& out = m_cache[key];
-    Statement st(m_db, log == Log::Sysmon ? kSysmonSql : kSecuritySql);
+    Statement st(m_db, sqlFor(condition, log));
     if (!st.isValid()) {
         m_error = m_db.lastError();
         return out;
     }
-    st.bind(1, int64_t(eventId));
+    readRows(st, out, cancel);
+    return out;
+}
+
+std::vector<Row> CaseData::lookup(const std::string& condition, Log log, const std::vector<int64_t>& ints,
+                                  const std::vector<std::string>& texts)
+{
+    std::vector<Row> out;
+    Statement st(m_db, sqlFor(condition, log));
+    if (!st.isValid()) {
+        m_error = m_db.lastError();
+        return out;
+    }
+    int index = 1;
+    for (int64_t v : ints)
+        st.bind(index++, v);
+    for (const std::string& t : texts)
+        st.bindText(index++, t);
+    readRows(st, out, nullptr);
+    return out;
+}
+
+void CaseData::readRows(Statement& st, std::vector<Row>& out, const std::atomic_bool* cancel)
+{
+    // The same record imported twice (an EVTX and its XML export, or two copies of a file) must count once:
+    // rows are in time order, so duplicates share a millisecond and a small per-millisecond set finds them.
+    int64_t currentMs = INT64_MIN;
+    std::vector<std::tuple<int64_t, std::string, int64_t>> seen; // (record id, host, input) in this ms
     while (st.next()) {
-        if (cancel && cancel->load(std::memory_order_relaxed) && (out.size() & 0xFFF) == 0)
+        if (cancel && (out.size() & 0xFFF) == 0 && cancel->load(std::memory_order_relaxed))
             break;
         Row r;
         r.id = st.columnInt(0);
@@ -145,10 +182,22 @@ const std::vector<Row>& CaseData::rows(int eventId, Log log, const std::atomic_b
         r.transactionId = st.columnText(24);
         r.transactionState = st.columnText(25);
         r.detail = st.columnText(26);
+        if (r.utcMs != currentMs) {
+            currentMs = r.utcMs;
+            seen.clear();
+        }
+        if (r.recordId >= 0) {
+            const bool duplicate = std::any_of(seen.begin(), seen.end(), [&](const auto& k) {
+                return std::get<0>(k) == r.recordId && std::get<2>(k) != r.inputId && std::get<1>(k) == r.hostKey;
+            });
+            if (duplicate)
+                continue;
+            seen.emplace_back(r.recordId, r.hostKey, r.inputId);
+        }
         out.push_back(std::move(r));
     }
-    return out;
 }
+
 
 bool CaseData::has(int eventId, Log log)
 {

@@ -13,6 +13,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace dscope::model {
+class Statement;
+}
+
 namespace dscope::detection {
 
 /// One event as the rules see it: the columns correlation needs, absent integers as -1.
@@ -46,6 +50,12 @@ public:
 
     /// Rows of one event id from one log, ordered by time, input and position. Cached for the run.
     const std::vector<Row>& rows(int eventId, Log log, const std::atomic_bool* cancel);
+    /// Rows matching a fixed SQL condition written in the code (never text from a log or a rule file), in the
+    /// same order; cached by the condition. Used with the detection indexes' exact terms.
+    const std::vector<Row>& select(const std::string& condition, Log log, const std::atomic_bool* cancel);
+    /// Rows for a fixed condition with bound integer (?1...) and text (?N after the integers) parameters.
+    std::vector<Row> lookup(const std::string& condition, Log log, const std::vector<int64_t>& ints,
+                            const std::vector<std::string>& texts = {});
     bool has(int eventId, Log log);
     int64_t eventCount();
     const std::string& inputPath(int64_t inputId);
@@ -55,7 +65,8 @@ public:
 
 private:
     model::Database m_db;
-    std::map<std::pair<int, int>, std::vector<Row>> m_cache;
+    void readRows(model::Statement& st, std::vector<Row>& out, const std::atomic_bool* cancel);
+    std::map<std::pair<std::string, int>, std::vector<Row>> m_cache;
     std::unordered_map<int64_t, std::string> m_inputs;
     std::string m_error;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engine.h"
 
+#include "caseindexes.h"
 #include "casedata.h"
 #include "rulecontext.h"
 
@@ -114,6 +115,9 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
     CaseData data;
     if (!data.open(casePath, error))
         return nullptr;
+    if (options.createIndexes)
+        ensureDetectionIndexes(casePath); // best effort: without them the same queries scan
+
     auto result = std::make_shared<AlertSet>();
     result->eventsScanned = data.eventCount();
     if (progress)

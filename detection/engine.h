@@ -17,6 +17,8 @@ struct EngineOptions {
     std::vector<std::string> ruleIds;
     /// Evidence references kept per alert (the count still covers every event).
     size_t maxEvidence = 40;
+    /// Add the detection indexes to the case when missing (needs write access; skipped silently otherwise).
+    bool createIndexes = true;
 };
 
 /**

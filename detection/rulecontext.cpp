@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "rulecontext.h"
 
+#include "caseindexes.h"
 #include "domain/accessmask.h"
 #include "ingest/normalize.h"
 
@@ -135,6 +136,17 @@ bool isKernelAddress(std::string_view address)
 {
     const auto v = model::normalize::hexInteger(address);
     return v && uint64_t(*v) >= 0xFFFF800000000000ull;
+}
+
+std::string handleCondition(uint32_t mask)
+{
+    if (mask == 42)
+        return std::string("event_id = 10 AND ") + where::kInjectionHandle;
+    if (mask == 5184)
+        return std::string("event_id = 10 AND ") + where::kDraftHandle;
+    // A rule file with another mask: an integer, formatted here, so nothing from outside enters the SQL text.
+    const std::string m = std::to_string(mask);
+    return "event_id = 10 AND (granted_access & " + m + ") = " + m;
 }
 
 bool sameProcess(const Row& r)

@@ -70,6 +70,8 @@ std::string describeRow(CaseData& data, const Row& r);
 std::string fmtMs(int64_t ms);
 /// Start address in the kernel half of a 64-bit address space.
 bool isKernelAddress(std::string_view address);
+/// The SQL condition for Sysmon 10 handles holding every bit of mask: the indexed terms for the default masks.
+std::string handleCondition(uint32_t mask);
 /// Same process on both sides (by GUID, or by PID when GUIDs are missing).
 bool sameProcess(const Row& r);
 

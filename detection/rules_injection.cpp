@@ -3,6 +3,7 @@
 // R7 (burst), R8 (lsass).
 #include "rulecontext.h"
 
+#include "caseindexes.h"
 #include "domain/accessmask.h"
 
 #include <algorithm>
@@ -19,6 +20,9 @@ std::string pairKey(const Row& r) { return r.hostKey + '\x1f' + r.srcGuid + '\x1
 
 std::string maskWords(uint32_t mask)
 {
+    // The full name list of PROCESS_ALL_ACCESS is noise in a sentence; the alert's masks carry it.
+    if (mask == 0x1FFFFF || mask == 0x1F0FFF)
+        return access::hex(mask) + " (PROCESS_ALL_ACCESS)";
     return access::hex(mask) + " (" + access::decode(mask, access::ObjectType::Process).names + ")";
 }
 
@@ -53,7 +57,7 @@ std::string flagsText(const Acc& acc)
 void runR0(RuleContext& ctx, std::vector<Alert>& out)
 {
     const uint32_t mask = ctx.rule.maskParam("mask", access::kDraftMask);
-    const auto& handles = ctx.data.rows(10, Log::Sysmon, ctx.cancel);
+    const auto& handles = ctx.data.select(handleCondition(mask), Log::Sysmon, ctx.cancel);
     const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
     std::unordered_map<std::string, std::vector<const Row*>> bySource;
     for (const Row& h : handles)
@@ -101,7 +105,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
     const int64_t burst = ctx.rule.intParam("burstThreads", 5);
     const auto scriptHosts = ctx.rule.stringList("scriptHosts");
     const auto longLived = ctx.rule.stringList("longLivedTargets");
-    const auto& handles = ctx.data.rows(10, Log::Sysmon, ctx.cancel);
+    const auto& handles = ctx.data.select(handleCondition(mask), Log::Sysmon, ctx.cancel);
     const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
 
     // Qualifying handles per (host, source, target), already in time order from the query.
@@ -284,7 +288,10 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
     const auto benign = ctx.rule.maskList("benignMasks");
     const auto benignSources = ctx.rule.stringList("benignSources");
     AlertTable table(ctx);
-    for (const Row& h : ctx.data.rows(10, Log::Sysmon, ctx.cancel)) {
+    const auto& handles = ctx.data.select(target == "\\lsass.exe" ? std::string("event_id = 10 AND ") + where::kLsassHandle
+                                                                   : std::string("event_id = 10"),
+                                          Log::Sysmon, ctx.cancel);
+    for (const Row& h : handles) {
         if (ctx.cancelled())
             return;
         if (h.access < 0 || !endsWithI(h.tgtImage, target) || sameProcess(h))
@@ -330,8 +337,6 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
             text = std::to_string(acc.nFirst) + " Sysmon 10 handle(s) to " + std::string(baseName(acc.alert.target.image))
                    + " with " + ms + ", first " + describeRow(ctx.data, *acc.first) + "."
                    + (acc.flags.empty() ? "" : " The CallTrace has UNKNOWN frames: the caller runs from unbacked memory.");
-            if (acc.flags.count("the CallTrace has UNKNOWN frames"))
-                acc.alert.severity = raiseSeverity(acc.alert.severity, "critical");
         }
         if (acc.second)
             text += (text.empty() ? "" : " ") + std::to_string(acc.nSecond) + " remote thread(s) started in "

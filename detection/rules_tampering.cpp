@@ -3,9 +3,11 @@
 // R3 (Sysmon 25), R4 (handle to a pathless target), R5 (pathless image), R6 (TxF near process creation).
 #include "rulecontext.h"
 
+#include "caseindexes.h"
 #include "domain/accessmask.h"
 
 #include <algorithm>
+#include <memory>
 #include <unordered_map>
 
 namespace dscope::detection {
@@ -22,15 +24,34 @@ bool inList(const std::vector<std::string>& list, std::string_view value)
     return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-/// Process creations (Sysmon 1) by host and process GUID.
-std::unordered_map<std::string, const Row*> creations(RuleContext& ctx)
+/// The Sysmon 1 of a process, by host and process GUID (through the subject GUID index), cached per run.
+class Creations
 {
-    std::unordered_map<std::string, const Row*> map;
-    for (const Row& r : ctx.data.rows(1, Log::Sysmon, ctx.cancel))
-        if (!r.srcGuid.empty())
-            map.emplace(r.hostKey + '\x1f' + r.srcGuid, &r);
-    return map;
-}
+public:
+    explicit Creations(RuleContext& ctx) : m_ctx(ctx) {}
+    const Row* find(const std::string& hostKey, const std::string& guid)
+    {
+        if (guid.empty())
+            return nullptr;
+        const std::string key = hostKey + '\x1f' + guid;
+        auto it = m_rows.find(key);
+        if (it == m_rows.end()) {
+            std::vector<Row> rows = m_ctx.data.lookup("event_id = 1 AND subject_guid = ?1", Log::Sysmon, {}, {guid});
+            std::unique_ptr<Row> found;
+            for (Row& r : rows)
+                if (r.hostKey == hostKey) {
+                    found = std::make_unique<Row>(std::move(r));
+                    break;
+                }
+            it = m_rows.emplace(key, std::move(found)).first;
+        }
+        return it->second.get();
+    }
+
+private:
+    RuleContext& m_ctx;
+    std::unordered_map<std::string, std::unique_ptr<Row>> m_rows;
+};
 
 } // namespace
 
@@ -38,10 +59,11 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
 {
     const auto highTypes = ctx.rule.stringList("highTypes");
     const auto excludes = ctx.rule.stringList("replacedExcludes");
+    const auto knownBenign = ctx.rule.stringList("knownBenignImages");
     const auto& tampering = ctx.data.rows(25, Log::Sysmon, ctx.cancel);
     if (tampering.empty())
         return;
-    const auto created = creations(ctx);
+    Creations created(ctx);
     AlertTable table(ctx);
     for (const Row& t : tampering) {
         if (ctx.cancelled())
@@ -51,8 +73,7 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
         if (!high && type == "image is replaced"
             && std::any_of(excludes.begin(), excludes.end(), [&](const std::string& e) { return containsI(t.srcImage, e); }))
             continue;
-        const auto it = created.find(t.hostKey + '\x1f' + t.srcGuid);
-        const Row* creation = it == created.end() ? nullptr : it->second;
+        const Row* creation = created.find(t.hostKey, t.srcGuid);
         model::AlertProcess tampered = sourceOf(t);
         if (creation && (tampered.image.empty() || containsI(tampered.image, "unknown process")))
             tampered.image = creation->srcImage;
@@ -68,6 +89,9 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
             acc.second = creation;
             table.addEvidence(acc, *creation, "creation");
         }
+        if (std::any_of(knownBenign.begin(), knownBenign.end(),
+                        [&](const std::string& b) { return endsWithI(tampered.image, b); }))
+            acc.flags.insert("known-benign");
     }
     for (auto& [key, acc] : table.entries()) {
         std::string types;
@@ -82,6 +106,11 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
                     + ") with command line: " + acc.second->commandLine;
         else
             text += " No Sysmon 1 for the process is in the case, so its parent is unknown.";
+        if (acc.flags.count("known-benign")) {
+            acc.alert.severity = "low";
+            text += " The image is on the rule's known-benign list (configurations exclude it); low severity, but "
+                    "check that path and parent are the genuine ones.";
+        }
         acc.alert.explanation = text;
     }
     table.appendTo(out);
@@ -92,9 +121,11 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
     const auto masks = ctx.rule.maskList("masks");
     const auto ignore = ctx.rule.stringList("ignoreTargets");
     const int64_t fileWindow = ctx.rule.intParam("fileWindowMs", 60000);
+    const auto secondary = ctx.rule.stringList("secondaryHolders");
     AlertTable table(ctx);
     std::vector<const Row*> hits;
-    for (const Row& h : ctx.data.rows(10, Log::Sysmon, ctx.cancel)) {
+    const std::string condition = std::string("event_id = 10 AND ") + where::kPathlessTarget;
+    for (const Row& h : ctx.data.select(condition, Log::Sysmon, ctx.cancel)) {
         if (ctx.cancelled())
             return;
         if (h.access < 0 || h.tgtImage.empty() || hasFolder(h.tgtImage) || inList(ignore, h.tgtImage)
@@ -109,11 +140,8 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
         return;
     // Escalation: the creator wrote a file of the same name shortly before (Herpaderping writes, maps, then
     // overwrites its own file); the new process's Sysmon 1 names the creator as parent.
-    std::unordered_map<std::string, std::vector<const Row*>> writes; // host|creator guid -> Sysmon 11
-    for (const Row& f : ctx.data.rows(11, Log::Sysmon, ctx.cancel))
-        if (!f.srcGuid.empty())
-            writes[f.hostKey + '\x1f' + f.srcGuid].push_back(&f);
-    const auto created = creations(ctx);
+    Creations created(ctx);
+    std::vector<std::unique_ptr<Row>> files; // evidence rows must outlive the table
     for (const Row* h : hits) {
         Acc& acc = table.at(*h, sourceOf(*h), targetOf(*h));
         if (!acc.first)
@@ -123,20 +151,23 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
         table.addMask(acc, uint32_t(h->access));
         if (!containsI(h->callTrace, "kernelbase"))
             acc.flags.insert("nokernelbase");
-        const auto c = created.find(h->hostKey + '\x1f' + h->tgtGuid);
-        if (c != created.end() && c->second->parentGuid == h->srcGuid && !acc.second) {
-            acc.second = c->second;
-            table.addEvidence(acc, *c->second, "creation");
+        const Row* c = created.find(h->hostKey, h->tgtGuid);
+        if (c && c->parentGuid == h->srcGuid && !acc.second) {
+            acc.second = c;
+            table.addEvidence(acc, *c, "creation");
         }
-        const auto w = writes.find(h->hostKey + '\x1f' + h->srcGuid);
-        if (w != writes.end())
-            for (const Row* f : w->second)
-                if (f->utcMs <= h->utcMs && h->utcMs - f->utcMs <= fileWindow
-                    && lower(baseName(f->targetFilename)) == lower(baseName(h->tgtImage))) {
-                    table.addEvidence(acc, *f, "file");
-                    acc.values.insert(f->targetFilename + " written " + fmtMs(h->utcMs - f->utcMs) + " before");
-                    break;
-                }
+        if (h->srcGuid.empty() || !acc.values.empty())
+            continue;
+        // Files the creator wrote shortly before (subject GUID index, bounded time).
+        for (Row& f : ctx.data.lookup("event_id = 11 AND utc_ms BETWEEN ?1 AND ?2 AND subject_guid = ?3",
+                                      Log::Sysmon, {h->utcMs - fileWindow, h->utcMs}, {h->srcGuid}))
+            if (f.hostKey == h->hostKey && lower(baseName(f.targetFilename)) == lower(baseName(h->tgtImage))) {
+                files.push_back(std::make_unique<Row>(std::move(f)));
+                const Row& w = *files.back();
+                table.addEvidence(acc, w, "file");
+                acc.values.insert(w.targetFilename + " written " + fmtMs(h->utcMs - w.utcMs) + " before");
+                break;
+            }
     }
     for (auto& [key, acc] : table.entries()) {
         Alert& a = acc.alert;
@@ -144,6 +175,10 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
         a.severity = noKernelbase ? raiseSeverity(a.severity, "high") : "medium";
         if (!acc.values.empty())
             a.severity = "critical";
+        const bool helper = std::any_of(secondary.begin(), secondary.end(),
+                                        [&](const std::string& s) { return endsWithI(a.source.image, s); });
+        if (helper)
+            a.severity = "low";
         std::string text = describeRow(ctx.data, *acc.first) + ": " + a.source.image + " holds "
                            + model::access::hex(uint32_t(acc.first->access)) + " (PROCESS_ALL_ACCESS) on a process "
                            "Sysmon names only '" + a.target.image + "', without a folder: the process was created "
@@ -156,6 +191,9 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
                     "as parent; image " + acc.second->srcImage + ".";
         for (const auto& v : acc.values)
             text += " The creator wrote " + v + " the handle (Herpaderping pattern).";
+        if (helper)
+            text += " This source is a system process that receives a handle to new processes, not their creator; "
+                    "look for the creator's alert on the same target.";
         a.explanation = text;
     }
     table.appendTo(out);
@@ -166,7 +204,9 @@ void runR5(RuleContext& ctx, std::vector<Alert>& out)
     const auto ignore = ctx.rule.stringList("ignoreImages");
     AlertTable table(ctx);
     for (const Log log : {Log::Sysmon, Log::Security}) {
-        for (const Row& p : ctx.data.rows(log == Log::Sysmon ? 1 : 4688, log, ctx.cancel)) {
+        const std::string condition = std::string(log == Log::Sysmon ? "event_id = 1 AND " : "event_id = 4688 AND ")
+                                      + where::kPathlessSubject;
+        for (const Row& p : ctx.data.select(condition, log, ctx.cancel)) {
             if (ctx.cancelled())
                 return;
             if (p.srcImage.empty() || hasFolder(p.srcImage) || inList(ignore, p.srcImage)
@@ -198,18 +238,12 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
         return;
     // Transacted opens of executable files, by transaction id.
     std::unordered_map<std::string, std::vector<const Row*>> opens;
-    for (const Row& o : ctx.data.rows(4656, Log::Security, ctx.cancel))
+    for (const Row& o : ctx.data.select("event_id = 4656 AND transaction_id IS NOT NULL", Log::Security, ctx.cancel))
         if (!o.transactionId.empty() && o.transactionId != "00000000-0000-0000-0000-000000000000"
             && std::any_of(extensions.begin(), extensions.end(),
                            [&](const std::string& e) { return endsWithI(o.targetFilename, e); }))
             opens[o.transactionId].push_back(&o);
-    // Process creations by host and parent PID: 4985 carries no process GUID.
-    std::unordered_map<std::string, std::vector<const Row*>> children;
-    for (const int id : {1, 4688})
-        for (const Row& c : ctx.data.rows(id, id == 1 ? Log::Sysmon : Log::Security, ctx.cancel))
-            if (c.parentPid >= 0)
-                children[c.hostKey + '\x1f' + std::to_string(c.parentPid)].push_back(&c);
-
+    std::vector<std::unique_ptr<Row>> children; // evidence rows must outlive the table
     AlertTable table(ctx);
     for (const Row& s : states) {
         if (ctx.cancelled())
@@ -217,15 +251,22 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
         if (std::any_of(installers.begin(), installers.end(), [&](const std::string& i) { return endsWithI(s.srcImage, i); }))
             continue;
         // A child: created on the same host by the same process (PID; images when both are known), within the window.
+        // 4985 carries no process GUID: children are found by host and parent PID (and image when both name
+        // one) among the process creations of the window.
         const Row* child = nullptr;
-        const auto candidates = children.find(s.hostKey + '\x1f' + std::to_string(s.srcPid));
-        for (const Row* c : candidates == children.end() ? std::vector<const Row*>{} : candidates->second) {
-            if (s.srcPid < 0 || c->utcMs < s.utcMs || c->utcMs - s.utcMs > window)
-                continue;
-            if (!c->parentImage.empty() && !s.srcImage.empty() && lower(c->parentImage) != lower(s.srcImage))
-                continue;
-            child = c;
-            break;
+        for (const int id : {1, 4688}) {
+            if (child || s.srcPid < 0)
+                break;
+            for (Row& c : ctx.data.lookup("event_id = ?1 AND utc_ms BETWEEN ?2 AND ?3",
+                                          id == 1 ? Log::Sysmon : Log::Security, {id, s.utcMs, s.utcMs + window})) {
+                if (c.hostKey != s.hostKey || c.parentPid != s.srcPid)
+                    continue;
+                if (!c.parentImage.empty() && !s.srcImage.empty() && lower(c.parentImage) != lower(s.srcImage))
+                    continue;
+                children.push_back(std::make_unique<Row>(std::move(c)));
+                child = children.back().get();
+                break;
+            }
         }
         Acc& acc = table.at(s, sourceOf(s), child ? sourceOf(*child) : model::AlertProcess{});
         if (!acc.first)
