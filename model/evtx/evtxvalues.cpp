@@ -65,12 +65,13 @@ void appendInt(std::string& out, T v)
 void appendHex(std::string& out, uint64_t v, int digits, bool upper)
 {
     const char* hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    char buf[16];
+    const size_t old = out.size();
+    out.resize(old + size_t(digits));
+    char* o = out.data() + old;
     for (int i = digits - 1; i >= 0; --i) {
-        buf[i] = hex[v & 0xf];
+        o[i] = hex[v & 0xf];
         v >>= 4;
     }
-    out.append(buf, size_t(digits));
 }
 
 // Civil date from days since 1970-01-01 (H. Hinnant's algorithm), valid for the whole FILETIME range.
@@ -110,14 +111,17 @@ uint32_t crc32(uint32_t crc, const uint8_t* p, size_t n)
 
 void appendUtf16(std::string& out, const uint8_t* data, size_t units)
 {
+    // Worst case 3 bytes per unit; write through a pointer and trim, instead of push_back per character.
+    const size_t old = out.size();
+    out.resize(old + 3 * units);
+    char* o = out.data() + old;
     size_t i = 0;
-    // ASCII fast path: most event text is plain ASCII.
     while (i < units) {
         const uint16_t c = le16(data + 2 * i);
-        if (c == 0)
-            return;
         if (c < 0x80) {
-            out.push_back(char(c));
+            if (c == 0)
+                break;
+            *o++ = char(c);
             ++i;
             continue;
         }
@@ -137,8 +141,21 @@ void appendUtf16(std::string& out, const uint8_t* data, size_t units)
         } else if (c >= 0xDC00 && c <= 0xDFFF) {
             cp = 0xFFFD;
         }
-        appendUtf8(out, cp);
+        if (cp < 0x800) {
+            *o++ = char(0xC0 | (cp >> 6));
+            *o++ = char(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            *o++ = char(0xE0 | (cp >> 12));
+            *o++ = char(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = char(0x80 | (cp & 0x3F));
+        } else { // a surrogate pair: 4 bytes from 2 units, within the 6 reserved
+            *o++ = char(0xF0 | (cp >> 18));
+            *o++ = char(0x80 | ((cp >> 12) & 0x3F));
+            *o++ = char(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = char(0x80 | (cp & 0x3F));
+        }
     }
+    out.resize(size_t(o - out.data()));
 }
 
 void appendAnsi(std::string& out, const uint8_t* data, size_t size)
@@ -170,10 +187,32 @@ void appendFileTime(std::string& out, uint64_t ft)
     int64_t y;
     unsigned m, d;
     civilFromDays(days, y, m, d);
-    char buf[48];
-    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%07u00Z", (long long)y, m, d,
-                                unsigned(rem / 3600), unsigned(rem / 60 % 60), unsigned(rem % 60), frac);
-    out.append(buf, size_t(n));
+    if (y < 0 || y > 9999) {
+        out += "0000-00-00T00:00:00.000000000Z";
+        return;
+    }
+    char b[30] = {};
+    auto put = [&](int at, unsigned v, int digits) {
+        for (int i = digits - 1; i >= 0; --i, v /= 10)
+            b[at + i] = char('0' + v % 10);
+    };
+    put(0, unsigned(y), 4);
+    b[4] = '-';
+    put(5, m, 2);
+    b[7] = '-';
+    put(8, d, 2);
+    b[10] = 'T';
+    put(11, unsigned(rem / 3600), 2);
+    b[13] = ':';
+    put(14, unsigned(rem / 60 % 60), 2);
+    b[16] = ':';
+    put(17, unsigned(rem % 60), 2);
+    b[19] = '.';
+    put(20, frac, 7);
+    b[27] = '0';
+    b[28] = '0';
+    b[29] = 'Z';
+    out.append(b, 30);
 }
 
 bool appendValue(std::string& out, uint8_t type, const uint8_t* p, size_t size)
@@ -216,10 +255,16 @@ bool appendValue(std::string& out, uint8_t type, const uint8_t* p, size_t size)
             return false;
         out.append((size >= 4 ? le32(p) : p[0]) ? "true" : "false");
         return true;
-    case kBinary:
-        for (size_t i = 0; i < size; ++i)
-            appendHex(out, p[i], 2, true);
+    case kBinary: {
+        const size_t old = out.size();
+        out.resize(old + 2 * size);
+        char* o = out.data() + old;
+        for (size_t i = 0; i < size; ++i) {
+            *o++ = "0123456789ABCDEF"[p[i] >> 4];
+            *o++ = "0123456789ABCDEF"[p[i] & 0xf];
+        }
         return true;
+    }
     case kGuid:
         if (size < 16)
             return false;

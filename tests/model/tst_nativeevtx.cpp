@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+// The native EVTX reader on files built here byte by byte: a non-template record, damaged chunks and
+// records, slack-space recovery, chunks past the header's count, thread-independent order; plus every
+// input the fuzzer once crashed on (tests/data/evtx-fuzz).
+#include "evtx/evtxfiledecoder.h"
+#include "evtx/evtxvalues.h"
+#include "evtx/nativeevtxsource.h"
+#include "ingest/inputbytes.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace dscope::model;
+
+namespace {
+
+/// Writes one 64 KiB chunk whose records are binary XML fragments without templates.
+class ChunkWriter
+{
+public:
+    ChunkWriter() : m_c(65536, '\0') { std::memcpy(m_c.data(), "ElfChnk\0", 8); }
+
+    /// One record: <Event><System>...</System><EventData><Data Name="...">...</Data></EventData></Event>.
+    void addEvent(uint64_t id, int eventId, const std::string& image)
+    {
+        const uint32_t start = m_pos;
+        put32(0x00002a2a);
+        const uint32_t sizeAt = m_pos;
+        put32(0);
+        put64(id);
+        put64(132000000000000000ULL + id * 10000000ULL); // written time
+        putBytes({0x0f, 0x01, 0x01, 0x00});
+        open("Event", false);
+        closeStart();
+        open("System", false);
+        closeStart();
+        element("EventID", std::to_string(eventId));
+        open("Provider", true);
+        attribute("Name", "Test-Provider");
+        closeEmpty();
+        open("TimeCreated", true);
+        attribute("SystemTime", "2020-01-02T03:04:05.678Z");
+        closeEmpty();
+        element("EventRecordID", std::to_string(id));
+        element("Channel", "Security");
+        element("Computer", "HOST-1");
+        end();
+        open("EventData", false);
+        closeStart();
+        open("Data", true);
+        attribute("Name", "NewProcessName");
+        closeStart();
+        text(image);
+        end();
+        end();
+        end();
+        putBytes({0x00});
+        const uint32_t size = m_pos - start + 4;
+        put32(size);
+        std::memcpy(&m_c[sizeAt], &size, 4);
+        m_lastRecord = start;
+    }
+    /// Finishes the header: offsets and both checksums.
+    std::string finish()
+    {
+        set32(44, m_lastRecord);
+        set32(48, m_pos);
+        const auto* p = reinterpret_cast<const uint8_t*>(m_c.data());
+        set32(52, evtx::crc32(0, p + 512, m_pos - 512));
+        set32(124, evtx::crc32(evtx::crc32(0, p, 120), p + 128, 384));
+        return m_c;
+    }
+    uint32_t pos() const { return m_pos; }
+
+private:
+    void putBytes(std::initializer_list<uint8_t> b)
+    {
+        for (uint8_t x : b)
+            m_c[m_pos++] = char(x);
+    }
+    void put16(uint16_t v) { std::memcpy(&m_c[m_pos], &v, 2), m_pos += 2; }
+    void put32(uint32_t v) { std::memcpy(&m_c[m_pos], &v, 4), m_pos += 4; }
+    void put64(uint64_t v) { std::memcpy(&m_c[m_pos], &v, 8), m_pos += 8; }
+    void set32(uint32_t at, uint32_t v) { std::memcpy(&m_c[at], &v, 4); }
+    void utf16(const std::string& s)
+    {
+        for (char ch : s)
+            put16(uint8_t(ch));
+    }
+    void name(const std::string& n) // inline name, at the offset the reference points to
+    {
+        put32(m_pos + 4);
+        put32(0);
+        put16(0);
+        put16(uint16_t(n.size()));
+        utf16(n);
+        put16(0);
+    }
+    void open(const std::string& n, bool attrs)
+    {
+        putBytes({uint8_t(attrs ? 0x41 : 0x01)});
+        put32(0); // data size (not used by readers that walk tokens)
+        name(n);
+        if (attrs)
+            put32(0);
+    }
+    void attribute(const std::string& n, const std::string& v)
+    {
+        putBytes({0x06});
+        name(n);
+        text(v);
+    }
+    void text(const std::string& v)
+    {
+        putBytes({0x05, 0x01});
+        put16(uint16_t(v.size()));
+        utf16(v);
+    }
+    void element(const std::string& n, const std::string& v)
+    {
+        open(n, false);
+        closeStart();
+        text(v);
+        end();
+    }
+    void closeStart() { putBytes({0x02}); }
+    void closeEmpty() { putBytes({0x03}); }
+    void end() { putBytes({0x04}); }
+
+    std::string m_c;
+    uint32_t m_pos = 512;
+    uint32_t m_lastRecord = 0;
+};
+
+std::string fileHeader(uint16_t chunkCount)
+{
+    std::string h(4096, '\0');
+    std::memcpy(h.data(), "ElfFile\0", 8);
+    h[32] = char(128);
+    h[36] = 1;
+    h[38] = 3;
+    std::memcpy(&h[42], &chunkCount, 2);
+    const uint32_t crc = evtx::crc32(0, reinterpret_cast<const uint8_t*>(h.data()), 120);
+    std::memcpy(&h[124], &crc, 4);
+    return h;
+}
+
+class VectorSink : public RecordSink
+{
+public:
+    std::vector<Event> events;
+    std::vector<std::pair<int64_t, std::string>> skips;
+    int recovered = 0;
+    void add(Event&& e) override { events.push_back(std::move(e)); }
+    void skip(int64_t pos, std::string reason) override { skips.emplace_back(pos, std::move(reason)); }
+    void noteRecovered() override { ++recovered; }
+    bool cancelled() const override { return false; }
+};
+
+VectorSink decode(const std::string& file, bool recover = false, int threads = 1)
+{
+    VectorSink sink;
+    evtx::EvtxDecodeOptions o;
+    o.recover = recover;
+    o.threads = threads;
+    std::string layout, error;
+    if (!evtx::decodeEvtxImage(reinterpret_cast<const uint8_t*>(file.data()), file.size(), sink, o, layout, error))
+        sink.skips.emplace_back(-1, "not read: " + error);
+    return sink;
+}
+
+/// Chunks with `perChunk` records each; ids count up from 1.
+std::string buildFile(int chunks, int perChunk, uint16_t headerCount)
+{
+    std::string f = fileHeader(headerCount);
+    uint64_t id = 1;
+    for (int c = 0; c < chunks; ++c) {
+        ChunkWriter w;
+        for (int r = 0; r < perChunk; ++r, ++id)
+            w.addEvent(id, 4688, "C:\\Windows\\notepad-" + std::to_string(id) + ".exe");
+        f += w.finish();
+    }
+    return f;
+}
+
+} // namespace
+
+class TestNativeEvtx : public QObject
+{
+    Q_OBJECT
+private slots:
+    void nonTemplateRecord()
+    {
+        const VectorSink s = decode(buildFile(1, 1, 1));
+        QCOMPARE(s.skips.size(), size_t(0));
+        QCOMPARE(s.events.size(), size_t(1));
+        const Event& e = s.events[0];
+        QCOMPARE(e.eventId, int64_t(4688));
+        QCOMPARE(e.recordId, int64_t(1));
+        QCOMPARE(e.provider, std::string("Test-Provider"));
+        QCOMPARE(e.channel, std::string("Security"));
+        QCOMPARE(e.host, std::string("HOST-1"));
+        QCOMPARE(e.utcMs, int64_t(1577934245678));
+        QCOMPARE(e.subjectImage, std::string("C:\\Windows\\notepad-1.exe")); // NewProcessName, by name
+        QCOMPARE(e.position, int64_t(4096 + 512));
+        QCOMPARE(e.rawFormat, RawFormat::Xml);
+        QVERIFY(e.raw.find("<Data Name=\"NewProcessName\">C:\\Windows\\notepad-1.exe</Data>") != std::string::npos);
+    }
+
+    void badChunkSignatureSkipsOnlyThatChunk()
+    {
+        std::string f = buildFile(3, 5, 3);
+        f[4096 + 65536] = 'X';
+        const VectorSink s = decode(f);
+        QCOMPARE(s.events.size(), size_t(10));
+        QCOMPARE(s.skips.size(), size_t(1));
+        QCOMPARE(s.skips[0].second, std::string("chunk 1 at offset 69632: bad chunk signature"));
+        QCOMPARE(s.events[5].recordId, int64_t(11));
+    }
+
+    void truncatedRecordKeepsEarlierRecords()
+    {
+        std::string f = buildFile(1, 4, 1);
+        // Break the size copy of the third record.
+        const VectorSink whole = decode(f);
+        const auto third = size_t(whole.events[2].position);
+        const auto fourth = size_t(whole.events[3].position);
+        f[fourth - 1] ^= 0x55;
+        const VectorSink s = decode(f);
+        QCOMPARE(s.events.size(), size_t(2));
+        QVERIFY(!s.skips.empty());
+        bool named = false;
+        for (const auto& [pos, reason] : s.skips)
+            named |= pos == int64_t(third) && reason.find("size copy mismatch") != std::string::npos
+                     && reason.rfind("chunk 0 at offset 4096: ", 0) == 0;
+        QVERIFY2(named, s.skips.back().second.c_str());
+    }
+
+    void checksumMismatchIsReported()
+    {
+        std::string f = buildFile(1, 3, 1);
+        f[f.find(std::string("n\0o\0t\0e\0p\0a\0d", 13))] = 'N'; // a value byte: the record still parses
+        const VectorSink s = decode(f);
+        QCOMPARE(s.events.size(), size_t(3));
+        QCOMPARE(s.skips.size(), size_t(1));
+        QVERIFY(s.skips[0].second.find("event records checksum mismatch") != std::string::npos);
+    }
+
+    void chunksPastHeaderCountAreRead()
+    {
+        const VectorSink s = decode(buildFile(3, 2, 1)); // dirty header: claims 1 chunk
+        QCOMPARE(s.events.size(), size_t(6));
+        QCOMPARE(s.skips.size(), size_t(0));
+    }
+
+    void slackRecordsOnlyWithRecovery()
+    {
+        // A record after the free-space offset: a leftover the header no longer counts.
+        ChunkWriter w;
+        w.addEvent(1, 1, "live.exe");
+        const std::string live = w.finish();
+        w.addEvent(2, 1, "old.exe");
+        std::string chunk = w.finish();
+        std::memcpy(chunk.data(), live.data(), 512); // header from before the second record
+        const std::string f = fileHeader(1) + chunk;
+        QCOMPARE(decode(f).events.size(), size_t(1));
+        const VectorSink r = decode(f, true);
+        QCOMPARE(r.events.size(), size_t(2));
+        QCOMPARE(r.recovered, 1);
+        QCOMPARE(r.events[1].subjectImage, std::string("old.exe"));
+    }
+
+    void orderIndependentOfThreads()
+    {
+        const std::string f = buildFile(40, 3, 40);
+        const VectorSink one = decode(f, false, 1);
+        const VectorSink two = decode(f, false, 2);
+        QCOMPARE(one.events.size(), size_t(120));
+        QCOMPARE(two.events.size(), size_t(120));
+        for (size_t i = 0; i < one.events.size(); ++i)
+            QCOMPARE(two.events[i].recordId, int64_t(i + 1));
+    }
+
+    void notEvtxFailsWithName()
+    {
+        MemoryBytes bytes(std::string("hello"), "dir/x.evtx");
+        VectorSink sink;
+        NativeEvtxSource source;
+        std::string error;
+        QVERIFY(!source.read(bytes, sink, error));
+        QVERIFY2(error.rfind("dir/x.evtx: ", 0) == 0, error.c_str());
+    }
+
+    void mappedAndInMemoryAgree()
+    {
+        const std::string f = buildFile(2, 3, 2);
+        QTemporaryDir dir;
+        const std::string path = QString(dir.path() + QStringLiteral("/t.evtx")).toStdString();
+        std::ofstream(path, std::ios::binary) << f;
+        FileBytes file(path);
+        MemoryBytes mem(f, "t.evtx");
+        VectorSink a, b;
+        NativeEvtxSource s1, s2;
+        std::string error;
+        QVERIFY(s1.read(file, a, error));
+        QVERIFY(s2.read(mem, b, error));
+        QCOMPARE(a.events.size(), size_t(6));
+        QCOMPARE(b.events.size(), size_t(6));
+        QCOMPARE(a.events[5].raw, b.events[5].raw);
+        QCOMPARE(s1.layout(), std::string("evtx-3.1"));
+    }
+
+    void fuzzRegressions()
+    {
+        // Inputs that once crashed the reader, stored the way the fuzz target reads them.
+        const QDir dir(QStringLiteral(DSCOPE_TEST_DATA "/evtx-fuzz"));
+        const auto files = dir.entryInfoList(QDir::Files);
+        if (files.isEmpty())
+            QSKIP("no fuzz regression inputs");
+        for (const QFileInfo& fi : files) {
+            QFile in(fi.filePath());
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            std::string data = in.readAll().toStdString();
+            if (data.rfind(std::string("ElfFile\0", 8), 0) != 0) {
+                data = fileHeader(1) + data;
+                if (data.size() < 4096 + 65536)
+                    data.resize(4096 + 65536, '\0');
+            }
+            for (const bool recover : {false, true})
+                (void)decode(data, recover);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNativeEvtx)
+#include "tst_nativeevtx.moc"
