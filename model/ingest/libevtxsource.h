@@ -16,7 +16,7 @@ namespace dscope::model {
  * its index and libevtx's error backtrace; the other records continue.
  *
  * Threads: one libevtx_file per read(), never shared, which libevtx supports. Two lazy global initialisations
- * inside libevtx (the CRC-32 table and i18n) are not guarded; warmUp() runs them once under std::call_once before
+ * inside libevtx (the CRC-32 table and i18n) are not guarded; warmUp() runs them once under a mutex before
  * any handle is used, and read() calls it first, so two parser threads never race on them.
  *
  * Position = record index (recovered records continue after the last allocated one); recordId = libevtx's
