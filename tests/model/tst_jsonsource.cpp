@@ -263,6 +263,15 @@ private slots:
         }
     }
 
+    void byteOrderMarkAndCrLf()
+    {
+        const ReadResult r = readJson("\xEF\xBB\xBF" + layoutB() + "\r\n\r\n" + layoutG() + "\r\n");
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.sink.events.size(), size_t(2));
+        QCOMPARE(qint64(r.sink.events[1].position), qint64(3));
+        QCOMPARE(r.sink.events[1].raw.back(), '}');
+    }
+
     void notJsonFails()
     {
         const ReadResult r = readJson("{this is not json\nnor is this\n[neither]x\n");
