@@ -332,8 +332,8 @@ bool JsonSource::Reader::readRest(std::string& error)
     while (!m_eof) {
         if (m_buf.size() == m_buf.capacity()) {
             if (int64_t(m_buf.capacity()) >= m_limits.maxDocumentBytes) {
-                error = "the input does not start with a JSON record on its first line, and as one JSON document it is"
-                        " larger than "
+                // JSON lines stream in windows; only an array or a multi-line object has to be held whole.
+                error = "a JSON document (an array, or an object over several lines) larger than "
                         + mib(m_limits.maxDocumentBytes) + ", the limit for a single document";
                 return false;
             }
