@@ -2,6 +2,7 @@
 #include "normalize.h"
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 
 namespace dscope::model::normalize {
@@ -124,13 +125,15 @@ std::optional<int64_t> integer(std::string_view value)
     }
     if (v.empty() || v.size() > 19)
         return std::nullopt;
-    int64_t r = 0;
+    uint64_t r = 0; // 19 digits fit in uint64_t; the int64_t range is checked below (hostile values overflow)
     for (char c : v) {
         if (c < '0' || c > '9')
             return std::nullopt;
-        r = r * 10 + (c - '0');
+        r = r * 10 + uint64_t(c - '0');
     }
-    return negative ? -r : r;
+    if (r > uint64_t(INT64_MAX) + (negative ? 1 : 0))
+        return std::nullopt;
+    return negative ? int64_t(0 - r) : int64_t(r);
 }
 
 std::optional<int64_t> hexInteger(std::string_view value)
