@@ -10,18 +10,22 @@ int ProcessTree::findByGuid(const QString& host, const QString& guid) const
     QString g = guid.toLower();
     if (g.startsWith(QLatin1Char('{')) && g.endsWith(QLatin1Char('}')))
         g = g.mid(1, g.size() - 2);
-    return byGuid.value(processKey(host, g), -1);
+    for (auto it = byGuid.constFind(g); it != byGuid.constEnd() && it.key() == g; ++it) {
+        if (nodes[size_t(it.value())].host.compare(host, Qt::CaseInsensitive) == 0)
+            return it.value();
+    }
+    return -1;
 }
 
 int ProcessTree::findByPid(const QString& host, int64_t pid, int64_t utcMs) const
 {
-    auto it = byPid.constFind(processKey(host, QString::number(pid)));
-    if (it == byPid.constEnd() || it->empty())
-        return -1;
     int best = -1;
     int64_t bestStart = 0;
-    for (int i : *it) {
+    for (auto it = byPid.constFind(qint64(pid)); it != byPid.constEnd() && it.key() == pid; ++it) {
+        const int i = it.value();
         const auto& n = nodes[size_t(i)];
+        if (n.host.compare(host, Qt::CaseInsensitive) != 0)
+            continue;
         const int64_t start = n.hasStart ? n.startUtcMs : n.firstSeenUtcMs;
         if (utcMs != 0) {
             if (start > utcMs || (n.hasEnd && n.endUtcMs < utcMs))

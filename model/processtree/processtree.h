@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <QHash>
+#include <QMultiHash>
 #include <vector>
 
 namespace dscope::model {
@@ -73,16 +73,11 @@ struct ProcessTree {
     std::vector<int> pathTo(int node) const;
 
     // Lookup tables filled by the builder.
-    QHash<QString, int> byGuid;                           ///< key: processKey(host, guid)
-    QHash<QString, std::vector<int>> byPid;  ///< key: processKey(host, pid as text)
+    // Keyed without the host so filling them costs no string building per node; lookups check the host.
+    QMultiHash<QString, int> byGuid; ///< guid -> nodes
+    QMultiHash<qint64, int> byPid;   ///< pid -> nodes
 };
 
 using ProcessTreePtr = std::shared_ptr<const ProcessTree>;
-
-/// Key of ProcessTree::byGuid.
-inline QString processKey(const QString& host, const QString& guid)
-{
-    return host.toLower() + QLatin1Char('\n') + guid;
-}
 
 } // namespace dscope::model
