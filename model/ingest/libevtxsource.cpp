@@ -191,6 +191,8 @@ public:
         libevtx_error_t* e = nullptr;
         const int ok = recovered ? libevtx_file_get_recovered_record_by_index(m_file, index, &rec.record, &e)
                                  : libevtx_file_get_record_by_index(m_file, index, &rec.record, &e);
+        // Always ask for the size first: rendering into a short buffer is not bounds-checked everywhere in
+        // libevtx 20181227 (it corrupted the heap on sample-with-zero-data-size-event.evtx when tried).
         size_t size = 0;
         if (ok != 1 || libevtx_record_get_utf8_xml_string_size(rec.record, &size, &e) != 1) {
             fail(recovered, position, what + std::to_string(index) + ": " + takeMessage(e));

@@ -13,6 +13,7 @@
 
 #include <sys/resource.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -28,6 +29,11 @@ public:
     {
         ++events;
         rawBytes += int64_t(event.raw.size());
+        // Order-independent checksum of the raw text: two builds must render the same events.
+        uint64_t h = 1469598103934665603ull;
+        for (const char c : event.raw)
+            h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        checksum += h;
     }
     void skip(int64_t, std::string) override { ++skipped; }
     bool cancelled() const override { return false; }
@@ -35,6 +41,7 @@ public:
     int64_t events = 0;
     int64_t skipped = 0;
     int64_t rawBytes = 0;
+    uint64_t checksum = 0;
 };
 
 double cpuSeconds()
@@ -91,9 +98,10 @@ int main(int argc, char** argv)
     const double cpu = cpuSeconds() - cpu0;
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("%d inputs (%d failed), %.1f MiB: %lld events, %lld skipped, raw %.1f MiB\n", argc - 1, failed,
-                double(bytes) / 1048576.0, static_cast<long long>(sink.events), static_cast<long long>(sink.skipped),
-                double(sink.rawBytes) / 1048576.0);
+    std::printf("%d inputs (%d failed), %.1f MiB: %lld events, %lld skipped, raw %.1f MiB, checksum %016llx\n",
+                argc - 1, failed, double(bytes) / 1048576.0, static_cast<long long>(sink.events),
+                static_cast<long long>(sink.skipped), double(sink.rawBytes) / 1048576.0,
+                static_cast<unsigned long long>(sink.checksum));
     std::printf("wall %.3f s, cpu %.3f s: %.0f events/s of cpu, %.1f MB/s of cpu; peak RSS %ld KiB\n", seconds, cpu,
                 double(sink.events) / cpu, double(bytes) / 1e6 / cpu, ru.ru_maxrss);
     return failed ? 1 : 0;
