@@ -9,6 +9,8 @@
 #include "importdialog.h"
 #include "itemmodels/alertlistmodel.h"
 #include "maskcalculatordialog.h"
+#include "processtree/processtreepage.h"
+#include "timeline/timelinepage.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -33,15 +35,18 @@ MainWindow::MainWindow(QWidget* parent)
     , m_tabs(new QTabWidget(this))
     , m_alerts(new views::AlertsPage(this))
     , m_events(new views::EventsPage(this))
+    , m_processTree(new views::ProcessTreePage(this))
+    , m_timeline(new views::TimelinePage(this))
     , m_eventsLabel(new QLabel(this))
     , m_hostsLabel(new QLabel(this))
     , m_rangeLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("Doppelscope"));
     setAcceptDrops(true);
-    // Process tree and timeline pages slot in here as further tabs.
     m_tabs->addTab(m_alerts, tr("&Alerts"));
     m_tabs->addTab(m_events, tr("&Events"));
+    m_tabs->addTab(m_processTree, tr("&Process tree"));
+    m_tabs->addTab(m_timeline, tr("&Timeline"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
     statusBar()->addPermanentWidget(m_eventsLabel);
@@ -52,12 +57,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_case, &CaseController::infoAvailable, this, &MainWindow::onCaseInfo);
     connect(m_case, &CaseController::infoFailed, this,
             [this](const QString& error) { statusBar()->showMessage(tr("Case summary failed: %1").arg(error)); });
-    connect(m_detection, &DetectionController::alertsAvailable, m_alerts, &views::AlertsPage::setAlerts);
-    connect(m_detection, &DetectionController::statusChanged, m_alerts, &views::AlertsPage::setDetectionStatus);
-    connect(m_alerts, &views::AlertsPage::openEventRequested, this, [this](qint64 id) {
-        showPage(EventsPageIndex);
-        m_events->goToEvent(id);
-    });
+    connectPages();
     connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
 
     QSettings settings;
@@ -68,6 +68,27 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::connectPages()
+{
+    connect(m_detection, &DetectionController::alertsAvailable, m_alerts, &views::AlertsPage::setAlerts);
+    connect(m_detection, &DetectionController::alertsAvailable, m_processTree, &views::ProcessTreePage::setAlerts);
+    connect(m_detection, &DetectionController::statusChanged, m_alerts, &views::AlertsPage::setDetectionStatus);
+    connect(m_alerts, &views::AlertsPage::openEventRequested, this, [this](qint64 id) {
+        showPage(EventsPageIndex);
+        m_events->goToEvent(id);
+    });
+    // Selecting an alert positions the other pages on it; they stay where they are until the user looks.
+    connect(m_alerts, &views::AlertsPage::alertSelected, this, [this](int index) {
+        const auto& alerts = m_detection->alerts();
+        if (!alerts || index < 0 || index >= int(alerts->alerts.size()))
+            return;
+        m_processTree->revealAlert(index);
+        m_timeline->showAlert(alerts->alerts[size_t(index)]);
+    });
+    connect(m_processTree, &views::ProcessTreePage::eventSelected, m_timeline, &views::TimelinePage::selectEvent);
+    connect(m_timeline, &views::TimelinePage::eventSelected, m_events, &views::EventsPage::goToEvent);
+}
 
 void MainWindow::createMenus()
 {
@@ -86,6 +107,9 @@ void MainWindow::createMenus()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Alerts"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { showPage(AlertsPageIndex); });
     view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { showPage(EventsPageIndex); });
+    view->addAction(tr("&Process tree"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
+                    [this] { showPage(ProcessTreePageIndex); });
+    view->addAction(tr("&Timeline"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] { showPage(TimelinePageIndex); });
     view->addSeparator();
     QAction* local = view->addAction(tr("Show &local time"));
     local->setCheckable(true);
@@ -124,6 +148,8 @@ bool MainWindow::openCase(const QString& path)
     m_eventsLabel->setText(tr("Loading case summary\u2026"));
     m_hostsLabel->clear();
     m_rangeLabel->clear();
+    m_processTree->setCase(m_case->path());
+    m_timeline->setCase(m_case->path());
     m_detection->run(m_case->path());
     return true;
 }
@@ -232,6 +258,8 @@ void MainWindow::onImportFinished()
 {
     // New events: reload the table and the summary, and run detection again; the Alerts page updates itself.
     m_events->reload();
+    m_processTree->setCase(m_case->path(), m_detection->alerts());
+    m_timeline->setCase(m_case->path());
     m_case->refreshInfo();
     m_detection->run(m_case->path());
 }

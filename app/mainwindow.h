@@ -11,6 +11,8 @@ namespace dscope::views {
 class AlertsPage;
 class EventsPage;
 class ImportDialog;
+class ProcessTreePage;
+class TimelinePage;
 } // namespace dscope::views
 
 namespace dscope::model {
@@ -28,7 +30,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { AlertsPageIndex, EventsPageIndex };
+    enum Page { AlertsPageIndex, EventsPageIndex, ProcessTreePageIndex, TimelinePageIndex };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -40,6 +42,8 @@ public:
 
     views::AlertsPage* alertsPage() const { return m_alerts; }
     views::EventsPage* eventsPage() const { return m_events; }
+    views::ProcessTreePage* processTreePage() const { return m_processTree; }
+    views::TimelinePage* timelinePage() const { return m_timeline; }
     QTabWidget* pages() const { return m_tabs; }
     CaseController* caseController() const { return m_case; }
     DetectionController* detection() const { return m_detection; }
@@ -60,6 +64,7 @@ private:
     void setUtc(bool utc);
     void onCaseInfo(const model::CaseInfo& info);
     void onImportFinished();
+    void connectPages();
 
     CaseController* m_case;
     ImportController* m_import;
@@ -67,6 +72,8 @@ private:
     QTabWidget* m_tabs;
     views::AlertsPage* m_alerts;
     views::EventsPage* m_events;
+    views::ProcessTreePage* m_processTree;
+    views::TimelinePage* m_timeline;
     views::ImportDialog* m_importDialog = nullptr;
     QMenu* m_recent = nullptr;
     QLabel* m_eventsLabel;

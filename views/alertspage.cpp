@@ -164,6 +164,7 @@ void AlertsPage::onCurrentChanged()
     m_evidence->setAlert(m_alerts, a ? row : -1);
     m_evidenceTable->resizeColumnsToContents();
     m_masks->setRowCount(0);
+    Q_EMIT alertSelected(a ? row : -1);
     if (!a) {
         m_explanation->setPlainText(m_alerts && !m_alerts->alerts.empty() ? tr("Select an alert.") : QString());
         return;

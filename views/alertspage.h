@@ -40,6 +40,8 @@ public:
 Q_SIGNALS:
     /// The user asked to see an evidence event in the Events page.
     void openEventRequested(qint64 eventRowId);
+    /// The current alert changed: its index in the AlertSet, or -1.
+    void alertSelected(int alertIndex);
 
 private:
     void onCurrentChanged();

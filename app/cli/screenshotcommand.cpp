@@ -12,6 +12,10 @@
 #include "itemmodels/eventtablemodel.h"
 #include "maskcalculatordialog.h"
 #include "mainwindow.h"
+#include "processtree/processtreepage.h"
+#include "timeline/timelinepage.h"
+#include "storage/database.h"
+#include "storage/schema.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -74,18 +78,23 @@ private:
         return true;
     }
 
-    qint64 pickEvent() const
+    /// The alert row to select (in the page's sorted order) and the event to show: the first alert, top down,
+    /// whose evidence has an event with an access mask (so the mask tab has something to show), else the top one.
+    std::pair<int, qint64> pickAlertAndEvent() const
     {
         const auto& alerts = m_window.detection()->alerts();
-        if (alerts && !alerts->alerts.empty()) {
-            // The alert shown first is the top row of the sorted list; use its first evidence with a mask if any.
-            const QModelIndex top = m_window.alertsPage()->table()->model()->index(0, 0);
-            const int index = top.data(model::AlertListModel::AlertIndexRole).toInt();
+        const QAbstractItemModel* sorted = m_window.alertsPage()->table()->model();
+        qint64 fallback = 0;
+        for (int row = 0; alerts && row < sorted->rowCount(); ++row) {
+            const int index = sorted->index(row, 0).data(model::AlertListModel::AlertIndexRole).toInt();
             const auto& evidence = alerts->alerts[size_t(index)].evidence;
-            if (!evidence.empty())
-                return evidence.front().eventRowId;
+            for (const auto& e : evidence)
+                if (e.eventId == 10 || e.eventId == 4656)
+                    return {row, e.eventRowId};
+            if (row == 0 && !evidence.empty())
+                fallback = evidence.front().eventRowId;
         }
-        return m_window.eventsPage()->model()->eventRowIdAt(0);
+        return {0, fallback ? fallback : m_window.eventsPage()->model()->eventRowIdAt(0)};
     }
 
     bool rowLoaded(int row) const
@@ -103,8 +112,11 @@ private:
         case 0: // case summary, id list and detection all in
             if (!m_window.caseController()->hasInfo() || events->model()->isLoading() || !m_detectionDone)
                 return;
-            m_window.alertsPage()->selectAlert(0);
-            m_event = pickEvent();
+            {
+                const auto [row, event] = pickAlertAndEvent();
+                m_window.alertsPage()->selectAlert(row);
+                m_event = event;
+            }
             m_window.showPage(MainWindow::EventsPageIndex);
             if (m_event)
                 events->goToEvent(m_event);
@@ -150,12 +162,29 @@ private:
             auto* tabs = events->detailPane()->findChild<QTabWidget*>();
             if (tabs && tabs->currentIndex() == 2)
                 save(&m_window, QStringLiteral("events-mask.png"));
-            m_calculator = new views::MaskCalculatorDialog(&m_window);
-            m_calculator->show();
+            m_window.showPage(MainWindow::ProcessTreePageIndex);
             ++m_step;
             return;
         }
-        case 7:
+        case 7: // the tree was built in the background since the case opened
+            if (m_window.processTreePage()->isLoading())
+                return;
+            save(&m_window, QStringLiteral("processtree.png"));
+            m_window.showPage(MainWindow::TimelinePageIndex); // builds on first show
+            ++m_step;
+            return;
+        case 8:
+        case 9: // one tick for the build to start, then wait for it
+            if (m_step == 9 && m_window.timelinePage()->isLoading())
+                return;
+            if (m_step == 9) {
+                save(&m_window, QStringLiteral("timeline.png"));
+                m_calculator = new views::MaskCalculatorDialog(&m_window);
+                m_calculator->show();
+            }
+            ++m_step;
+            return;
+        case 10:
             save(m_calculator, QStringLiteral("mask-calculator.png"));
             m_timer.stop();
             QCoreApplication::exit(m_result);
@@ -205,6 +234,17 @@ int runScreenshot(const QStringList& args)
         const QStringList wh = p.value(QStringLiteral("size")).split(QLatin1Char('x'));
         if (wh.size() == 2)
             size = QSize(wh.at(0).toInt(), wh.at(1).toInt());
+    }
+    {
+        // Refuse a bad file here: the window would report it in a message box, which nobody can close offscreen.
+        model::Database db;
+        std::string error;
+        if (!db.open(casePath.toStdString(), model::Database::Mode::ReadOnly)
+            || !model::schema::prepareForReading(db, error)) {
+            err() << "error: " << casePath << ": " << QString::fromStdString(error.empty() ? db.lastError() : error)
+                  << '\n';
+            return ExitFailure;
+        }
     }
     MainWindow window;
     window.resize(size);

@@ -48,7 +48,7 @@ bool writeSyntheticCase(const QString& path, int64_t count, QString* error)
             e.targetPid = 4;
             e.targetImage = "C:\\Windows\\System32\\lsass.exe";
         }
-        if (i % 10 == 0)
+        if (i % 10 == 0 || e.eventId == 10)
             e.grantedAccess = 0x1410;
         if (e.eventId == 1)
             e.commandLine = "proc" + std::to_string(i % 10) + ".exe --run " + std::to_string(i);

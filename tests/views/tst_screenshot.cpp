@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// `doppelscope screenshot` renders every page to PNG: the files exist, have the window's size and are not blank.
+#include "views_helpers.h"
+
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestScreenshot : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void rendersEveryPage()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString casePath = dir.filePath(QStringLiteral("shots.dscase"));
+        QString error;
+        QVERIFY2(dscope::testing::writeSyntheticCase(casePath, 2000, &error), qPrintable(error));
+        const QString out = dir.filePath(QStringLiteral("png"));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config"))); // no user settings
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(DSCOPE_BINARY),
+                {QStringLiteral("screenshot"), QStringLiteral("--case"), casePath, QStringLiteral("--out"), out,
+                 QStringLiteral("--size"), QStringLiteral("1400x900")});
+        QVERIFY(p.waitForFinished(180000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        qInfo("%s", p.readAllStandardOutput().constData()); // the files written, with their sizes
+        const QStringList pages = {QStringLiteral("alerts.png"), QStringLiteral("events.png"),
+                                   QStringLiteral("events-original.png"), QStringLiteral("events-mask.png"),
+                                   QStringLiteral("processtree.png"), QStringLiteral("timeline.png"),
+                                   QStringLiteral("mask-calculator.png")};
+        for (const QString& name : pages) {
+            const QImage image(out + QLatin1Char('/') + name);
+            QVERIFY2(!image.isNull(), qPrintable(name));
+            // The window may grow to its pages' minimum size, never shrink below the size asked for.
+            if (name != QLatin1String("mask-calculator.png"))
+                QVERIFY(image.width() >= 1400 && image.height() >= 900);
+            // Not blank: a rendered page has text, grids and a selection, so many distinct colours.
+            QSet<QRgb> colours;
+            for (int y = 0; y < image.height(); y += 3)
+                for (int x = 0; x < image.width(); x += 3)
+                    colours.insert(image.pixel(x, y));
+            QVERIFY2(colours.size() > 20, qPrintable(QStringLiteral("%1 looks blank (%2 colours)").arg(name).arg(colours.size())));
+        }
+    }
+
+    void refusesAFileThatIsNotACase()
+    {
+        QTemporaryDir dir;
+        const QString bogus = dir.filePath(QStringLiteral("bogus.dscase"));
+        QFile f(bogus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not sqlite");
+        f.close();
+        QProcess p;
+        p.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("screenshot"), QStringLiteral("--case"), bogus,
+                                                QStringLiteral("--out"), dir.filePath(QStringLiteral("png"))});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScreenshot)
+#include "tst_screenshot.moc"

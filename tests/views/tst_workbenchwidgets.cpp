@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+// Pages and dialogs, offscreen: the mask calculator, the detail pane, the events page and the alerts page.
+#include "views_helpers.h"
+
+#include "alertspage.h"
+#include "detailpane.h"
+#include "eventspage.h"
+#include "itemmodels/accessmaskmodel.h"
+#include "itemmodels/eventtablemodel.h"
+#include "maskcalculatordialog.h"
+#include "maskpanel.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dscope;
+
+class TestWorkbenchWidgets : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_case;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_case = m_dir.filePath(QStringLiteral("widgets.dscase"));
+        QString error;
+        QVERIFY2(testing::writeSyntheticCase(m_case, 3000, &error), qPrintable(error));
+    }
+
+    void maskCalculatorOpensOnTheDraftMasks()
+    {
+        views::MaskCalculatorDialog dialog;
+        dialog.show();
+        QCOMPARE(dialog.left()->mask(), 0x1440u);
+        QCOMPARE(dialog.right()->mask(), 0x143Au);
+        QVERIFY2(dialog.differenceText().contains(QLatin1String("does NOT match")), qPrintable(dialog.differenceText()));
+        QVERIFY(dialog.differenceText().contains(QLatin1String("PROCESS_VM_WRITE")));
+
+        // Typing a mask ticks its rights.
+        auto* edit = dialog.left()->findChild<QLineEdit*>();
+        QVERIFY(edit);
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("0x143a"));
+        QCOMPARE(dialog.left()->mask(), 0x143Au);
+        QVERIFY(dialog.differenceText().contains(QLatin1String("same mask")));
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("zz"));
+        QCOMPARE(dialog.left()->mask(), 0x143Au); // garbage leaves the mask alone
+
+        quint32 parsed = 0;
+        QVERIFY(views::MaskPanel::parseMask(QStringLiteral("1410"), parsed)); // Sysmon writes hex
+        QCOMPARE(parsed, 0x1410u);
+        QVERIFY(views::MaskPanel::parseMask(QStringLiteral("0n42"), parsed));
+        QCOMPARE(parsed, 42u);
+        QVERIFY(!views::MaskPanel::parseMask(QStringLiteral("0x1ffffffff"), parsed));
+    }
+
+    void detailPaneShowsFieldsRawAndMask()
+    {
+        views::DetailPane pane;
+        QVERIFY(pane.openCase(m_case));
+        pane.show();
+        QSignalSpy shown(&pane, &views::DetailPane::detailShown);
+        pane.setEvent(1); // the first synthetic event: process creation with granted_access 0x1410
+        QVERIFY(shown.wait(5000));
+        QCOMPARE(pane.currentEvent(), 1);
+        const auto& d = pane.detail();
+        QVERIFY(d.error.isEmpty());
+        QCOMPARE(d.grantedAccess, 0x1410);
+        auto* fields = pane.findChild<QTableWidget*>();
+        QVERIFY(fields);
+        QStringList labels;
+        for (int r = 0; r < fields->rowCount(); ++r)
+            labels << fields->item(r, 0)->text();
+        QVERIFY(labels.contains(QStringLiteral("Command line")));
+        QVERIFY(labels.contains(QStringLiteral("Granted access")));
+        auto* raw = pane.findChild<QPlainTextEdit*>();
+        QVERIFY(raw->toPlainText().contains(QLatin1String("\"EventID\": 1")));
+        auto* tabs = pane.findChild<QTabWidget*>();
+        QVERIFY(tabs->isTabEnabled(2));
+        auto* maskModel = pane.findChild<model::AccessMaskModel*>();
+        QCOMPARE(maskModel->mask(), 0x1410u);
+        QCOMPARE(maskModel->rowCount(), 3); // VM_READ, QUERY_INFORMATION, QUERY_LIMITED_INFORMATION
+
+        pane.setEvent(2); // no mask
+        QVERIFY(shown.wait(5000));
+        QVERIFY(!tabs->isTabEnabled(2));
+        pane.setEvent(999999);
+        QVERIFY(shown.wait(5000));
+        QVERIFY(!pane.detail().error.isEmpty());
+    }
+
+    void eventsPageGoesToEventAcrossFilters()
+    {
+        views::EventsPage page;
+        page.resize(1000, 700);
+        page.show();
+        QSignalSpy finished(page.model(), &model::EventTableModel::loadingFinished);
+        QVERIFY(page.openCase(m_case));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 3000);
+
+        model::EventFilter f;
+        f.eventIds = {10};
+        page.setFilter(f);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 750);
+
+        // Event 2 is a Sysmon 8: hidden by the filter, so going to it clears the filter and selects it.
+        page.goToEvent(2);
+        QTRY_COMPARE_WITH_TIMEOUT(page.model()->filter().isEmpty(), true, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.table()->selectionModel()->selectedRows().size(), 1, 10000);
+        QCOMPARE(page.table()->selectionModel()->selectedRows().first().row(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(page.detailPane()->currentEvent(), 2, 5000);
+    }
+
+    void alertsPageShowsBlindSpotsEscaped()
+    {
+        views::AlertsPage page;
+        page.resize(1000, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto set = std::make_shared<model::AlertSet>();
+        set->blindSpots.push_back({"R2", "no Sysmon 8 <script>alert(1)</script>"});
+        model::Alert a;
+        a.ruleId = "R1";
+        a.severity = "high";
+        a.evidence.push_back({77, "x.evtx", 5, 4, 10, 0, "handle"});
+        set->alerts.push_back(a);
+        page.setAlerts(set);
+        QString text;
+        for (auto* label : page.findChildren<QLabel*>())
+            if (label->text().contains(QLatin1String("Blind spots")))
+                text = label->text();
+        QVERIFY(text.contains(QLatin1String("&lt;script&gt;")));
+        QVERIFY(!text.contains(QLatin1String("<script>")));
+
+        QSignalSpy open(&page, &views::AlertsPage::openEventRequested);
+        QVERIFY(page.selectAlert(0));
+        QTableView* evidence = nullptr;
+        for (auto* view : page.findChildren<QTableView*>())
+            if (view != page.table() && view->model() && view->model()->rowCount() == 1)
+                evidence = view;
+        QVERIFY(evidence);
+        const QRect cell = evidence->visualRect(evidence->model()->index(0, 0));
+        // A view emits doubleClicked for the index the first click pressed on.
+        QTest::mouseClick(evidence->viewport(), Qt::LeftButton, {}, cell.center());
+        QTest::mouseDClick(evidence->viewport(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(open.count(), 1);
+        QCOMPARE(open.first().first().toLongLong(), 77);
+
+        page.setAlerts(nullptr);
+        QCOMPARE(page.table()->model()->rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestWorkbenchWidgets)
+#include "tst_workbenchwidgets.moc"
