@@ -24,7 +24,8 @@ bool inList(const std::vector<std::string>& list, std::string_view value)
     return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-/// The Sysmon 1 of a process, by host and process GUID (through the subject GUID index), cached per run.
+/// The Sysmon 1 of a process, by host and process GUID, cached per run. The unary + keeps SQLite on the subject
+/// GUID index: left to itself it walks every Sysmon 1 through the event-id index.
 class Creations
 {
 public:
@@ -36,7 +37,7 @@ public:
         const std::string key = hostKey + '\x1f' + guid;
         auto it = m_rows.find(key);
         if (it == m_rows.end()) {
-            std::vector<Row> rows = m_ctx.data.lookup("event_id = 1 AND subject_guid = ?1", Log::Sysmon, {}, {guid});
+            std::vector<Row> rows = m_ctx.data.lookup("+event_id = 1 AND subject_guid = ?1", Log::Sysmon, {}, {guid});
             std::unique_ptr<Row> found;
             for (Row& r : rows)
                 if (r.hostKey == hostKey) {
@@ -159,7 +160,7 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
         if (h->srcGuid.empty() || !acc.values.empty())
             continue;
         // Files the creator wrote shortly before (subject GUID index, bounded time).
-        for (Row& f : ctx.data.lookup("event_id = 11 AND utc_ms BETWEEN ?1 AND ?2 AND subject_guid = ?3",
+        for (Row& f : ctx.data.lookup("+event_id = 11 AND +utc_ms BETWEEN ?1 AND ?2 AND subject_guid = ?3",
                                       Log::Sysmon, {h->utcMs - fileWindow, h->utcMs}, {h->srcGuid}))
             if (f.hostKey == h->hostKey && lower(baseName(f.targetFilename)) == lower(baseName(h->tgtImage))) {
                 files.push_back(std::make_unique<Row>(std::move(f)));
