@@ -145,7 +145,11 @@ bool EventWriter::finishInput(const InputReport& r, const std::string& status)
 
 bool EventWriter::insert(std::vector<Event>& events, int64_t inputId)
 {
-    return insert(events, {}, inputId);
+    // Callers that did not pack (tests, generators) still get their original events stored.
+    std::vector<RawBlock> blocks;
+    RawBlockPacker packer;
+    packer.pack(events, blocks);
+    return insert(events, blocks, inputId);
 }
 
 bool EventWriter::insert(std::vector<Event>& events, const std::vector<RawBlock>& blocks, int64_t inputId)

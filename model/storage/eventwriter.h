@@ -44,7 +44,7 @@ public:
     /// Inserts the raw blocks, then the events (setting their inputId; Event::rawBlock indexes `blocks`).
     /// Returns false on a database error.
     bool insert(std::vector<Event>& events, const std::vector<RawBlock>& blocks, int64_t inputId);
-    /// Events without raw blocks (tests, generators).
+    /// Packs the events' raw into blocks itself, then inserts (tests, generators).
     bool insert(std::vector<Event>& events, int64_t inputId);
 
 private:
