@@ -3,6 +3,7 @@
 
 #include "alertspage.h"
 #include "casecontroller.h"
+#include "democase.h"
 #include "detectioncontroller.h"
 #include "eventspage.h"
 #include "importcontroller.h"
@@ -14,6 +15,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QCoreApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -126,6 +128,23 @@ void MainWindow::createMenus()
     tools->addAction(tr("Run &detection again"), QKeySequence(Qt::Key_F5), this, [this] {
         if (m_case->isOpen())
             m_detection->run(m_case->path());
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Open the &demo case (simulated)"), this, [this] {
+        QString error;
+        const QString demo = prepareDemoCase(error);
+        if (demo.isEmpty())
+            QMessageBox::warning(this, tr("Demo case"), error);
+        else
+            openCase(demo);
+    });
+    help->addAction(tr("&About Doppelscope"), this, [this] {
+        QMessageBox::about(this, tr("About Doppelscope"),
+                           tr("<b>Doppelscope</b> %1<br>An investigation workbench for Process Doppelg\u00e4nging "
+                              "(T1055.013) and remote-thread injection in Windows event logs.<br>The demo case is "
+                              "simulated: written for training, not recorded on any machine.")
+                               .arg(QCoreApplication::applicationVersion()));
     });
 }
 
