@@ -255,6 +255,12 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
         return summary;
     }
 
+    // A first import into an empty case builds the indexes once at the end instead of row by row; a kill in
+    // between leaves them missing, and the next open restores them (schema::prepareForWriting).
+    const bool deferIndexes = db.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") == 0;
+    if (deferIndexes)
+        schema::dropEventIndexes(db);
+
     const std::vector<std::string> files = expandPaths(paths);
     summary.inputs.resize(files.size());
     ImportProgress prog;
@@ -441,6 +447,13 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
     for (auto& t : threads)
         t.join();
     writer.commit();
+    if (deferIndexes) {
+        prog.current = "building indexes";
+        if (progress)
+            progress(prog);
+        if (!schema::createEventIndexes(db) && summary.fatal.empty())
+            summary.fatal = "cannot index the case: " + db.lastError();
+    }
     db.exec("PRAGMA wal_checkpoint(PASSIVE)");
     if (progress)
         progress(prog);

@@ -23,6 +23,11 @@ bool prepareForWriting(Database& db, std::string& error);
 /// Reader connections: checks the version, sets reader pragmas. Refuses a case newer than this build.
 bool prepareForReading(Database& db, std::string& error);
 
+/// Creates the secondary indexes of the events table where missing (prepareForWriting does this on every open).
+bool createEventIndexes(Database& db);
+/// Drops them: only for the first bulk load into an empty case, which rebuilds them at the end.
+bool dropEventIndexes(Database& db);
+
 /// Column list of the events table in insert order (without id), shared by the writer and tests.
 const char* eventColumns();
 
