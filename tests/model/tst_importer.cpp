@@ -18,6 +18,12 @@ namespace {
 
 const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
 
+int64_t countEventIndexes(Database& db)
+{
+    return db.scalar("SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN "
+                     "('events_time','events_eid_time','events_subject','events_target')");
+}
+
 int64_t countEvents(const std::string& casePath)
 {
     Database db;
@@ -74,6 +80,9 @@ private slots:
         for (const auto& r : second.inputs)
             QCOMPARE(statusName(r.status), "duplicate");
         QCOMPARE(countEvents(c), int64_t(24));
+        Database db;
+        QVERIFY(db.open(c, Database::Mode::ReadOnly));
+        QCOMPARE(countEventIndexes(db), int64_t(4)); // built after the first load
     }
 
     void badInputsNextToGoodOnes()
@@ -142,6 +151,7 @@ private slots:
         }
         std::string error;
         QVERIFY2(schema::prepareForWriting(db, error), error.c_str());
+        QCOMPARE(countEventIndexes(db), int64_t(4)); // the killed first load had deferred them; reopening restores
         const int64_t kept = db.scalar("SELECT count(*) FROM events");
         QVERIFY2(kept >= seen, "a committed batch was lost");
         QVERIFY(kept < kLines);
