@@ -16,6 +16,7 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QCoreApplication>
+#include <QScopedValueRollback>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -88,8 +89,36 @@ void MainWindow::connectPages()
         m_processTree->revealAlert(index);
         m_timeline->showAlert(alerts->alerts[size_t(index)]);
     });
-    connect(m_processTree, &views::ProcessTreePage::eventSelected, m_timeline, &views::TimelinePage::selectEvent);
-    connect(m_timeline, &views::TimelinePage::eventSelected, m_events, &views::EventsPage::goToEvent);
+    // Linked selection: an event, a process or a marker selected on one page is selected on the others. The guard
+    // stops the echo (the page that receives a selection emits its own selection signal in turn).
+    auto linked = [this](auto&& mirror) {
+        if (m_linking)
+            return;
+        const QScopedValueRollback guard(m_linking, true);
+        mirror();
+    };
+    connect(m_events, &views::EventsPage::eventSelected, this,
+            [this, linked](qint64 id, const QString& host, const QString& guid) {
+                linked([&] {
+                    m_timeline->selectEvent(id);
+                    if (guid.isEmpty())
+                        m_processTree->selectEvent(id);
+                    else
+                        m_processTree->selectProcess(host, guid);
+                });
+            });
+    connect(m_processTree, &views::ProcessTreePage::eventSelected, this, [this, linked](qint64 id) {
+        linked([&] {
+            m_timeline->selectEvent(id);
+            m_events->goToEvent(id);
+        });
+    });
+    connect(m_timeline, &views::TimelinePage::eventSelected, this, [this, linked](qint64 id) {
+        linked([&] {
+            m_events->goToEvent(id);
+            m_processTree->selectEvent(id);
+        });
+    });
 }
 
 void MainWindow::createMenus()

@@ -80,6 +80,7 @@ private:
     QLabel* m_hostsLabel;
     QLabel* m_rangeLabel;
     bool m_utc = true;
+    bool m_linking = false; // a selection being mirrored to the other pages: their echoes are ignored
 };
 
 } // namespace dscope::app

@@ -99,6 +99,7 @@ EventsPage::EventsPage(QWidget* parent)
     connect(m_model, &EventTableModel::loadingFinished, this, &EventsPage::onLoadingFinished);
     // Rows arrive in batches while the query runs; the event to select may be in a later batch.
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &EventsPage::selectPendingEvent);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &EventsPage::announceSelection);
 }
 
 EventsPage::~EventsPage() = default;
@@ -192,8 +193,30 @@ void EventsPage::onSelectionChanged()
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     const QModelIndex pick = rows.isEmpty() ? current : rows.constLast();
-    if (pick.isValid())
-        m_detail->setEvent(pick.data(model::EventRowIdRole).toLongLong());
+    if (!pick.isValid())
+        return;
+    const qint64 id = pick.data(model::EventRowIdRole).toLongLong();
+    m_detail->setEvent(id);
+    m_unannouncedEvent = id;
+    announceSelection();
+}
+
+void EventsPage::announceSelection()
+{
+    if (!m_unannouncedEvent)
+        return;
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const QModelIndex pick = rows.isEmpty() ? current : rows.constLast();
+    if (!pick.isValid() || pick.data(model::EventRowIdRole).toLongLong() != m_unannouncedEvent) {
+        m_unannouncedEvent = 0;
+        return;
+    }
+    if (!pick.data(model::EventLoadedRole).toBool())
+        return; // the row's chunk is still loading; dataChanged brings us back
+    m_unannouncedEvent = 0;
+    Q_EMIT eventSelected(pick.data(model::EventRowIdRole).toLongLong(), pick.data(model::EventHostRole).toString(),
+                         pick.data(model::EventSubjectGuidRole).toString());
 }
 
 void EventsPage::onLoadingFinished(qint64 rows, double seconds, const QString& error)

@@ -44,11 +44,14 @@ public:
 
 Q_SIGNALS:
     void statusChanged(const QString& text);
+    /// The analyst selected an event; host and subject GUID let other pages find its process.
+    void eventSelected(qint64 eventRowId, const QString& host, const QString& subjectGuid);
 
 private:
     void applyQuickFilter();
     void clearFilter();
     void onSelectionChanged();
+    void announceSelection();
     void onLoadingFinished(qint64 rows, double seconds, const QString& error);
     void showContextMenu(const QPoint& pos);
     void selectPendingEvent();
@@ -62,6 +65,7 @@ private:
     QLineEdit* m_text;
     QLabel* m_status;
     qint64 m_pendingEvent = 0;
+    qint64 m_unannouncedEvent = 0; // selected before its row arrived: eventSelected waits for the row
 };
 
 } // namespace dscope::views

@@ -118,11 +118,19 @@ private Q_SLOTS:
         QCOMPARE(page.model()->rowCount(), 750);
 
         // Event 2 is a Sysmon 8: hidden by the filter, so going to it clears the filter and selects it.
+        QSignalSpy selected(&page, &views::EventsPage::eventSelected);
         page.goToEvent(2);
         QTRY_COMPARE_WITH_TIMEOUT(page.model()->filter().isEmpty(), true, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(page.table()->selectionModel()->selectedRows().size(), 1, 10000);
         QCOMPARE(page.table()->selectionModel()->selectedRows().first().row(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(page.detailPane()->currentEvent(), 2, 5000);
+        // The selection is announced with what the other pages need to find the process (linked selection).
+        QTRY_VERIFY_WITH_TIMEOUT(!selected.isEmpty(), 5000);
+        const QList<QVariant> last = selected.constLast();
+        QCOMPARE(last.at(0).toLongLong(), qint64(2));
+        QCOMPARE(last.at(1).toString(), page.model()->index(1, 0).data(model::EventHostRole).toString());
+        QCOMPARE(last.at(2).toString(), page.model()->index(1, 0).data(model::EventSubjectGuidRole).toString());
+        QVERIFY(!last.at(1).toString().isEmpty());
     }
 
     void alertsPageShowsBlindSpotsEscaped()
