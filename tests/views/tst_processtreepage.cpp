@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "views_helpers.h"
 #include <QTreeView>
 
 using namespace dscope;
@@ -19,23 +21,8 @@ using model::ProcessTreeModel;
 
 namespace {
 
-QString importCase(const QTemporaryDir& dir, const QString& input, bool libevtx = false)
-{
-    const QString casePath = dir.filePath(QFileInfo(input).completeBaseName() + QStringLiteral(".dscase"));
-    model::ImportOptions options;
-    if (libevtx)
-        options.source.evtxEngine = model::EvtxEngine::Libevtx;
-    model::Importer importer(casePath.toStdString(), options);
-    const auto summary = importer.run({input.toStdString()});
-    return summary.fatal.empty() && summary.events > 0 ? casePath : QString();
-}
-
-QString screenshotDir()
-{
-    const QString dir = QDir::temp().filePath(QStringLiteral("dscope-screens"));
-    QDir().mkpath(dir);
-    return dir;
-}
+using testing::importCase;
+using testing::screenshotDir;
 
 const char* kHost = "SIMULATED-WS01.demo.invalid";
 

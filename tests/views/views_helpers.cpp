@@ -6,6 +6,10 @@
 #include "storage/eventwriter.h"
 #include "storage/schema.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
+
 #include <vector>
 
 namespace dscope::testing {
@@ -69,6 +73,24 @@ bool writeSyntheticCase(const QString& path, int64_t count, QString* error)
     report.inputId = input;
     report.events = count;
     return writer.finishInput(report, "complete") && writer.commit();
+}
+
+QString importCase(const QTemporaryDir& dir, const QString& input, bool libevtx)
+{
+    const QString casePath = dir.filePath(QFileInfo(input).completeBaseName() + QStringLiteral(".dscase"));
+    model::ImportOptions options;
+    if (libevtx)
+        options.source.evtxEngine = model::EvtxEngine::Libevtx;
+    model::Importer importer(casePath.toStdString(), options);
+    const auto summary = importer.run({input.toStdString()});
+    return summary.fatal.empty() && summary.events > 0 ? casePath : QString();
+}
+
+QString screenshotDir()
+{
+    const QString dir = QDir::temp().filePath(QStringLiteral("dscope-screens"));
+    QDir().mkpath(dir);
+    return dir;
 }
 
 } // namespace dscope::testing
