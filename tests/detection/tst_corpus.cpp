@@ -76,8 +76,9 @@ private slots:
         }
         m_case = m_dir.filePath(QStringLiteral("corpus.dscase")).toStdString();
         model::ImportOptions options;
-        options.source.evtxEngine = qgetenv("DSCOPE_EVTX_ENGINE") == "native" ? model::EvtxEngine::Native
-                                                                               : model::EvtxEngine::Libevtx;
+        // The product's default engine; DSCOPE_EVTX_ENGINE=libevtx grades the same rules on libevtx's decoding.
+        options.source.evtxEngine = qgetenv("DSCOPE_EVTX_ENGINE") == "libevtx" ? model::EvtxEngine::Libevtx
+                                                                                : model::EvtxEngine::Native;
         model::Importer importer(m_case, options);
         const auto summary = importer.run(model::expandPaths({root.toStdString()}));
         QVERIFY2(summary.fatal.empty(), summary.fatal.c_str());
