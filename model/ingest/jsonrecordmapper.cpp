@@ -124,45 +124,31 @@ error_code JsonRecordMapper::walkTop(od::object& record)
 
 error_code JsonRecordMapper::walkData(od::object obj, std::vector<Pair>& out)
 {
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
-            return e;
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
         std::string_view text;
-        if (auto e = scalarOrText(f.value(), text))
+        if (auto e = scalarOrText(v, text))
             return e;
         if (text.data())
             out.push_back({key, text, Other});
-    }
-    return SUCCESS;
+        return SUCCESS;
+    });
 }
 
 error_code JsonRecordMapper::walkWinlog(od::object obj)
 {
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
-            return e;
-        std::string_view* slot = nullptr;
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
+        od::json_type t;
         if (key == "event_data" || key == "user_data") {
-            od::json_type t;
-            if (auto e = f.value().type().get(t))
+            if (auto e = v.type().get(t))
                 return e;
             if (t != od::json_type::object)
-                continue;
+                return SUCCESS;
             od::object data;
-            if (auto e = f.value().get_object().get(data))
+            if (auto e = v.get_object().get(data))
                 return e;
-            if (auto e = walkData(data, m_data))
-                return e;
-            continue;
+            return walkData(data, m_data);
         }
+        std::string_view* slot = nullptr;
         if (key == "event_id")
             slot = &m_slots.eventId;
         else if (key == "channel")
@@ -174,37 +160,26 @@ error_code JsonRecordMapper::walkWinlog(od::object obj)
         else if (key == "record_id")
             slot = &m_slots.recordId;
         if (!slot)
-            continue;
-        od::json_type t;
-        if (auto e = f.value().type().get(t))
+            return SUCCESS;
+        if (auto e = v.type().get(t))
             return e;
         bool present = false;
-        if (auto e = scalarText(f.value(), t, *slot, present))
-            return e;
-    }
-    return SUCCESS;
+        return scalarText(v, t, *slot, present);
+    });
 }
 
 error_code JsonRecordMapper::walkEcsProcess(od::object obj, bool parent)
 {
     // Winlogbeat 7.16's ingest moves these out of event_data; names are the Sysmon ones so the builder maps them.
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
-            return e;
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
         od::json_type t;
-        if (auto e = f.value().type().get(t))
+        if (auto e = v.type().get(t))
             return e;
         if (key == "parent" && !parent && t == od::json_type::object) {
             od::object p;
-            if (auto e = f.value().get_object().get(p))
+            if (auto e = v.get_object().get(p))
                 return e;
-            if (auto e = walkEcsProcess(p, true))
-                return e;
-            continue;
+            return walkEcsProcess(p, true);
         }
         std::string_view name;
         if (key == "entity_id")
@@ -216,60 +191,46 @@ error_code JsonRecordMapper::walkEcsProcess(od::object obj, bool parent)
         else if (key == "command_line" && !parent)
             name = "CommandLine";
         else
-            continue;
+            return SUCCESS;
         std::string_view text;
         bool present = false;
-        if (auto e = scalarText(f.value(), t, text, present))
+        if (auto e = scalarText(v, t, text, present))
             return e;
         if (present)
             m_fallback.push_back({name, text, Other});
-    }
-    return SUCCESS;
+        return SUCCESS;
+    });
 }
 
 error_code JsonRecordMapper::walkEcsFile(od::object obj)
 {
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
-            return e;
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
         if (key != "path")
-            continue;
+            return SUCCESS;
         od::json_type t;
-        if (auto e = f.value().type().get(t))
+        if (auto e = v.type().get(t))
             return e;
         std::string_view text;
         bool present = false;
-        if (auto e = scalarText(f.value(), t, text, present))
+        if (auto e = scalarText(v, t, text, present))
             return e;
         if (present)
             m_fallback.push_back({"TargetFilename", text, File});
-    }
-    return SUCCESS;
+        return SUCCESS;
+    });
 }
 
 error_code JsonRecordMapper::walkHost(od::object obj)
 {
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
-            return e;
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
         if (key != "name")
-            continue;
+            return SUCCESS;
         od::json_type t;
-        if (auto e = f.value().type().get(t))
+        if (auto e = v.type().get(t))
             return e;
         bool present = false;
-        if (auto e = scalarText(f.value(), t, m_slots.hostFallback, present))
-            return e;
-    }
-    return SUCCESS;
+        return scalarText(v, t, m_slots.hostFallback, present);
+    });
 }
 
 error_code JsonRecordMapper::walkEvtxDump(od::object obj)
@@ -319,39 +280,28 @@ error_code JsonRecordMapper::walkEvtxDump(od::object obj)
 
 error_code JsonRecordMapper::walkEvtxSystem(od::object obj)
 {
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
+        if (key == "EventID")
+            return scalarOrText(v, m_slots.eventId);
+        if (key == "Channel")
+            return scalarOrText(v, m_slots.channel);
+        if (key == "Computer")
+            return scalarOrText(v, m_slots.host);
+        if (key == "EventRecordID")
+            return scalarOrText(v, m_slots.recordId);
+        if (key != "Provider" && key != "TimeCreated")
+            return SUCCESS;
+        od::json_type t;
+        if (auto e = v.type().get(t))
             return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
+        if (t != od::json_type::object)
+            return SUCCESS;
+        od::object o;
+        if (auto e = v.get_object().get(o))
             return e;
-        od::value& v = f.value();
-        error_code e = SUCCESS;
-        if (key == "EventID") {
-            e = scalarOrText(v, m_slots.eventId);
-        } else if (key == "Channel") {
-            e = scalarOrText(v, m_slots.channel);
-        } else if (key == "Computer") {
-            e = scalarOrText(v, m_slots.host);
-        } else if (key == "EventRecordID") {
-            e = scalarOrText(v, m_slots.recordId);
-        } else if (key == "Provider" || key == "TimeCreated") {
-            od::json_type t;
-            if ((e = v.type().get(t)))
-                return e;
-            if (t != od::json_type::object)
-                continue;
-            od::object o;
-            if ((e = v.get_object().get(o)))
-                return e;
-            e = key == "Provider" ? evtxDumpText(o, "Name", m_slots.provider)
-                                  : evtxDumpText(o, "SystemTime", m_slots.systemTime);
-        }
-        if (e)
-            return e;
-    }
-    return SUCCESS;
+        return key == "Provider" ? evtxDumpText(o, "Name", m_slots.provider)
+                                 : evtxDumpText(o, "SystemTime", m_slots.systemTime);
+    });
 }
 
 error_code JsonRecordMapper::parseSentinelEventData(std::string_view text)

@@ -37,4 +37,22 @@ simdjson::error_code evtxDumpText(simdjson::ondemand::object obj, std::string_vi
 /// A scalar, or the "#text" of an evtx_dump element.
 simdjson::error_code scalarOrText(simdjson::ondemand::value& v, std::string_view& out);
 
+/// Calls visit(key, value) for every field of obj, stopping at the first error (visit returns SUCCESS to go on).
+/// The field and key checks every object walk starts with, written once; a value visit leaves alone is skipped.
+template <typename Visit>
+simdjson::error_code forEachField(simdjson::ondemand::object obj, Visit&& visit)
+{
+    for (auto fr : obj) {
+        simdjson::ondemand::field f;
+        if (auto e = std::move(fr).get(f))
+            return e;
+        std::string_view key;
+        if (auto e = keyOf(f, key))
+            return e;
+        if (auto e = visit(key, f.value()))
+            return e;
+    }
+    return simdjson::SUCCESS;
+}
+
 } // namespace dscope::model::jsonvalues
