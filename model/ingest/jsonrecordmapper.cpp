@@ -235,47 +235,34 @@ error_code JsonRecordMapper::walkHost(od::object obj)
 
 error_code JsonRecordMapper::walkEvtxDump(od::object obj)
 {
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
-            return e;
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
         od::json_type t;
-        if (auto e = f.value().type().get(t))
+        if (auto e = v.type().get(t))
             return e;
         if (t != od::json_type::object)
-            continue; // "EventData": null
+            return SUCCESS; // "EventData": null
         od::object child;
-        if (auto e = f.value().get_object().get(child))
+        if (auto e = v.get_object().get(child))
             return e;
-        if (key == "System") {
-            if (auto e = walkEvtxSystem(child))
+        if (key == "System")
+            return walkEvtxSystem(child);
+        if (key == "EventData")
+            return walkData(child, m_data);
+        if (key != "UserData")
+            return SUCCESS;
+        // UserData wraps its fields in one provider-specific element.
+        return forEachField(child, [&](std::string_view, od::value& u) -> error_code {
+            od::json_type ut;
+            if (auto e = u.type().get(ut))
                 return e;
-        } else if (key == "EventData") {
-            if (auto e = walkData(child, m_data))
+            if (ut != od::json_type::object)
+                return SUCCESS;
+            od::object inner;
+            if (auto e = u.get_object().get(inner))
                 return e;
-        } else if (key == "UserData") {
-            // UserData wraps its fields in one provider-specific element.
-            for (auto ur : child) {
-                od::field u;
-                if (auto e = std::move(ur).get(u))
-                    return e;
-                od::json_type ut;
-                if (auto e = u.value().type().get(ut))
-                    return e;
-                if (ut != od::json_type::object)
-                    continue;
-                od::object inner;
-                if (auto e = u.value().get_object().get(inner))
-                    return e;
-                if (auto e = walkData(inner, m_data))
-                    return e;
-            }
-        }
-    }
-    return SUCCESS;
+            return walkData(inner, m_data);
+        });
+    });
 }
 
 error_code JsonRecordMapper::walkEvtxSystem(od::object obj)

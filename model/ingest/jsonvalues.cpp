@@ -125,43 +125,27 @@ error_code scalarText(od::value& v, od::json_type type, std::string_view& out, b
 /// "#text" of an evtx_dump element ({"#attributes":{...},"#text":4688}), or attribute attr of "#attributes".
 error_code evtxDumpText(od::object obj, std::string_view attr, std::string_view& out)
 {
-    for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f))
-            return e;
-        std::string_view key;
-        if (auto e = keyOf(f, key))
-            return e;
+    return forEachField(obj, [&](std::string_view key, od::value& v) -> error_code {
         od::json_type t;
-        if (auto e = f.value().type().get(t))
+        if (auto e = v.type().get(t))
             return e;
-        if (attr.empty() && key == "#text") {
-            bool present = false;
-            if (auto e = scalarText(f.value(), t, out, present))
+        bool present = false;
+        if (attr.empty() && key == "#text")
+            return scalarText(v, t, out, present);
+        if (attr.empty() || key != "#attributes" || t != od::json_type::object)
+            return SUCCESS;
+        od::object attrs;
+        if (auto e = v.get_object().get(attrs))
+            return e;
+        return forEachField(attrs, [&](std::string_view name, od::value& a) -> error_code {
+            if (name != attr)
+                return SUCCESS;
+            od::json_type at;
+            if (auto e = a.type().get(at))
                 return e;
-        } else if (!attr.empty() && key == "#attributes" && t == od::json_type::object) {
-            od::object attrs;
-            if (auto e = f.value().get_object().get(attrs))
-                return e;
-            for (auto ar : attrs) {
-                od::field a;
-                if (auto e = std::move(ar).get(a))
-                    return e;
-                std::string_view name;
-                if (auto e = keyOf(a, name))
-                    return e;
-                if (name != attr)
-                    continue;
-                od::json_type at;
-                if (auto e = a.value().type().get(at))
-                    return e;
-                bool present = false;
-                if (auto e = scalarText(a.value(), at, out, present))
-                    return e;
-            }
-        }
-    }
-    return SUCCESS;
+            return scalarText(a, at, out, present);
+        });
+    });
 }
 
 /// A scalar, or the "#text" of an evtx_dump element.
