@@ -11,7 +11,13 @@ namespace dscope::model {
 inline constexpr int64_t kNoValue = std::numeric_limits<int64_t>::min();
 
 /// How the original event text in Event::raw is encoded.
-enum class RawFormat : int { None = 0, Xml = 1, Json = 2, EvtxBinXml = 3 };
+enum class RawFormat : int {
+    None = 0,
+    Xml = 1,
+    Json = 2,
+    /// The record's binary XML inside a stored EVTX chunk (the chunk holds the templates and names it uses).
+    EvtxBinXml = 3,
+};
 
 /**
  * One normalized event, as it is written to the case file.
@@ -68,7 +74,16 @@ struct Event {
     uint32_t rawOffset = 0;
     uint32_t rawLength = 0;
 
-    void clear() { *this = Event{}; }
+    /// Empties every field but keeps the strings' buffers: ingest reuses events instead of allocating anew.
+    void clear();
+};
+
+/// One block of original events, ready for the raw_blocks table. Text formats (XML, JSON) hold the events one
+/// after the other; EvtxBinXml holds one EVTX chunk, whose records are rendered to XML when they are shown.
+struct RawBlock {
+    RawFormat format = RawFormat::None;
+    int codec = 0;     ///< 0 stored as is, 1 zstd
+    std::string data;
 };
 
 } // namespace dscope::model

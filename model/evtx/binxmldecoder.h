@@ -18,6 +18,8 @@ struct DecodedRecord {
     uint64_t headerRecordId = 0; ///< record identifier from the record header
     uint64_t headerWritten = 0;  ///< FILETIME the record was written (record header)
     bool recovered = false;      ///< carved from slack space or a damaged chunk
+    uint32_t binXmlBegin = 0;    ///< the record's binary XML: [begin, end) in its chunk
+    uint32_t binXmlEnd = 0;
 
     std::string_view provider, channel, computer, eventId, qualifiers, eventRecordId, systemTime;
     /// TimeCreated/@SystemTime in ms when it was a FILETIME substitution (the usual case), else kNoTime.

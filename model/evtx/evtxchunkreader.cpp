@@ -130,6 +130,8 @@ bool EvtxChunkReader::decode(const uint8_t* chunk, size_t chunkFileOffset, uint3
     m_record.headerRecordId = le64(chunk + pos + 8);
     m_record.headerWritten = le64(chunk + pos + 16);
     m_record.recovered = recovered;
+    m_record.binXmlBegin = pos + uint32_t(kRecordHeaderSize);
+    m_record.binXmlEnd = pos + size - 4;
     if (!m_decoder.decodeRecord(pos + uint32_t(kRecordHeaderSize), pos + size - 4, m_render, m_record, error))
         return false;
     handler.record(m_record);

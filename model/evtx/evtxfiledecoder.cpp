@@ -3,7 +3,9 @@
 
 #include "evtxchunkreader.h"
 #include "ingest/eventbuilder.h"
+#include "storage/rawevent.h"
 
+#include <algorithm>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -17,14 +19,19 @@ constexpr size_t kChunksPerThread = 16; // per window: bounds the buffered event
 
 /// What one chunk produced, kept until it is its turn to go to the sink.
 struct ChunkOutput {
-    std::vector<Event> events;
+    std::vector<Event> events; ///< the first `used` are this chunk's; the rest are buffers to reuse
+    size_t used = 0;
     std::vector<std::pair<int64_t, std::string>> issues;
     int64_t recovered = 0;
+    uint32_t usedBytes = 0; ///< end of the last record's bytes in the chunk
+    RawBlock chunk;         ///< the chunk's used bytes, compressed (EvtxRaw::Chunk)
     void clear()
     {
-        events.clear();
+        used = 0;
         issues.clear();
         recovered = 0;
+        usedBytes = 0;
+        chunk = {};
     }
 };
 
@@ -33,6 +40,7 @@ class EventCollector : public EvtxRecordHandler
 {
 public:
     ChunkOutput* out = nullptr;
+    bool keepChunks = false;
 
     void record(const DecodedRecord& r) override
     {
@@ -62,7 +70,19 @@ public:
                                                        + std::to_string(r.fileOffset) + ": no EventID");
             return;
         }
-        out->events.push_back(b.take());
+        // Swapping with a delivered event gives the builder that event's string buffers to fill next time.
+        if (out->used < out->events.size())
+            std::swap(out->events[out->used], b.event());
+        else
+            out->events.push_back(std::move(b.event()));
+        b.reset();
+        Event& e = out->events[out->used++];
+        if (keepChunks) {
+            e.rawFormat = RawFormat::EvtxBinXml;
+            e.rawOffset = r.binXmlBegin;
+            e.rawLength = r.binXmlEnd - r.binXmlBegin;
+            out->usedBytes = std::max(out->usedBytes, r.binXmlEnd + 4);
+        }
         if (r.recovered)
             ++out->recovered;
     }
@@ -78,26 +98,40 @@ private:
 
 struct Worker {
     Worker(const EvtxDecodeOptions& o)
-        : reader(o.renderXml, o.recover)
+        : reader(o.raw == EvtxRaw::Xml, o.recover)
+        , keepChunks(o.raw == EvtxRaw::Chunk)
     {
     }
     EvtxChunkReader reader;
     EventCollector collector;
+    bool keepChunks;
+    RawBlockPacker packer;
 
     void run(const uint8_t* data, size_t size, size_t first, size_t count, ChunkOutput* outputs)
     {
+        collector.keepChunks = keepChunks;
         for (size_t i = 0; i < count; ++i) {
-            outputs[i].clear();
-            collector.out = &outputs[i];
+            ChunkOutput& o = outputs[i];
+            o.clear();
+            collector.out = &o;
             reader.readChunk(data, size, first + i, collector);
+            if (o.usedBytes > 0) {
+                // Only the bytes up to the last record: the rest of a chunk is usually empty slack.
+                const size_t offset = kFileHeaderSize + (first + i) * kChunkSize;
+                const size_t avail = std::min<size_t>(size - offset, o.usedBytes);
+                o.chunk = packer.compress(RawFormat::EvtxBinXml,
+                                          std::string_view(reinterpret_cast<const char*>(data + offset), avail));
+            }
         }
     }
 };
 
 void deliver(ChunkOutput& o, RecordSink& sink)
 {
-    for (Event& e : o.events)
-        sink.add(std::move(e));
+    if (!o.chunk.data.empty())
+        sink.addSharedRaw(std::move(o.chunk));
+    for (size_t i = 0; i < o.used; ++i)
+        sink.add(std::move(o.events[i]));
     for (int64_t i = 0; i < o.recovered; ++i)
         sink.noteRecovered();
     for (auto& [pos, reason] : o.issues)

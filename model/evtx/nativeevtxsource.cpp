@@ -67,7 +67,7 @@ bool NativeEvtxSource::read(InputBytes& input, RecordSink& sink, std::string& er
 {
     evtx::EvtxDecodeOptions options;
     options.recover = m_recover;
-    options.renderXml = m_renderXml;
+    options.raw = m_raw;
     options.threads = m_threads;
     bool ok;
     if (const std::string* path = input.filePath()) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "evtx/evtxfiledecoder.h"
 #include "ingest/eventsource.h"
 
 #include <string>
@@ -11,16 +12,16 @@ namespace dscope::model {
  * Doppelscope's own EVTX reader (see evtx/binxmldecoder.h). Files on disk are mapped, archive members read
  * into memory; either way the decoder works zero-copy on the image.
  *
- * Raw record: the event is kept as rendered XML text (RawFormat::Xml). A record's binary XML refers to
- * templates and names elsewhere in its 64 KiB chunk, so the record bytes alone cannot be shown later; the
- * XML is rendered in the same walk that extracts the fields, which costs about a third of the decode time.
+ * Raw record: by default the event keeps its binary XML, and the chunk it sits in (which holds the templates and
+ * names it refers to) is stored once, compressed; the XML is rendered only when the detail pane asks for it.
+ * Rendering every record at import instead (EvtxRaw::Xml) costs about a third of the decode time.
  */
 class NativeEvtxSource : public EventSource
 {
 public:
-    explicit NativeEvtxSource(bool recover = false, bool renderXml = true, int threads = 2)
+    explicit NativeEvtxSource(bool recover = false, evtx::EvtxRaw raw = evtx::EvtxRaw::Chunk, int threads = 2)
         : m_recover(recover)
-        , m_renderXml(renderXml)
+        , m_raw(raw)
         , m_threads(threads)
     {
     }
@@ -29,7 +30,7 @@ public:
 
 private:
     bool m_recover;
-    bool m_renderXml;
+    evtx::EvtxRaw m_raw;
     int m_threads;
     std::string m_layout;
 };

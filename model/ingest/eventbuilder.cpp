@@ -149,16 +149,16 @@ void EventBuilder::setField(std::string_view name, std::string_view value)
         }
         break;
     case Field::ProcessGuid:
-    case Field::SourceProcessGuid: e.subjectGuid = normalize::guid(value); break;
+    case Field::SourceProcessGuid: normalize::guidInto(e.subjectGuid, value); break;
     case Field::ProcessId: m_processId.assign(value); break;
     case Field::ProcessName: m_processName.assign(value); break;
     case Field::Image:
     case Field::SourceImage: setText(e.subjectImage, value); break;
     case Field::SourceProcessId: setInt(e.subjectPid, value); break;
-    case Field::TargetProcessGuid: e.targetGuid = normalize::guid(value); break;
+    case Field::TargetProcessGuid: normalize::guidInto(e.targetGuid, value); break;
     case Field::TargetProcessId: setInt(e.targetPid, value); break;
     case Field::TargetImage: setText(e.targetImage, value); break;
-    case Field::ParentProcessGuid: e.parentGuid = normalize::guid(value); break;
+    case Field::ParentProcessGuid: normalize::guidInto(e.parentGuid, value); break;
     case Field::ParentProcessId: setInt(e.parentPid, value); break;
     case Field::ParentImage:
     case Field::ParentProcessName: setText(e.parentImage, value); break;
@@ -182,7 +182,7 @@ void EventBuilder::setField(std::string_view name, std::string_view value)
     case Field::Hashes: setText(e.hashes, value); break;
     case Field::TargetFilename:
     case Field::ObjectName: setText(e.targetFilename, value); break;
-    case Field::TransactionId: e.transactionId = normalize::guid(value); break;
+    case Field::TransactionId: normalize::guidInto(e.transactionId, value); break;
     case Field::NewState: setText(e.transactionState, value); break;
     case Field::Type:
     case Field::NewThreadId: setText(e.detail, value); break;
@@ -215,9 +215,20 @@ bool EventBuilder::finish()
         if (!m_sourceUser.empty())
             e.user = m_sourceUser;
         else if (!m_subjectUser.empty())
-            e.user = m_subjectDomain.empty() ? m_subjectUser : m_subjectDomain + '\\' + m_subjectUser;
+        {
+            e.user.assign(m_subjectDomain);
+            if (!e.user.empty())
+                e.user += '\\';
+            e.user += m_subjectUser;
+        }
     }
     return e.eventId != kNoValue;
+}
+
+void EventBuilder::handTo(RecordSink& sink)
+{
+    sink.add(std::move(m_event));
+    reset();
 }
 
 Event EventBuilder::take()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "domain/event.h"
+#include "eventsource.h"
 
 #include <string>
 #include <string_view>
@@ -50,6 +51,8 @@ public:
 
     /// Takes the finished event out and resets the builder.
     Event take();
+    /// Hands the finished event to the sink and resets the builder, keeping whatever buffers the sink gave back.
+    void handTo(RecordSink& sink);
 
 private:
     Event m_event;

@@ -18,13 +18,22 @@ class RecordSink
 {
 public:
     virtual ~RecordSink() = default;
-    /// One decoded, normalized record. The sink takes it.
+    /**
+     * One decoded, normalized record. The sink takes its content, and may leave the buffers of an event it is
+     * done with in `event` (stale content the caller clears before reuse): a source that keeps handing the
+     * same Event (EventBuilder::handTo) then fills recycled strings instead of allocating new ones.
+     */
     virtual void add(Event&& event) = 0;
     /// A record that could not be decoded: position is the record number, line or byte offset (say which in
     /// the reason). The rest of the input continues.
     virtual void skip(int64_t position, std::string reason) = 0;
     /// A record decoded by recovery (slack space, chunks past the header's count): added and counted apart.
     virtual void noteRecovered() {}
+    /**
+     * Original bytes shared by the records added after it (an EVTX chunk): those whose rawFormat is the block's
+     * and whose raw is empty point into it through rawOffset/rawLength. A sink that keeps no originals ignores it.
+     */
+    virtual void addSharedRaw(RawBlock&& block) { (void)block; }
     /// Polled between records: a cancelled import stops at the next record boundary.
     virtual bool cancelled() const = 0;
 };

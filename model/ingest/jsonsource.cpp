@@ -295,14 +295,13 @@ void JsonSource::Reader::emit(const char* unit, int64_t position, std::string_vi
         m_pending.emplace_back(m_builder.take(), unplaced);
         return;
     }
-    Event event = m_builder.take();
     if (m_mapper.learnedHost() && !m_pending.empty()) {
-        const std::string host = event.host;
-        m_sink.add(std::move(event));
+        const std::string host = m_builder.event().host;
+        m_builder.handTo(m_sink);
         placePending(host);
         return;
     }
-    m_sink.add(std::move(event));
+    m_builder.handTo(m_sink);
 }
 
 void JsonSource::Reader::placePending(const std::string& host)

@@ -229,7 +229,7 @@ public:
             fail(recovered, position, what + std::to_string(index) + ": no EventID");
             return false;
         }
-        m_sink.add(m_builder.take());
+        m_builder.handTo(m_sink);
         return true;
     }
 

@@ -97,19 +97,27 @@ bool isAbsent(std::string_view value)
     return v.empty() || v == "-";
 }
 
-std::string guid(std::string_view value)
+void guidInto(std::string& out, std::string_view value)
 {
     auto v = trim(value);
     if (!v.empty() && v.front() == '{')
         v.remove_prefix(1);
     if (!v.empty() && v.back() == '}')
         v.remove_suffix(1);
-    if (isAbsent(v))
-        return {};
-    std::string out(v);
+    if (isAbsent(v)) {
+        out.clear();
+        return;
+    }
+    out.assign(v);
     for (char& c : out)
         if (c >= 'A' && c <= 'Z')
             c = char(c - 'A' + 'a');
+}
+
+std::string guid(std::string_view value)
+{
+    std::string out;
+    guidInto(out, value);
     return out;
 }
 

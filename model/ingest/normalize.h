@@ -14,6 +14,8 @@ bool isAbsent(std::string_view value);
 
 /// GUIDs compare as lower case without braces: "{365ABB72-...}", "365abb72-..." and " {365abb72-...} " are equal.
 std::string guid(std::string_view value);
+/// The same, written into out (whose buffer is reused).
+void guidInto(std::string& out, std::string_view value);
 
 /**
  * Integer from decimal ("2108"), hex with prefix ("0x00000000000018ac", "0x1f3fff") or a JSON number.

@@ -225,7 +225,7 @@ void Splitter::emitEvent(size_t begin, size_t end)
         m_sink.skip(m_index, where() + ": no EventID");
         return;
     }
-    m_sink.add(m_builder.take());
+    m_builder.handTo(m_sink);
 }
 
 bool Splitter::run(std::string& error)

@@ -5,12 +5,27 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace dscope::model {
+
+namespace {
+void configureSqliteOnce()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // No global allocation statistics: they take a process-wide mutex on every SQLite malloc, which the
+        // writer does several times per inserted row. Must precede SQLite's initialization; later it is a no-op.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
+}
+} // namespace
 
 Database::~Database() { close(); }
 
 bool Database::open(const std::string& path, Mode mode)
 {
+    configureSqliteOnce();
     close();
     m_path = path;
     // NOMUTEX: each connection is used by one thread only; SQLite's own locking still guards the file.

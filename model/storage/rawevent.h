@@ -16,13 +16,6 @@ namespace dscope::model {
 
 class Database;
 
-/// One compressed block of original events, ready for the raw_blocks table.
-struct RawBlock {
-    RawFormat format = RawFormat::None;
-    int codec = 0;     ///< 0 stored as is, 1 zstd
-    std::string data;
-};
-
 /**
  * Packs the original events of a batch into blocks of about 128 KiB and compresses each block once.
  * Raw JSON lines average about 2 KB (the rendered Message field); writing them verbatim would make SQLite the
@@ -39,7 +32,10 @@ public:
     ~RawBlockPacker();
 
     /// Moves every event's raw into blocks appended to `blocks` (setting rawBlock/rawOffset/rawLength, clearing raw).
+    /// Events whose raw is empty keep the block reference they have (see RecordSink::addSharedRaw).
     void pack(std::vector<Event>& events, std::vector<RawBlock>& blocks);
+    /// One block of the given bytes, compressed unless that does not make it smaller.
+    RawBlock compress(RawFormat format, std::string_view bytes);
 
 private:
     void finishBlock(std::vector<RawBlock>& blocks);

@@ -126,7 +126,7 @@ void nativeDecode(Phase& p, const std::vector<std::string>& files, bool xml, int
         t.start();
         auto work = [&] {
             evtx::EvtxDecodeOptions o;
-            o.renderXml = xml;
+            o.raw = xml ? evtx::EvtxRaw::Xml : evtx::EvtxRaw::None;
             o.threads = 1;
             for (size_t i; (i = next.fetch_add(1)) < order.size();) {
                 const QByteArray& img = images[order[i]];

@@ -2,10 +2,15 @@
 // The native EVTX reader on files built here byte by byte: a non-template record, damaged chunks and
 // records, slack-space recovery, chunks past the header's count, thread-independent order; plus every
 // input the fuzzer once crashed on (tests/data/evtx-fuzz).
+#include "evtx/binxmldecoder.h"
 #include "evtx/evtxfiledecoder.h"
 #include "evtx/evtxvalues.h"
 #include "evtx/nativeevtxsource.h"
+#include "ingest/importer.h"
 #include "ingest/inputbytes.h"
+#include "storage/database.h"
+#include "storage/rawevent.h"
+#include "storage/statement.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -156,19 +161,29 @@ class VectorSink : public RecordSink
 public:
     std::vector<Event> events;
     std::vector<std::pair<int64_t, std::string>> skips;
+    std::vector<RawBlock> blocks;  ///< shared raw blocks (EVTX chunks), in the order received
+    std::vector<int> blockOfEvent; ///< per event: the block it points into, or -1
     int recovered = 0;
-    void add(Event&& e) override { events.push_back(std::move(e)); }
+    void add(Event&& e) override
+    {
+        const bool shared = e.rawFormat == RawFormat::EvtxBinXml && e.raw.empty() && !blocks.empty();
+        blockOfEvent.push_back(shared ? int(blocks.size()) - 1 : -1);
+        events.push_back(std::move(e));
+    }
+    void addSharedRaw(RawBlock&& block) override { blocks.push_back(std::move(block)); }
     void skip(int64_t pos, std::string reason) override { skips.emplace_back(pos, std::move(reason)); }
     void noteRecovered() override { ++recovered; }
     bool cancelled() const override { return false; }
 };
 
-VectorSink decode(const std::string& file, bool recover = false, int threads = 1)
+VectorSink decode(const std::string& file, bool recover = false, int threads = 1,
+                  evtx::EvtxRaw raw = evtx::EvtxRaw::Chunk)
 {
     VectorSink sink;
     evtx::EvtxDecodeOptions o;
     o.recover = recover;
     o.threads = threads;
+    o.raw = raw;
     std::string layout, error;
     if (!evtx::decodeEvtxImage(reinterpret_cast<const uint8_t*>(file.data()), file.size(), sink, o, layout, error))
         sink.skips.emplace_back(-1, "not read: " + error);
@@ -197,7 +212,7 @@ class TestNativeEvtx : public QObject
 private slots:
     void nonTemplateRecord()
     {
-        const VectorSink s = decode(buildFile(1, 1, 1));
+        const VectorSink s = decode(buildFile(1, 1, 1), false, 1, evtx::EvtxRaw::Xml);
         QCOMPARE(s.skips.size(), size_t(0));
         QCOMPARE(s.events.size(), size_t(1));
         const Event& e = s.events[0];
@@ -211,6 +226,61 @@ private slots:
         QCOMPARE(e.position, int64_t(4096 + 512));
         QCOMPARE(e.rawFormat, RawFormat::Xml);
         QVERIFY(e.raw.find("<Data Name=\"NewProcessName\">C:\\Windows\\notepad-1.exe</Data>") != std::string::npos);
+    }
+
+    void chunkRawRendersLikeXmlRaw()
+    {
+        // By default each record keeps its binary XML and its chunk is handed over once, compressed; rendering
+        // a record from the stored chunk gives exactly the XML the decoder renders inline.
+        const std::string f = buildFile(3, 5, 3);
+        const VectorSink xml = decode(f, false, 2, evtx::EvtxRaw::Xml);
+        const VectorSink bin = decode(f, false, 2);
+        QCOMPARE(bin.events.size(), size_t(15));
+        QCOMPARE(xml.events.size(), size_t(15));
+        QCOMPARE(bin.blocks.size(), size_t(3)); // one per chunk
+        QVERIFY(xml.blocks.empty());
+        for (size_t i = 0; i < bin.events.size(); ++i) {
+            const Event& e = bin.events[i];
+            QCOMPARE(e.rawFormat, RawFormat::EvtxBinXml);
+            QVERIFY(e.raw.empty());
+            QCOMPARE(bin.blockOfEvent[i], int(i / 5));
+            const RawBlock& block = bin.blocks[size_t(bin.blockOfEvent[i])];
+            QCOMPARE(block.format, RawFormat::EvtxBinXml);
+            std::string chunk, error;
+            QVERIFY2(decodeRaw(block.codec, block.data, chunk, error), error.c_str());
+            QVERIFY(chunk.size() < 65536); // the slack after the last record is not stored
+            evtx::BinXmlDecoder decoder;
+            decoder.beginChunk(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size());
+            evtx::DecodedRecord record;
+            QVERIFY2(decoder.decodeRecord(e.rawOffset, e.rawOffset + e.rawLength, true, record, error), error.c_str());
+            QCOMPARE(std::string(record.xml), xml.events[i].raw);
+        }
+    }
+
+    void storedChunkRawLoadsAsXml()
+    {
+        // Through the importer into a case: the detail pane's loader renders the record from its chunk.
+        const std::string f = buildFile(2, 3, 2);
+        QTemporaryDir dir;
+        const std::string path = QString(dir.path() + QStringLiteral("/t.evtx")).toStdString();
+        std::ofstream(path, std::ios::binary) << f;
+        const std::string casePath = QString(dir.path() + QStringLiteral("/t.dscase")).toStdString();
+        const ImportSummary summary = Importer(casePath).run({path});
+        QCOMPARE(summary.events, int64_t(6));
+        const VectorSink xml = decode(f, false, 1, evtx::EvtxRaw::Xml);
+        Database db;
+        QVERIFY(db.open(casePath));
+        QCOMPARE(db.scalar("SELECT count(*) FROM raw_blocks WHERE format=3"), int64_t(2));
+        Statement ids(db, "SELECT id FROM events ORDER BY position");
+        size_t i = 0;
+        while (ids.next()) {
+            RawEvent raw;
+            std::string error;
+            QVERIFY2(loadRawEvent(db, ids.columnInt(0), raw, error), error.c_str());
+            QCOMPARE(raw.format, RawFormat::Xml);
+            QCOMPARE(raw.data, xml.events[i++].raw);
+        }
+        QCOMPARE(i, size_t(6));
     }
 
     void badChunkSignatureSkipsOnlyThatChunk()
@@ -312,7 +382,10 @@ private slots:
         QVERIFY(s2.read(mem, b, error));
         QCOMPARE(a.events.size(), size_t(6));
         QCOMPARE(b.events.size(), size_t(6));
-        QCOMPARE(a.events[5].raw, b.events[5].raw);
+        QCOMPARE(a.blocks.size(), size_t(2));
+        QCOMPARE(b.blocks.size(), size_t(2));
+        QCOMPARE(a.blocks[1].data, b.blocks[1].data);
+        QCOMPARE(a.events[5].rawOffset, b.events[5].rawOffset);
         QCOMPARE(s1.layout(), std::string("evtx-3.1"));
     }
 
