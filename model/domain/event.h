@@ -76,6 +76,9 @@ struct Event {
 
     /// Empties every field but keeps the strings' buffers: ingest reuses events instead of allocating anew.
     void clear();
+    /// Exchanges the contents (buffers included) of two events, field by field: std::swap would move one of
+    /// them through a temporary Event, twice the copying of the string headers.
+    friend void swap(Event& a, Event& b) noexcept;
 };
 
 /// One block of original events, ready for the raw_blocks table. Text formats (XML, JSON) hold the events one

@@ -58,6 +58,10 @@ void BinXmlDecoder::beginChunk(const uint8_t* chunk, size_t size)
     m_ops.clear();
     m_templates.clear();
     m_names.clear();
+    m_planParts.clear();
+    m_planActions.clear();
+    m_planSupp.clear();
+    m_plans.clear();
 }
 
 bool BinXmlDecoder::fail(const char* what, uint32_t at)

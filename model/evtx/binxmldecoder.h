@@ -24,8 +24,14 @@ struct DecodedRecord {
     std::string_view provider, channel, computer, eventId, qualifiers, eventRecordId, systemTime;
     /// TimeCreated/@SystemTime in ms when it was a FILETIME substitution (the usual case), else kNoTime.
     int64_t timeMs = kNoTime;
-    /// EventData <Data Name="..."> values and UserData leaf elements, in document order.
-    std::vector<std::pair<std::string_view, std::string_view>> fields;
+    /// EventData <Data Name="..."> values and UserData leaf elements, in document order. With a field resolver
+    /// (BinXmlDecoder::setFieldResolver) the plan path leaves out the fields it resolves to -1.
+    struct Field {
+        std::string_view name, value;
+        int id = kUnresolved; ///< the resolver's id for the name, or kUnresolved
+    };
+    static constexpr int kUnresolved = -2;
+    std::vector<Field> fields;
     /// The rendered event XML (empty unless rendering was asked for).
     std::string_view xml;
 
@@ -36,8 +42,11 @@ struct DecodedRecord {
  * Decodes the binary XML of event records inside one 64 KiB chunk.
  *
  * Template definitions are compiled once per chunk (keyed by their chunk offset) into a flat op list whose
- * names and literal text are already UTF-8; a record then costs a walk over that list plus the conversion
- * of its substitution values. Records that are not template instances (the fragment header is followed by
+ * names and literal text are already UTF-8. Without XML rendering, each template also gets a plan (see
+ * binxmlplan.cpp): the few values the record keeps, where they go, and which substitutions feed them, so that
+ * a record costs the conversion of those values and nothing else. A record the plan does not cover (arrays,
+ * values of an unexpected type, elements outside templates) goes through the op interpreter, which renders
+ * XML too. Records that are not template instances (the fragment header is followed by
  * an element, which libevtx 20181227 cannot read) are compiled the same way on the fly. Everything is
  * bounds-checked against the chunk: a hostile chunk can fail a record, never read outside it.
  */
@@ -45,6 +54,11 @@ class BinXmlDecoder
 {
 public:
     BinXmlDecoder();
+
+    /// Maps a field name to the id its consumer knows it by (-1: not wanted). The plan path resolves each
+    /// template's field names once, and neither converts nor returns the values of unwanted fields.
+    using FieldResolver = int (*)(std::string_view name);
+    void setFieldResolver(FieldResolver resolver) { m_resolver = resolver; }
 
     /// Starts a new chunk: forgets the templates and names of the previous one.
     void beginChunk(const uint8_t* chunk, size_t size);
@@ -96,6 +110,43 @@ private:
     bool emitArray(const Value& v, uint16_t substIndex);
     bool fail(const char* what, uint32_t at);
 
+    // The plan path (binxmlplan.cpp). Results: kPlanOk, kPlanFallback (use the interpreter), kPlanError.
+    enum PlanResult { kPlanOk, kPlanFallback, kPlanError };
+    struct PlanPart {
+        bool literal;
+        uint8_t type;   ///< declared value type (substitutions)
+        uint16_t index; ///< substitution index
+        uint32_t str, len; ///< literal text in m_pool
+    };
+    struct PlanAction {
+        enum Kind : uint8_t { Store, Nested } kind;
+        uint8_t target = 0;    ///< Store: a Sys slot, or kTargetField
+        uint8_t role = 0;      ///< Nested: the role of the element the fragment sits in
+        uint16_t subst = 0;    ///< Nested: its substitution index
+        uint32_t firstPart = 0, partCount = 0; ///< the value's parts
+        uint32_t firstName = 0, nameCount = 0; ///< a field's name parts (Data@Name, or a UserData leaf's name)
+        bool nameIsAttr = false;               ///< name parts come from an attribute (absent: empty name)
+        uint32_t firstSupp = 0, suppCount = 0; ///< optional substitutions that, absent, drop the element
+        bool isAttr = false;                   ///< the value is an attribute's (written only with a value)
+        int fieldId = DecodedRecord::kUnresolved; ///< fields: the resolver's id of a literal name
+    };
+    struct Plan {
+        bool supported = false;
+        uint32_t firstAction = 0, actionCount = 0;
+    };
+    static constexpr uint8_t kTargetField = 0xff;
+    static constexpr uint8_t kTargetCheck = 0xfe; ///< converted (for its errors) and dropped
+    static constexpr uint8_t kRootContext = 0xff; ///< plan context of a record's own template (no parent)
+
+    const Plan& planFor(uint32_t defOffset, const Template& t, uint8_t context);
+    bool buildPlan(const Template& t, uint8_t context, Plan& plan);
+    PlanResult planFragment(uint32_t pos, uint32_t end, uint8_t context, int depth);
+    PlanResult planInstance(uint32_t pos, uint32_t end, uint8_t context, int depth);
+    PlanResult runPlan(const Plan& plan, size_t base, size_t count, int depth);
+    /// Appends the text of parts [first, first+n) to m_store. hasValue: an attribute got a value.
+    PlanResult appendParts(uint32_t first, uint32_t n, size_t base, size_t count, bool attr, bool systemTime,
+                           bool& hasValue);
+
     // Events of the interpreter.
     void openElement(std::string_view name);
     void closeStart(bool empty);
@@ -114,6 +165,10 @@ private:
     std::unordered_map<uint32_t, Template> m_templates; // by definition offset
     std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> m_names; // name offset -> pool range
     std::vector<Value> m_values;                      // substitution values, stacked for nesting
+    std::vector<PlanPart> m_planParts;                // plans of this chunk's templates
+    std::vector<PlanAction> m_planActions;
+    std::vector<uint16_t> m_planSupp;
+    std::unordered_map<uint64_t, Plan> m_plans;       // by definition offset << 8 | context role
 
     // Per-record state.
     bool m_render = false;
@@ -136,9 +191,17 @@ private:
     bool m_startOpen = false; // "<name attr..." written, '>' not yet
     int64_t m_timeMs = DecodedRecord::kNoTime;
     uint64_t m_attrFileTime = 0;
+    int m_planFileTimes = 0; // SystemTime of the plan path: FileTime values seen, other values seen
+    int m_planOthers = 0;
+    uint64_t m_planFileTime = 0;
     struct Ref { uint32_t off, len; };
     Ref m_sys[7];
-    std::vector<std::pair<Ref, Ref>> m_fields;
+    struct FieldRef {
+        Ref name, value;
+        int id;
+    };
+    std::vector<FieldRef> m_fields;
+    FieldResolver m_resolver = nullptr;
     Ref m_dataName{0, 0};
     bool m_dataHasName = false;
 };

@@ -47,6 +47,9 @@ public:
     /// Checks the file signature and reads the header. False (with error) when this is not an EVTX file.
     static bool readHeader(const uint8_t* data, size_t size, EvtxFileInfo& info, std::string& error);
 
+    /// See BinXmlDecoder::setFieldResolver.
+    void setFieldResolver(BinXmlDecoder::FieldResolver resolver) { m_decoder.setFieldResolver(resolver); }
+
     /// Reads chunk number index of the file (data, size = the whole file) and reports to handler.
     void readChunk(const uint8_t* data, size_t size, size_t index, EvtxRecordHandler& handler);
 

@@ -44,7 +44,13 @@ public:
 
     void record(const DecodedRecord& r) override
     {
+        // The event is built in its place in the chunk's output, reusing the buffers of an event delivered
+        // earlier (the sink may have swapped its own stored buffers in).
+        if (out->used == out->events.size())
+            out->events.emplace_back();
+        Event& e = out->events[out->used];
         EventBuilder& b = m_builder;
+        b.buildInto(e);
         b.setPosition(r.fileOffset);
         if (!r.eventRecordId.empty())
             b.setRecordId(r.eventRecordId);
@@ -60,23 +66,20 @@ public:
             b.setSystemTime(r.systemTime);
         else
             b.setSystemTimeMillis(fileTimeToMillisChecked(r.headerWritten));
-        for (const auto& [name, value] : r.fields)
-            b.setField(name, value);
+        for (const DecodedRecord::Field& f : r.fields) {
+            if (f.id >= 0)
+                b.setField(f.id, f.value);
+            else
+                b.setField(f.name, f.value);
+        }
         if (!r.xml.empty())
             b.setRaw(RawFormat::Xml, r.xml);
         if (!b.finish()) {
-            b.reset();
             out->issues.emplace_back(r.fileOffset, "record " + std::to_string(r.headerRecordId) + " at offset "
                                                        + std::to_string(r.fileOffset) + ": no EventID");
             return;
         }
-        // Swapping with a delivered event gives the builder that event's string buffers to fill next time.
-        if (out->used < out->events.size())
-            std::swap(out->events[out->used], b.event());
-        else
-            out->events.push_back(std::move(b.event()));
-        b.reset();
-        Event& e = out->events[out->used++];
+        ++out->used;
         if (keepChunks) {
             e.rawFormat = RawFormat::EvtxBinXml;
             e.rawOffset = r.binXmlBegin;
@@ -101,6 +104,7 @@ struct Worker {
         : reader(o.raw == EvtxRaw::Xml, o.recover)
         , keepChunks(o.raw == EvtxRaw::Chunk)
     {
+        reader.setFieldResolver(&EventBuilder::fieldId);
     }
     EvtxChunkReader reader;
     EventCollector collector;
@@ -154,10 +158,27 @@ bool decodeEvtxImage(const uint8_t* data, size_t size, RecordSink& sink, const E
     const size_t chunks = info.chunksInFile;
     // A second thread only pays off for files of several chunks; the importer already reads two files at once.
     const int threads = (options.threads > 1 && chunks >= 4) ? 2 : 1;
-    std::vector<std::unique_ptr<Worker>> workers;
-    for (int t = 0; t < threads; ++t)
-        workers.push_back(std::make_unique<Worker>(options));
-    std::vector<ChunkOutput> outputs(kChunksPerThread * size_t(threads));
+    // Workers (decoder pools, compressor) and chunk outputs (events whose string buffers get refilled) are
+    // kept per calling thread from one file to the next: an import reads many small files.
+    struct State {
+        EvtxRaw raw = EvtxRaw::None;
+        bool recover = false;
+        std::vector<std::unique_ptr<Worker>> workers;
+        std::vector<ChunkOutput> outputs;
+    };
+    thread_local State state;
+    if (state.raw != options.raw || state.recover != options.recover)
+        state.workers.clear();
+    state.raw = options.raw;
+    state.recover = options.recover;
+    while (state.workers.size() < size_t(threads))
+        state.workers.push_back(std::make_unique<Worker>(options));
+    if (state.outputs.size() < kChunksPerThread * size_t(threads))
+        state.outputs.resize(kChunksPerThread * size_t(threads));
+    auto& workers = state.workers;
+    auto& outputs = state.outputs;
+    for (ChunkOutput& o : outputs)
+        o.clear();
 
     for (size_t first = 0; first < chunks;) {
         if (sink.cancelled())

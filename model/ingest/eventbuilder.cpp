@@ -88,7 +88,7 @@ EventBuilder::EventBuilder() { reset(); }
 
 void EventBuilder::reset()
 {
-    m_event.clear();
+    m_event->clear();
     m_systemTimeMs = kNoValue;
     m_hasUtcTime = false;
     m_processId.clear();
@@ -101,17 +101,17 @@ void EventBuilder::reset()
 void EventBuilder::setEventId(std::string_view text)
 {
     const auto v = normalize::integer(text);
-    m_event.eventId = v ? *v : kNoValue;
+    m_event->eventId = v ? *v : kNoValue;
 }
 
-void EventBuilder::setChannel(std::string_view v) { setText(m_event.channel, v); }
-void EventBuilder::setHost(std::string_view v) { setText(m_event.host, v); }
-void EventBuilder::setProvider(std::string_view v) { setText(m_event.provider, v); }
+void EventBuilder::setChannel(std::string_view v) { setText(m_event->channel, v); }
+void EventBuilder::setHost(std::string_view v) { setText(m_event->host, v); }
+void EventBuilder::setProvider(std::string_view v) { setText(m_event->provider, v); }
 
 void EventBuilder::setRecordId(std::string_view text)
 {
     const auto v = normalize::integer(text);
-    m_event.recordId = v ? *v : kNoValue;
+    m_event->recordId = v ? *v : kNoValue;
 }
 
 void EventBuilder::setSystemTime(std::string_view text)
@@ -122,26 +122,35 @@ void EventBuilder::setSystemTime(std::string_view text)
 
 void EventBuilder::setRaw(RawFormat format, std::string_view raw)
 {
-    m_event.rawFormat = format;
-    m_event.raw.assign(raw.substr(0, kMaxRawBytes));
+    m_event->rawFormat = format;
+    m_event->raw.assign(raw.substr(0, kMaxRawBytes));
 }
 
-void EventBuilder::setField(std::string_view name, std::string_view value)
+int EventBuilder::fieldId(std::string_view name)
 {
     std::array<char, 32> lower{};
     if (name.size() >= lower.size())
-        return;
+        return -1;
     for (size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
         lower[i] = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
     }
     const auto& table = fieldTable();
     const auto it = table.find(std::string_view(lower.data(), name.size()));
-    if (it == table.end())
-        return;
+    return it == table.end() ? -1 : int(it->second);
+}
 
-    Event& e = m_event;
-    switch (it->second) {
+void EventBuilder::setField(std::string_view name, std::string_view value)
+{
+    const int id = fieldId(name);
+    if (id >= 0)
+        setField(id, value);
+}
+
+void EventBuilder::setField(int id, std::string_view value)
+{
+    Event& e = *m_event;
+    switch (Field(id)) {
     case Field::UtcTime:
         if (const auto t = normalize::utcMillis(value)) {
             e.utcMs = *t;
@@ -191,7 +200,7 @@ void EventBuilder::setField(std::string_view name, std::string_view value)
 
 bool EventBuilder::finish()
 {
-    Event& e = m_event;
+    Event& e = *m_event;
     if (!m_hasUtcTime)
         e.utcMs = m_systemTimeMs;
 
@@ -225,15 +234,21 @@ bool EventBuilder::finish()
     return e.eventId != kNoValue;
 }
 
+void EventBuilder::buildInto(Event& slot)
+{
+    m_event = &slot;
+    reset();
+}
+
 void EventBuilder::handTo(RecordSink& sink)
 {
-    sink.add(std::move(m_event));
+    sink.add(std::move(*m_event));
     reset();
 }
 
 Event EventBuilder::take()
 {
-    Event out = std::move(m_event);
+    Event out = std::move(*m_event);
     reset();
     return out;
 }

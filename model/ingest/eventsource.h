@@ -53,6 +53,7 @@ enum class EvtxEngine { Native, Libevtx };
 struct SourceOptions {
     EvtxEngine evtxEngine = EvtxEngine::Native;
     bool recoverEvtx = false; ///< also carve records from slack space and chunks past the header's count
+    int evtxThreads = 2;      ///< threads the native reader may use for the chunks of one file
 };
 
 /**

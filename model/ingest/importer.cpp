@@ -135,7 +135,7 @@ public:
                 m_shared = -1; // another source's events: the block has all of its own
         }
         if (m_used < m_batch.size())
-            std::swap(m_batch[m_used], event); // the caller gets a stored event's buffers back
+            swap(m_batch[m_used], event); // the caller gets a stored event's buffers back
         else
             m_batch.push_back(std::move(event));
         ++m_used;
@@ -394,6 +394,11 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
                 }
             }
             queue.push(BeginMsg{slot, report, -1}, false);
+            // The other parser thread has files of its own until the last one is handed out; from then on a
+            // file's chunks may be split between two threads.
+            SourceOptions sourceOptions = m_options.source;
+            if (nextIndex.load() < order.size())
+                sourceOptions.evtxThreads = 1;
             BatchingSink sink(queue, slot, report, cancel);
             FileBytes file(files[slot]);
             const InputFormat format = sniffFormat(file);
@@ -407,7 +412,7 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
                     [&](InputBytes& member) {
                         sink.setMember(ordinal++);
                         std::string f, l, e;
-                        if (!readWithSource(member, m_options.source, sink, report, f, l, e))
+                        if (!readWithSource(member, sourceOptions, sink, report, f, l, e))
                             sink.addIssue(-1, member.name() + ": " + e);
                         formats.insert(f);
                         if (!l.empty())
@@ -430,7 +435,7 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
                     failure = "the archive holds no event log files";
                 }
             } else {
-                ok = readWithSource(file, m_options.source, sink, report, report.format, report.layout, failure);
+                ok = readWithSource(file, sourceOptions, sink, report, report.format, report.layout, failure);
             }
             sink.flush();
             if (!ok) {

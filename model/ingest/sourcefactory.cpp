@@ -66,7 +66,7 @@ std::unique_ptr<EventSource> makeSource(InputFormat format, const SourceOptions&
     case InputFormat::Evtx:
         if (options.evtxEngine == EvtxEngine::Libevtx)
             return std::make_unique<LibevtxSource>(options.recoverEvtx);
-        return std::make_unique<NativeEvtxSource>(options.recoverEvtx);
+        return std::make_unique<NativeEvtxSource>(options.recoverEvtx, evtx::EvtxRaw::Chunk, options.evtxThreads);
     case InputFormat::Xml: return std::make_unique<XmlSource>();
     case InputFormat::Json: return std::make_unique<JsonSource>();
     default: return nullptr;
