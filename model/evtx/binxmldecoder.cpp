@@ -54,14 +54,14 @@ void BinXmlDecoder::beginChunk(const uint8_t* chunk, size_t size)
 {
     m_chunk = chunk;
     m_size = uint32_t(size);
-    m_pool.clear();
-    m_ops.clear();
     m_templates.clear();
     m_names.clear();
-    m_planParts.clear();
-    m_planActions.clear();
-    m_planSupp.clear();
     m_plans.clear();
+    // Compiled templates and plans outlive the chunk (see templateAt); what only this chunk used is garbage
+    // that is dropped, with the cache, once it grows too big.
+    constexpr size_t kMaxPoolBytes = size_t(16) << 20, kMaxOps = size_t(1) << 20;
+    if (m_pool.size() > kMaxPoolBytes || m_ops.size() > kMaxOps || m_planParts.size() > kMaxOps)
+        clearTemplateCache();
 }
 
 bool BinXmlDecoder::fail(const char* what, uint32_t at)
@@ -86,6 +86,13 @@ bool BinXmlDecoder::readName(uint32_t nameOffset, uint32_t& pos, uint32_t end, u
         pos += total;
     } else if (nameOffset > pos) {
         return fail("name offset points forward", pos);
+    }
+    if (m_recordNames && nameOffset != pos && uint64_t(nameOffset) + 8 <= m_size) {
+        // A name defined outside the template: a cached copy of the template is valid only where it reads the same.
+        const uint32_t chars = le16(m_chunk + nameOffset + 6);
+        if (uint64_t(nameOffset) + 8 + 2 * uint64_t(chars) <= m_size)
+            m_nameRefs.emplace_back(nameOffset,
+                                    std::string(reinterpret_cast<const char*>(m_chunk + nameOffset + 6), 2 + 2 * size_t(chars)));
     }
     const auto it = m_names.find(nameOffset);
     if (it != m_names.end()) {
@@ -217,6 +224,7 @@ bool BinXmlDecoder::compile(uint32_t pos, uint32_t end, bool hasDependencyId, Te
             pos += 3;
             break;
         case 0x0c: {
+            m_sawInstance = true;
             op.kind = Op::Instance;
             op.str = pos;
             if (!readTemplateInstance(pos, end, 0, false))
@@ -289,24 +297,12 @@ bool BinXmlDecoder::readTemplateInstance(uint32_t& pos, uint32_t end, int depth,
     if (!execute)
         return true;
 
-    auto it = m_templates.find(defOffset);
-    if (it == m_templates.end()) {
-        Template t;
-        bool ok = uint64_t(defOffset) + 24 <= m_size;
-        if (ok) {
-            const uint32_t start = defOffset + 24;
-            const uint32_t size = le32(m_chunk + defOffset + 20);
-            ok = size <= m_size - start && compile(start, start + size, true, t, nullptr);
-        } else {
-            fail("template definition offset outside the chunk", at);
-        }
-        if (!ok) {
-            m_values.resize(base);
-            return false;
-        }
-        it = m_templates.emplace(defOffset, t).first;
+    const ChunkTemplate* ct = templateAt(defOffset, at);
+    if (!ct) {
+        m_values.resize(base);
+        return false;
     }
-    const bool ok = run(it->second, base, count, depth);
+    const bool ok = run(ct->t, base, count, depth);
     m_values.resize(base);
     return ok;
 }
@@ -329,8 +325,12 @@ bool BinXmlDecoder::readFragment(uint32_t pos, uint32_t end, int depth)
     // A fragment written without a template: compile it for this one use.
     const size_t mark = m_ops.size();
     Template t;
-    const bool ok = compile(pos, end, false, t, nullptr) && run(t, m_values.size(), 0, depth);
-    m_ops.resize(mark);
+    const bool compiled = compile(pos, end, false, t, nullptr);
+    const size_t own = m_ops.size();
+    const bool ok = compiled && run(t, m_values.size(), 0, depth);
+    // Its ops are dropped, unless running it compiled a template after them (that one must stay).
+    if (m_ops.size() == own)
+        m_ops.resize(mark);
     return ok;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -58,7 +59,11 @@ public:
     /// Maps a field name to the id its consumer knows it by (-1: not wanted). The plan path resolves each
     /// template's field names once, and neither converts nor returns the values of unwanted fields.
     using FieldResolver = int (*)(std::string_view name);
-    void setFieldResolver(FieldResolver resolver) { m_resolver = resolver; }
+    void setFieldResolver(FieldResolver resolver)
+    {
+        m_resolver = resolver;
+        clearTemplateCache(); // plans depend on it
+    }
 
     /// Starts a new chunk: forgets the templates and names of the previous one.
     void beginChunk(const uint8_t* chunk, size_t size);
@@ -66,6 +71,7 @@ public:
     bool decodeRecord(uint32_t begin, uint32_t end, bool renderXml, DecodedRecord& out, std::string& error);
 
 private:
+    struct Ref { uint32_t off, len; }; ///< a range of m_store
     struct Op {
         enum Kind : uint8_t {
             Open, Attr, CloseStart, CloseEmpty, End, Text, Subst, CharRef, EntityRef, PITarget, PIData,
@@ -129,6 +135,7 @@ private:
         uint32_t firstSupp = 0, suppCount = 0; ///< optional substitutions that, absent, drop the element
         bool isAttr = false;                   ///< the value is an attribute's (written only with a value)
         int fieldId = DecodedRecord::kUnresolved; ///< fields: the resolver's id of a literal name
+        int arraySubst = -1; ///< a <Data> holding one array substitution: one field per item (as the interpreter)
     };
     struct Plan {
         bool supported = false;
@@ -138,11 +145,30 @@ private:
     static constexpr uint8_t kTargetCheck = 0xfe; ///< converted (for its errors) and dropped
     static constexpr uint8_t kRootContext = 0xff; ///< plan context of a record's own template (no parent)
 
-    const Plan& planFor(uint32_t defOffset, const Template& t, uint8_t context);
+    /// A template compiled in an earlier chunk, kept for later chunks (binxmltemplates.cpp). It is reused when
+    /// the definition has the same bytes and the names it refers to outside itself read the same.
+    struct CachedTemplate {
+        std::string bytes; ///< GUID, size and data of the definition
+        std::vector<std::pair<uint32_t, std::string>> names; ///< back-referenced names: offset, UTF-16 count+text
+        Template t;
+        std::vector<std::pair<uint8_t, Plan>> plans; ///< by context role
+    };
+    struct ChunkTemplate {
+        Template t;
+        CachedTemplate* cached = nullptr; ///< null: compiled for this chunk only
+    };
+    /// The template defined at defOffset of this chunk, compiled or taken from the cache; null on failure.
+    const ChunkTemplate* templateAt(uint32_t defOffset, uint32_t at);
+    void clearTemplateCache();
+
+    const Plan& planFor(uint32_t defOffset, const ChunkTemplate& t, uint8_t context);
     bool buildPlan(const Template& t, uint8_t context, Plan& plan);
     PlanResult planFragment(uint32_t pos, uint32_t end, uint8_t context, int depth);
     PlanResult planInstance(uint32_t pos, uint32_t end, uint8_t context, int depth);
     PlanResult runPlan(const Plan& plan, size_t base, size_t count, int depth);
+    PlanResult storeArrayItems(const PlanAction& a, size_t base, size_t count);
+    /// Appends a field with the given value and the action's name to m_fields.
+    PlanResult pushField(const PlanAction& a, Ref value, size_t base, size_t count);
     /// Appends the text of parts [first, first+n) to m_store. hasValue: an attribute got a value.
     PlanResult appendParts(uint32_t first, uint32_t n, size_t base, size_t count, bool attr, bool systemTime,
                            bool& hasValue);
@@ -162,7 +188,11 @@ private:
     uint32_t m_size = 0;
     std::string m_pool;                               // names and literal text of this chunk, UTF-8
     std::vector<Op> m_ops;                            // compiled templates of this chunk
-    std::unordered_map<uint32_t, Template> m_templates; // by definition offset
+    std::unordered_map<uint32_t, ChunkTemplate> m_templates; // this chunk's, by definition offset
+    std::unordered_map<uint64_t, std::vector<std::unique_ptr<CachedTemplate>>> m_cache; // by hash of the bytes
+    bool m_recordNames = false; // compile() notes back-referenced names (for the cache)
+    bool m_sawInstance = false; // compile() met a template instance (whose offset is chunk-specific)
+    std::vector<std::pair<uint32_t, std::string>> m_nameRefs;
     std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> m_names; // name offset -> pool range
     std::vector<Value> m_values;                      // substitution values, stacked for nesting
     std::vector<PlanPart> m_planParts;                // plans of this chunk's templates
@@ -194,7 +224,6 @@ private:
     int m_planFileTimes = 0; // SystemTime of the plan path: FileTime values seen, other values seen
     int m_planOthers = 0;
     uint64_t m_planFileTime = 0;
-    struct Ref { uint32_t off, len; };
     Ref m_sys[7];
     struct FieldRef {
         Ref name, value;

@@ -6,10 +6,6 @@
 #include "binxmlroles.h"
 #include "evtxvalues.h"
 
-#include <cstdio>
-#include <cstdlib>
-static long g_plan, g_fall, g_planBytes, g_fallBytes;
-static struct Rep { ~Rep() { if (getenv("PLANSTAT")) fprintf(stderr, "plan %ld (%ld B) fallback %ld (%ld B)\n", g_plan, g_planBytes, g_fall, g_fallBytes); } } g_rep;
 namespace dscope::model::evtx {
 
 using namespace roles;
@@ -188,10 +184,7 @@ bool BinXmlDecoder::decodeRecord(uint32_t begin, uint32_t end, bool renderXml, D
     bool ok = begin <= end && end <= m_size;
     if (ok && !renderXml && planFragment(begin, end, kRootContext, 0) == kPlanOk) {
         // done: the plan path filled m_store, m_sys, m_fields and m_timeMs
-        ++g_plan; g_planBytes += end - begin;
     } else if (ok) {
-        static const bool nofall = getenv("NOFALL");
-        if (nofall && !renderXml) { error = "x"; return false; }
         if (!renderXml) {
             // The plan path gave up part way: start the record afresh on the interpreter.
             m_store.clear();
@@ -202,7 +195,6 @@ bool BinXmlDecoder::decodeRecord(uint32_t begin, uint32_t end, bool renderXml, D
                 r = {0, 0};
         }
         ok = readFragment(begin, end, 0);
-        if (!renderXml) { ++g_fall; g_fallBytes += end - begin; }
     }
     if (!ok) {
         error = m_error.empty() ? std::string("bad record bounds") : m_error;

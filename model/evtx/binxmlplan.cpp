@@ -11,6 +11,8 @@
 #include "binxmlroles.h"
 #include "evtxvalues.h"
 
+#include <algorithm>
+
 namespace dscope::model::evtx {
 
 using namespace roles;
@@ -72,6 +74,7 @@ bool BinXmlDecoder::buildPlan(const Template& t, uint8_t context, Plan& plan)
         std::vector<uint16_t> supp;      // optional substitutions directly inside it
         std::vector<PlanPart> nameParts; // Data: its Name attribute
         int nameAttrs = 0;
+        int arraySubst = -1;             // Data: its array substitution
     };
     std::vector<Frame> stack;
     plan.firstAction = uint32_t(m_planActions.size());
@@ -153,9 +156,12 @@ bool BinXmlDecoder::buildPlan(const Template& t, uint8_t context, Plan& plan)
                 break;
             if (f.nameAttrs > 1)
                 return true;
+            if (f.arraySubst >= 0 && (f.parts.size() != 1 || f.hasChild))
+                return true; // an array among other content: interpreter
             PlanAction a{};
             a.kind = PlanAction::Store;
             a.target = slot >= 0 ? uint8_t(slot) : field ? kTargetField : kTargetCheck;
+            a.arraySubst = f.arraySubst;
             a.firstPart = uint32_t(m_planParts.size());
             a.partCount = uint32_t(f.parts.size());
             m_planParts.insert(m_planParts.end(), f.parts.begin(), f.parts.end());
@@ -215,8 +221,12 @@ bool BinXmlDecoder::buildPlan(const Template& t, uint8_t context, Plan& plan)
             break;
         }
         case Op::Subst: {
-            if (op.valueType & kArrayFlag)
-                return true; // arrays repeat elements: interpreter
+            if (op.valueType & kArrayFlag) {
+                // <Data>%n</Data> with an array: the element is repeated per item. Only that form is planned.
+                if (inAttr || stack.empty() || stack.back().role != RData || stack.back().arraySubst >= 0)
+                    return true;
+                stack.back().arraySubst = op.index;
+            }
             PlanPart p{};
             p.literal = false;
             p.type = op.valueType;
@@ -255,21 +265,30 @@ bool BinXmlDecoder::buildPlan(const Template& t, uint8_t context, Plan& plan)
     return true;
 }
 
-const BinXmlDecoder::Plan& BinXmlDecoder::planFor(uint32_t defOffset, const Template& t, uint8_t context)
+const BinXmlDecoder::Plan& BinXmlDecoder::planFor(uint32_t defOffset, const ChunkTemplate& ct, uint8_t context)
 {
-    const uint64_t key = (uint64_t(defOffset) << 8) | context;
-    auto it = m_plans.find(key);
-    if (it != m_plans.end())
-        return it->second;
+    if (ct.cached) {
+        for (const auto& [role, plan] : ct.cached->plans)
+            if (role == context)
+                return plan;
+    } else {
+        const auto it = m_plans.find((uint64_t(defOffset) << 8) | context);
+        if (it != m_plans.end())
+            return it->second;
+    }
     Plan plan;
     const size_t parts = m_planParts.size(), actions = m_planActions.size(), supp = m_planSupp.size();
-    buildPlan(t, context, plan);
+    buildPlan(ct.t, context, plan);
     if (!plan.supported) {
         m_planParts.resize(parts);
         m_planActions.resize(actions);
         m_planSupp.resize(supp);
     }
-    return m_plans.emplace(key, plan).first->second;
+    if (ct.cached) {
+        ct.cached->plans.emplace_back(context, plan);
+        return ct.cached->plans.back().second;
+    }
+    return m_plans.emplace((uint64_t(defOffset) << 8) | context, plan).first->second;
 }
 
 BinXmlDecoder::PlanResult BinXmlDecoder::planFragment(uint32_t pos, uint32_t end, uint8_t context, int depth)
@@ -315,7 +334,7 @@ BinXmlDecoder::PlanResult BinXmlDecoder::planInstance(uint32_t pos, uint32_t end
     for (uint32_t i = 0; i < count; ++i) {
         const uint16_t size = le16(m_chunk + descriptors + 4 * i);
         const uint8_t type = m_chunk[descriptors + 4 * i + 2];
-        if (end - pos < size || (type & kArrayFlag)) {
+        if (end - pos < size) {
             m_values.resize(base);
             return kPlanFallback;
         }
@@ -323,19 +342,13 @@ BinXmlDecoder::PlanResult BinXmlDecoder::planInstance(uint32_t pos, uint32_t end
         pos += size;
     }
 
-    auto it = m_templates.find(defOffset);
-    if (it == m_templates.end()) {
-        Template t;
-        const bool ok = uint64_t(defOffset) + 24 <= m_size && le32(m_chunk + defOffset + 20) <= m_size - defOffset - 24
-                        && compile(defOffset + 24, defOffset + 24 + le32(m_chunk + defOffset + 20), true, t, nullptr);
-        if (!ok) {
-            m_error.clear();
-            m_values.resize(base);
-            return kPlanFallback;
-        }
-        it = m_templates.emplace(defOffset, t).first;
+    const ChunkTemplate* ct = templateAt(defOffset, pos);
+    if (!ct) {
+        m_error.clear(); // the interpreter meets the same failure and reports it
+        m_values.resize(base);
+        return kPlanFallback;
     }
-    const Plan& plan = planFor(defOffset, it->second, context);
+    const Plan& plan = planFor(defOffset, *ct, context);
     const PlanResult r = plan.supported ? runPlan(plan, base, count, depth) : kPlanFallback;
     m_values.resize(base);
     return r;
@@ -356,6 +369,8 @@ BinXmlDecoder::PlanResult BinXmlDecoder::appendParts(uint32_t first, uint32_t n,
         const Value& v = m_values[base + p.index];
         if (v.type == kNull)
             continue;
+        if (v.type & kArrayFlag)
+            return kPlanFallback; // only runPlan's per-item path takes arrays
         if (v.type == kBinXml) {
             if (attr)
                 continue; // elements cannot live in an attribute value
@@ -375,15 +390,54 @@ BinXmlDecoder::PlanResult BinXmlDecoder::appendParts(uint32_t first, uint32_t n,
     return kPlanOk;
 }
 
+BinXmlDecoder::PlanResult BinXmlDecoder::storeArrayItems(const PlanAction& a, size_t base, size_t count)
+{
+    // As the interpreter: the <Data> element is written once per item (once, empty, for an empty array).
+    const Value v = m_values[base + size_t(a.arraySubst)];
+    if (!arrayItems(v, m_items))
+        return kPlanFallback;
+    for (size_t k = 0; k < std::max<size_t>(m_items.size(), 1); ++k) {
+        const uint32_t start = uint32_t(m_store.size());
+        if (k < m_items.size() && !appendValue(m_store, v.type & 0x7f, v.data + m_items[k].first, m_items[k].second))
+            return kPlanFallback;
+        if (a.target != kTargetField)
+            continue; // a check-only target: nothing is kept
+        const PlanResult r = pushField(a, {start, uint32_t(m_store.size()) - start}, base, count);
+        if (r != kPlanOk)
+            return r;
+    }
+    return kPlanOk;
+}
+
+BinXmlDecoder::PlanResult BinXmlDecoder::pushField(const PlanAction& a, Ref value, size_t base, size_t count)
+{
+    const uint32_t nameStart = uint32_t(m_store.size());
+    bool nameHasValue = false;
+    const PlanResult r = appendParts(a.firstName, a.nameCount, base, count, true, false, nameHasValue);
+    if (r != kPlanOk)
+        return r;
+    Ref name{nameStart, uint32_t(m_store.size()) - nameStart};
+    if (a.nameIsAttr && !nameHasValue)
+        name = {0, 0}; // an absent Name attribute: the field has no name (as the interpreter)
+    m_fields.push_back({name, value, a.fieldId});
+    return kPlanOk;
+}
+
 BinXmlDecoder::PlanResult BinXmlDecoder::runPlan(const Plan& plan, size_t base, size_t count, int depth)
 {
-    // A BinXml value where the plan expects none would hold elements the plan does not know of.
+    // A BinXml value where the plan expects none would hold elements the plan does not know of; an array
+    // where it expects none would be joined or repeated in ways only the interpreter knows.
     for (size_t i = 0; i < count; ++i) {
-        if (m_values[base + i].type != kBinXml)
+        const uint8_t type = m_values[base + i].type;
+        const bool binXml = type == kBinXml, array = (type & kArrayFlag) != 0;
+        if (!binXml && !array)
             continue;
         bool expected = false;
-        for (uint32_t a = plan.firstAction; a < plan.firstAction + plan.actionCount && !expected; ++a)
-            expected = m_planActions[a].kind == PlanAction::Nested && m_planActions[a].subst == i;
+        for (uint32_t ai = plan.firstAction; ai < plan.firstAction + plan.actionCount && !expected; ++ai) {
+            const PlanAction& a = m_planActions[ai];
+            expected = binXml ? a.kind == PlanAction::Nested && a.subst == i
+                              : a.kind == PlanAction::Store && a.arraySubst == int(i);
+        }
         if (!expected)
             return kPlanFallback;
     }
@@ -408,6 +462,12 @@ BinXmlDecoder::PlanResult BinXmlDecoder::runPlan(const Plan& plan, size_t base, 
         }
         if (suppressed)
             continue;
+        if (a.arraySubst >= 0 && size_t(a.arraySubst) < count && (m_values[base + size_t(a.arraySubst)].type & kArrayFlag)) {
+            const PlanResult r = storeArrayItems(a, base, count);
+            if (r != kPlanOk)
+                return r;
+            continue;
+        }
         const bool systemTime = a.isAttr && a.target == SSystemTime;
         if (systemTime) {
             m_planFileTimes = 0;
@@ -434,15 +494,9 @@ BinXmlDecoder::PlanResult BinXmlDecoder::runPlan(const Plan& plan, size_t base, 
                                                                         : DecodedRecord::kNoTime;
             continue;
         }
-        const uint32_t nameStart = uint32_t(m_store.size());
-        bool nameHasValue = false;
-        r = appendParts(a.firstName, a.nameCount, base, count, true, false, nameHasValue);
+        r = pushField(a, value, base, count);
         if (r != kPlanOk)
             return r;
-        Ref name{nameStart, uint32_t(m_store.size()) - nameStart};
-        if (a.nameIsAttr && !nameHasValue)
-            name = {0, 0};
-        m_fields.push_back({name, value, a.fieldId});
     }
     return kPlanOk;
 }

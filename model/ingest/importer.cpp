@@ -502,9 +502,9 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
                 const char* status = r.status == InputReport::Status::Imported  ? "complete"
                                      : r.status == InputReport::Status::Failed ? "failed"
                                                                                 : "incomplete";
-                if (!writer.finishInput(r, status) || !writer.commit())
+                // Committed with the next batch (or at the end), like its events.
+                if (!writer.finishInput(r, status))
                     summary.fatal = "cannot write to the case: " + writer.lastError();
-                sinceCommit = 0;
             }
             if (r.status == InputReport::Status::Duplicate)
                 r.events = 0;

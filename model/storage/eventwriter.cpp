@@ -118,9 +118,10 @@ int64_t EventWriter::beginInput(const InputReport& r)
     st.bind(7, int64_t(QDateTime::currentMSecsSinceEpoch()));
     if (!st.exec())
         return -1;
-    // Committed at once so that a crash mid-import leaves the input visible as "incomplete".
-    const int64_t id = m_db.lastInsertRowId();
-    return commit() ? id : -1;
+    // Not committed here: the row becomes visible with the first commit of its events, in the same
+    // transaction, so a crash after that leaves it as "importing" (reported as incomplete on reopening).
+    // A commit per input made the writer rewrite the same index pages into the log for every small file.
+    return m_db.lastInsertRowId();
 }
 
 bool EventWriter::finishInput(const InputReport& r, const std::string& status)

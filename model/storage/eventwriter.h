@@ -36,7 +36,8 @@ public:
     int64_t findInput(const std::string& sha256, std::string* status = nullptr);
     /// Removes an earlier, unfinished import of the same input (its events and raw rows).
     bool deleteInput(int64_t inputId);
-    /// Inserts the inputs row in state "importing" and returns its id.
+    /// Inserts the inputs row in state "importing" (in the open transaction: commit() makes it durable) and
+    /// returns its id.
     int64_t beginInput(const InputReport& report);
     /// Final counts, errors and status.
     bool finishInput(const InputReport& report, const std::string& status);

@@ -3,8 +3,6 @@
 
 #include "domain/event.h"
 
-#include <QtCore/qglobal.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,8 +22,10 @@ class Database;
  */
 class RawBlockPacker
 {
-    Q_DISABLE_COPY_MOVE(RawBlockPacker)
 public:
+    RawBlockPacker(const RawBlockPacker&) = delete;
+    RawBlockPacker& operator=(const RawBlockPacker&) = delete;
+
     static constexpr size_t kBlockBytes = 128 * 1024;
 
     RawBlockPacker();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // EVTX engine benchmark over every corpus EVTX file, all in one run:
-//   decode only (events built and normalized, nothing stored): native 1 thread without / with the XML raw,
-//   native on 2 threads (files handed out dynamically), the libevtx engine (1 thread), and `evtxexport -f xml`
-//   (one process per file, output discarded);
+//   decode only (events built and normalized, nothing stored): native on 1 thread keeping no raw record, keeping
+//   the compressed chunk (what an import keeps) or rendering the XML; native on 2 threads (files handed out
+//   dynamically) with XML; the libevtx engine (1 thread); `evtxexport -f xml` (one process per file, output
+//   discarded);
 //   end to end: Importer into a fresh temporary case with each engine (2 parser threads + the writer).
 // Each phase runs in a forked child so its peak RSS (wait4) is its own. Prints records/s, ratios, peak RSS.
 //
@@ -110,7 +111,7 @@ std::vector<QByteArray> loadAll(const std::vector<std::string>& files)
 }
 
 /// Best of `passes` over all images; threads > 1 hands files out dynamically (largest first), like the importer.
-void nativeDecode(Phase& p, const std::vector<std::string>& files, bool xml, int threads, int passes)
+void nativeDecode(Phase& p, const std::vector<std::string>& files, evtx::EvtxRaw raw, int threads, int passes)
 {
     const auto images = loadAll(files);
     std::vector<size_t> order(images.size());
@@ -126,7 +127,7 @@ void nativeDecode(Phase& p, const std::vector<std::string>& files, bool xml, int
         t.start();
         auto work = [&] {
             evtx::EvtxDecodeOptions o;
-            o.raw = xml ? evtx::EvtxRaw::Xml : evtx::EvtxRaw::None;
+            o.raw = raw;
             o.threads = 1;
             for (size_t i; (i = next.fetch_add(1)) < order.size();) {
                 const QByteArray& img = images[order[i]];
@@ -240,13 +241,15 @@ int main(int argc, char** argv)
     std::printf("corpus: %zu EVTX files, %.1f MiB, under %s; decode-only rows are the best of %d passes\n\n",
                 files.size(), double(bytes) / 1048576.0, qPrintable(root), passes);
 
-    Phase nat1{"native decode, 1 thread, no XML raw"}, nat1x{"native decode, 1 thread, XML raw"},
+    Phase nat1{"native decode, 1 thread, no raw"}, nat1c{"native decode, 1 thread, chunk raw"},
+        nat1x{"native decode, 1 thread, XML raw"},
         nat2x{"native decode, 2 threads, XML raw"}, lib1{"libevtx engine decode, 1 thread"},
         exp1{"evtxexport -f xml, 1 process per file"}, impN{"import end to end, native (2 threads)"},
         impL{"import end to end, libevtx (2 threads)"};
-    runForked(nat1, [&](Phase& p) { nativeDecode(p, files, false, 1, passes); });
-    runForked(nat1x, [&](Phase& p) { nativeDecode(p, files, true, 1, passes); });
-    runForked(nat2x, [&](Phase& p) { nativeDecode(p, files, true, 2, passes); });
+    runForked(nat1, [&](Phase& p) { nativeDecode(p, files, evtx::EvtxRaw::None, 1, passes); });
+    runForked(nat1c, [&](Phase& p) { nativeDecode(p, files, evtx::EvtxRaw::Chunk, 1, passes); });
+    runForked(nat1x, [&](Phase& p) { nativeDecode(p, files, evtx::EvtxRaw::Xml, 1, passes); });
+    runForked(nat2x, [&](Phase& p) { nativeDecode(p, files, evtx::EvtxRaw::Xml, 2, passes); });
     runForked(lib1, [&](Phase& p) { libevtxDecode(p, files); });
     long exportRss = 0;
     runForked(exp1, [&](Phase& p) {
@@ -259,7 +262,7 @@ int main(int argc, char** argv)
 
     std::printf("%-42s %8s %7s %8s %10s %9s %8s %10s %9s\n", "phase", "records", "skipped", "wall s", "records/s",
                 "vs libevtx", "CPU s", "rec/CPU-s", "peak RSS");
-    for (const Phase* p : {&nat1, &nat1x, &nat2x, &lib1, &exp1, &impN, &impL}) {
+    for (const Phase* p : {&nat1, &nat1c, &nat1x, &nat2x, &lib1, &exp1, &impN, &impL}) {
         if (!p->ok) {
             std::printf("%-42s failed\n", p->name);
             continue;

@@ -2,20 +2,44 @@
 // libFuzzer target over the native EVTX reader. An input that does not start with the EVTX signature is
 // taken as chunk data behind a valid file header, so mutations reach the chunk, record and binary XML
 // decoders instead of dying at the signature check. Seeds: chunks cut out of real EVTX files.
+#include "evtx/binxmldecoder.h"
 #include "evtx/evtxfiledecoder.h"
+#include "storage/rawevent.h"
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 
-class CountingSink : public dscope::model::RecordSink
+using namespace dscope::model;
+
+/// Renders every kept record from its stored chunk, as the detail pane's loader does.
+class CountingSink : public RecordSink
 {
 public:
-    void add(dscope::model::Event&& e) override { m_bytes += e.raw.size() + e.host.size(); }
+    void add(Event&& e) override
+    {
+        m_bytes += e.raw.size() + e.host.size();
+        if (e.rawFormat != RawFormat::EvtxBinXml || m_chunk.empty())
+            return;
+        evtx::BinXmlDecoder decoder;
+        decoder.beginChunk(reinterpret_cast<const uint8_t*>(m_chunk.data()), m_chunk.size());
+        evtx::DecodedRecord record;
+        std::string error;
+        if (decoder.decodeRecord(e.rawOffset, e.rawOffset + e.rawLength, true, record, error))
+            m_bytes += record.xml.size();
+    }
+    void addSharedRaw(RawBlock&& block) override
+    {
+        std::string error;
+        if (!decodeRaw(block.codec, block.data, m_chunk, error))
+            m_chunk.clear();
+    }
     void skip(int64_t, std::string reason) override { m_bytes += reason.size(); }
     bool cancelled() const override { return false; }
     size_t m_bytes = 0;
+    std::string m_chunk;
 };
 
 std::string image(const uint8_t* data, size_t size)
@@ -41,10 +65,14 @@ std::string image(const uint8_t* data, size_t size)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const std::string file = image(data, size);
-    for (const bool recover : {false, true}) {
+    // The import path (template plans, chunks kept and rendered back), the interpreter (XML), with recovery.
+    using dscope::model::evtx::EvtxRaw;
+    for (const auto& [recover, raw] : {std::pair{false, EvtxRaw::Chunk}, std::pair{false, EvtxRaw::Xml},
+                                       std::pair{true, EvtxRaw::Chunk}}) {
         CountingSink sink;
         dscope::model::evtx::EvtxDecodeOptions options;
         options.recover = recover;
+        options.raw = raw;
         options.threads = 1;
         std::string layout, error;
         dscope::model::evtx::decodeEvtxImage(reinterpret_cast<const uint8_t*>(file.data()), file.size(), sink,
