@@ -18,6 +18,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,65 @@ public:
         end();
         end();
         putBytes({0x00});
+        const uint32_t size = m_pos - start + 4;
+        put32(size);
+        std::memcpy(&m_c[sizeAt], &size, 4);
+        m_lastRecord = start;
+    }
+    /**
+     * One template instance record: <Event><System><EventID>%0</EventID><Computer>%1</Computer></System></Event>.
+     * The template (its GUID byte `guid`) is defined inline on first use in this chunk; element names are
+     * written inline the first time the chunk needs them and referenced after that, across templates, as
+     * Windows writes them. `computerElement` is the name the template gives the Computer element.
+     */
+    void addTemplateEvent(uint64_t id, uint8_t guid, const std::string& computerElement, const std::string& host)
+    {
+        const uint32_t start = m_pos;
+        put32(0x00002a2a);
+        const uint32_t sizeAt = m_pos;
+        put32(0);
+        put64(id);
+        put64(132000000000000000ULL + id * 10000000ULL);
+        putBytes({0x0f, 0x01, 0x01, 0x00, 0x0c, 0x01});
+        put32(0); // template id
+        auto known = m_templates.find(guid);
+        if (known != m_templates.end()) {
+            put32(known->second);
+        } else {
+            const uint32_t def = m_pos + 4;
+            m_templates[guid] = def;
+            put32(def);
+            put32(0); // next template
+            for (int i = 0; i < 16; ++i)
+                putBytes({guid});
+            const uint32_t dataSizeAt = m_pos;
+            put32(0);
+            const uint32_t data = m_pos;
+            putBytes({0x0f, 0x01, 0x01, 0x00});
+            templateOpen("Event");
+            closeStart();
+            templateOpen("System");
+            closeStart();
+            templateOpen("EventID");
+            closeStart();
+            putBytes({0x0d, 0x00, 0x00, 0x06}); // substitution 0, UInt16
+            end();
+            templateOpen(computerElement);
+            closeStart();
+            putBytes({0x0d, 0x01, 0x00, 0x01}); // substitution 1, string
+            end();
+            end();
+            end();
+            putBytes({0x00});
+            set32(dataSizeAt, m_pos - data);
+        }
+        put32(2); // values: EventID 4688 (UInt16), the host (string)
+        put16(2);
+        putBytes({0x06, 0x00});
+        put16(uint16_t(2 * host.size()));
+        putBytes({0x01, 0x00});
+        put16(4688);
+        utf16(host);
         const uint32_t size = m_pos - start + 4;
         put32(size);
         std::memcpy(&m_c[sizeAt], &size, 4);
@@ -137,7 +197,22 @@ private:
     void closeStart() { putBytes({0x02}); }
     void closeEmpty() { putBytes({0x03}); }
     void end() { putBytes({0x04}); }
+    /// A template element (with its dependency id): its name inline once per chunk, then referenced.
+    void templateOpen(const std::string& n)
+    {
+        putBytes({0x01, 0xff, 0xff});
+        put32(0);
+        const auto it = m_names.find(n);
+        if (it != m_names.end()) {
+            put32(it->second);
+            return;
+        }
+        m_names[n] = m_pos + 4;
+        name(n);
+    }
 
+    std::map<std::string, uint32_t> m_names;
+    std::map<uint8_t, uint32_t> m_templates;
     std::string m_c;
     uint32_t m_pos = 512;
     uint32_t m_lastRecord = 0;
@@ -281,6 +356,34 @@ private slots:
             QCOMPARE(raw.data, xml.events[i++].raw);
         }
         QCOMPARE(i, size_t(6));
+    }
+
+    void templatesAreReusedOnlyWhereTheirNamesReadTheSame()
+    {
+        // Two chunks with the same two templates, byte for byte. Template 2 refers to the element names that
+        // template 1 defined. In the second chunk template 1 names its Computer element differently (same
+        // length, so every offset stays the same): template 2's bytes are unchanged, but a copy compiled for
+        // the first chunk would still read "Computer" there.
+        std::string f = fileHeader(2);
+        for (const std::string element : {"Computer", "Computex"}) {
+            ChunkWriter w;
+            w.addTemplateEvent(1, 0x11, element, "H1");
+            w.addTemplateEvent(2, 0x22, element, "H2");
+            w.addTemplateEvent(3, 0x22, element, "H3");
+            f += w.finish();
+        }
+        for (const auto raw : {evtx::EvtxRaw::Chunk, evtx::EvtxRaw::Xml}) {
+            const VectorSink s = decode(f, false, 1, raw);
+            QCOMPARE(s.skips.size(), size_t(0));
+            QCOMPARE(s.events.size(), size_t(6));
+            for (const Event& e : s.events)
+                QCOMPARE(e.eventId, int64_t(4688));
+            QCOMPARE(s.events[0].host, std::string("H1"));
+            QCOMPARE(s.events[1].host, std::string("H2"));
+            QCOMPARE(s.events[2].host, std::string("H3"));
+            for (size_t i = 3; i < 6; ++i)
+                QCOMPARE(s.events[i].host, std::string()); // <Computex> is not the Computer element
+        }
     }
 
     void badChunkSignatureSkipsOnlyThatChunk()
