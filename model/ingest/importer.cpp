@@ -36,6 +36,8 @@ constexpr size_t kBatchEvents = 4096;
 // Bounds memory: parsers wait when the writer falls behind. 4 batches keep both cores busy as well as 8 did on the
 // corpus JSON (107k events/s either way) with about 35 MiB less peak RSS.
 constexpr size_t kQueueBatches = 4;
+// Stored batches kept for their string buffers: each holds some MiB of them, so only a couple.
+constexpr size_t kSpareBatches = 2;
 
 struct BeginMsg {
     size_t slot;
@@ -91,7 +93,7 @@ public:
     void recycle(std::vector<Event>&& events)
     {
         std::lock_guard lock(m_mutex);
-        if (m_spare.size() < kQueueBatches)
+        if (m_spare.size() < kSpareBatches)
             m_spare.push_back(std::move(events));
     }
     std::vector<Event> spareBatch()
@@ -334,12 +336,13 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
         summary.inputs[i].path = files[i];
         summary.inputs[i].size = sizes[i];
     }
-    // Indexes are kept up to date row by row in a 64 MiB page cache: that runs beside the parsers, where
+    // Indexes are kept up to date row by row in a 16 MiB page cache: that runs beside the parsers, where
     // building them after the load ran alone on one core (0.6 s of a 2.5 s JSON corpus import here). A first
-    // load of more than ImportOptions::deferIndexesAbove still builds them at the end: their pages would outgrow the cache.
+    // load of more than ImportOptions::deferIndexesAbove still builds them at the end: their pages would
+    // outgrow the cache. (64 MiB was no faster and cost 75 MiB of peak RSS.)
     // The case stays in WAL throughout, so that readers (the GUI, a second process) see every committed batch.
     const bool emptyCase = db.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") == 0;
-    db.exec("PRAGMA cache_size=-65536");
+    db.exec("PRAGMA cache_size=-16384");
     const bool deferIndexes = emptyCase && prog.bytesTotal > m_options.deferIndexesAbove;
     if (deferIndexes)
         schema::dropEventIndexes(db); // a kill in between: the next open restores them
