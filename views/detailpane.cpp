@@ -180,7 +180,7 @@ void DetailPane::showRaw(const model::EventDetail& d)
     m_rawNote->setVisible(true);
     switch (RawFormat(d.rawFormat)) {
     case RawFormat::Xml:
-        m_rawNote->setText(tr("Original XML"));
+        m_rawNote->setText(tr("Original XML (indented for reading)"));
         m_raw->setPlainText(QString::fromUtf8(d.raw));
         break;
     case RawFormat::Json: {

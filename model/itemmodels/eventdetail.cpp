@@ -7,6 +7,9 @@
 #include "storage/rawevent.h"
 #include "storage/statement.h"
 
+#include <QXmlStreamReader>
+#include <QXmlStreamWriter>
+
 namespace dscope::model {
 
 namespace {
@@ -88,6 +91,8 @@ EventDetail loadEventDetail(Database& db, int64_t id)
     if (loadRawEvent(db, id, raw, rawError)) {
         d.rawFormat = int(raw.format);
         d.raw = QByteArray(raw.data.data(), qsizetype(raw.data.size()));
+        if (raw.format == RawFormat::Xml)
+            d.raw = indentXmlForReading(d.raw); // the native reader renders an event on one line
     } else if (!rawError.empty()) {
         d.rawError = QString::fromStdString(rawError);
     }
@@ -112,6 +117,34 @@ EventDetail loadEventDetail(Database& db, int64_t id)
     if (!d.inputPath.isEmpty())
         d.fields.append({QStringLiteral("Input file"), d.inputPath});
     return d;
+}
+
+QByteArray indentXmlForReading(const QByteArray& xml)
+{
+    QXmlStreamReader reader(xml);
+    reader.setNamespaceProcessing(false); // keep the names and xmlns attributes as written
+    QByteArray out;
+    out.reserve(xml.size() + xml.size() / 4);
+    QXmlStreamWriter writer(&out);
+    writer.setAutoFormatting(true);
+    writer.setAutoFormattingIndent(2);
+    bool started = false;
+    while (!reader.atEnd()) {
+        reader.readNext();
+        if (reader.tokenType() == QXmlStreamReader::StartDocument || reader.tokenType() == QXmlStreamReader::EndDocument)
+            continue; // no XML declaration is added, none is kept
+        if (reader.isWhitespace() && reader.text().contains(QLatin1Char('\n')))
+            continue; // layout between elements: the writer lays them out anew
+        if (reader.tokenType() == QXmlStreamReader::StartElement)
+            started = true;
+        if (!reader.hasError())
+            writer.writeCurrentToken(reader);
+    }
+    if (reader.hasError() || !started)
+        return xml;
+    if (out.startsWith('\n'))
+        out.remove(0, 1);
+    return out;
 }
 
 } // namespace dscope::model

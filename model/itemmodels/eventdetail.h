@@ -26,7 +26,12 @@ struct EventDetail {
     QString error;                          ///< set when the event could not be read
 };
 
-/// Reads one event and its original text; safe on any thread with that thread's own connection.
+/// Reads one event and its original text; safe on any thread with that thread's own connection. XML is
+/// indented for reading (indentXmlForReading).
 EventDetail loadEventDetail(Database& db, int64_t id);
+
+/// The same XML with one element per line, indented by depth; the input as is when it is not well formed.
+/// Text and attribute values are kept; only whitespace between elements that holds a line break is replaced.
+QByteArray indentXmlForReading(const QByteArray& xml);
 
 } // namespace dscope::model

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The case file: schema, migrations, the single writer, and the reader summary, on in-memory and temp databases.
 #include "ingest/importer.h"
+#include "itemmodels/eventdetail.h"
 #include "storage/caseinfo.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
@@ -220,6 +221,21 @@ private slots:
         std::string out;
         QVERIFY(!decodeRaw(1, "not a zstd frame", out, error));
         QVERIFY(!error.empty());
+    }
+
+    void xmlIsIndentedForReading()
+    {
+        const QByteArray flat = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>"
+                                "<EventID>10</EventID></System><EventData><Data Name=\"CommandLine\">a  &lt;b&gt; "
+                                "</Data><Data Name=\"Empty\"></Data></EventData></Event>";
+        const QByteArray indented = indentXmlForReading(flat);
+        QVERIFY(indented.contains("\n  <System>\n    <EventID>10</EventID>\n  </System>"));
+        // Values, escapes and namespaces survive: both parse to the same text.
+        QVERIFY(indented.contains("<Data Name=\"CommandLine\">a  &lt;b&gt; </Data>"));
+        QVERIFY(indented.startsWith("<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">"));
+        // Not XML (or truncated): shown as stored.
+        QCOMPARE(indentXmlForReading("<Event><System>"), QByteArray("<Event><System>"));
+        QCOMPARE(indentXmlForReading("plain text"), QByteArray("plain text"));
     }
 
     void quoteIdentifier()
