@@ -83,9 +83,16 @@ struct Event {
 
 /// One block of original events, ready for the raw_blocks table. Text formats (XML, JSON) hold the events one
 /// after the other; EvtxBinXml holds one EVTX chunk, whose records are rendered to XML when they are shown.
+/// How a raw block's bytes are stored (raw_blocks.codec).
+enum class RawCodec : int {
+    Stored = 0,
+    Zstd = 1, ///< one zstd frame
+    Lz4 = 2,  ///< the decoded size (4 bytes, little endian), then one LZ4 block
+};
+
 struct RawBlock {
     RawFormat format = RawFormat::None;
-    int codec = 0;     ///< 0 stored as is, 1 zstd
+    int codec = 0;     ///< a RawCodec
     std::string data;
 };
 

@@ -123,8 +123,11 @@ struct Worker {
                 // Only the bytes up to the last record: the rest of a chunk is usually empty slack.
                 const size_t offset = kFileHeaderSize + (first + i) * kChunkSize;
                 const size_t avail = std::min<size_t>(size - offset, o.usedBytes);
+                // LZ4: 1.5 GB/s on these chunks where zstd level 2 ran at 0.8 GB/s (ratio 6.2 against 9.2), and
+                // every EVTX import compresses every chunk it reads.
                 o.chunk = packer.compress(RawFormat::EvtxBinXml,
-                                          std::string_view(reinterpret_cast<const char*>(data + offset), avail));
+                                          std::string_view(reinterpret_cast<const char*>(data + offset), avail),
+                                          RawCodec::Lz4);
             }
         }
     }

@@ -3,6 +3,7 @@
 
 #include "archivereader.h"
 #include "inputbytes.h"
+#include "storage/checkpointer.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
 #include "storage/rawevent.h"
@@ -16,6 +17,8 @@
 #include <QLoggingCategory>
 
 #include <openssl/evp.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -33,6 +36,10 @@ namespace dscope::model {
 namespace {
 
 constexpr size_t kBatchEvents = 4096;
+// An input's first batch is smaller, and each next one twice as big up to kBatchEvents: the writer starts
+// on the first events within a millisecond instead of waiting for 4096 of them (7-18 ms at the start of an EVTX
+// import, with the writer idle).
+constexpr size_t kFirstBatchEvents = 256;
 // Bounds memory: parsers wait when the writer falls behind. 4 batches keep both cores busy as well as 8 did on the
 // corpus JSON (107k events/s either way) with about 35 MiB less peak RSS.
 constexpr size_t kQueueBatches = 4;
@@ -143,12 +150,12 @@ public:
         ++m_used;
         ++m_report.events;
         // Events of a shared block go to the writer in the same batch as the block.
-        if (m_used >= kBatchEvents && m_shared < 0)
+        if (m_used >= m_limit && m_shared < 0)
             flush();
     }
     void addSharedRaw(RawBlock&& block) override
     {
-        if (m_used >= kBatchEvents)
+        if (m_used >= m_limit)
             flush();
         m_shared = int64_t(m_blocks.size());
         m_blocks.push_back(std::move(block));
@@ -181,6 +188,7 @@ public:
         m_batch = m_queue.spareBatch();
         m_used = 0;
         m_batch.reserve(kBatchEvents);
+        m_limit = std::min(kBatchEvents, 2 * m_limit);
     }
     /// Archive members after the first get their own position range, so positions stay unique per input.
     void setMember(int64_t ordinal) { m_positionOffset = ordinal << 40; }
@@ -192,6 +200,7 @@ private:
     const std::atomic_bool* m_cancel;
     std::vector<Event> m_batch;     // the first m_used are this batch's; the rest are recycled buffers
     size_t m_used = 0;
+    size_t m_limit = kFirstBatchEvents; // events that make this batch full
     std::vector<RawBlock> m_blocks; // shared blocks of this batch (addSharedRaw)
     int64_t m_shared = -1;          // the one the next events point into
     RawBlockPacker m_packer;
@@ -200,11 +209,6 @@ private:
 
 std::string sha256Of(const std::string& path, std::string& error)
 {
-    FileBytes file(path);
-    if (!file.isOpen()) {
-        error = file.errorString();
-        return {};
-    }
     // OpenSSL uses the CPU's SHA extensions where present: about 1.5 GB/s here, where QCryptographicHash gave
     // 170 MB/s and took 40 % of an EVTX import's CPU time.
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -212,16 +216,29 @@ std::string sha256Of(const std::string& path, std::string& error)
         error = "cannot start a SHA-256 digest";
         return {};
     }
-    std::vector<char> buf(1 << 20);
-    for (;;) {
-        const int64_t n = file.read(buf.data(), int64_t(buf.size()));
-        if (n < 0) {
+    // Hashed in place from a mapping: reading into a buffer copied every input once more (about 3 % of an EVTX
+    // import), and the parser maps the same pages right after. Other files (pipes, devices) are read.
+    MappedFile mapped;
+    std::string mapError;
+    if (mapped.open(path, mapError)) {
+        EVP_DigestUpdate(ctx.get(), mapped.data(), mapped.size());
+    } else {
+        FileBytes file(path);
+        if (!file.isOpen()) {
             error = file.errorString();
             return {};
         }
-        if (n == 0)
-            break;
-        EVP_DigestUpdate(ctx.get(), buf.data(), size_t(n));
+        std::vector<char> buf(1 << 20);
+        for (;;) {
+            const int64_t n = file.read(buf.data(), int64_t(buf.size()));
+            if (n < 0) {
+                error = file.errorString();
+                return {};
+            }
+            if (n == 0)
+                break;
+            EVP_DigestUpdate(ctx.get(), buf.data(), size_t(n));
+        }
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
@@ -237,6 +254,14 @@ std::string sha256Of(const std::string& path, std::string& error)
         hex += kHex[digest[i] & 15];
     }
     return hex;
+}
+
+/// Lowers the calling parser thread's scheduling weight (Linux nice 10). Two parsers and the writer share two
+/// cores; the writer is usually the slower stage, and a parser that keeps running while the writer waits for a core
+/// only fills the queue sooner. Measured on the corpus: EVTX 0.175 -> 0.163 s, JSON 2.05 -> 1.95 s.
+void yieldToTheWriter()
+{
+    setpriority(PRIO_PROCESS, id_t(gettid()), 10);
 }
 
 std::string engineName(EvtxEngine e) { return e == EvtxEngine::Native ? "native" : "libevtx"; }
@@ -363,6 +388,7 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
     }
 
     auto worker = [&] {
+        yieldToTheWriter();
         for (;;) {
             const size_t k = nextIndex.fetch_add(1);
             if (k >= order.size())
@@ -452,6 +478,11 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
         queue.wake();
     };
 
+    // Committed batches go into the case file on a thread of their own (the last checkpoint of an EVTX corpus import
+    // went from 31 to 6 ms here). The writer checkpoints itself only if the log outgrows 4,000 pages: the
+    // checkpointer could not keep up, or could not open the case.
+    auto checkpointer = std::make_unique<BackgroundCheckpointer>(m_casePath);
+    db.exec("PRAGMA wal_autocheckpoint=4000");
     std::vector<std::thread> threads;
     const int n = workersLeft.load();
     for (int i = 0; i < n; ++i)
@@ -492,6 +523,7 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
             queue.recycle(std::move(batch->events));
             if (sinceCommit >= m_options.commitEvery) {
                 writer.commit();
+                checkpointer->committed();
                 sinceCommit = 0;
             }
         } else if (auto* end = std::get_if<EndMsg>(&msg)) {
@@ -526,6 +558,7 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
     for (auto& t : threads)
         t.join();
     writer.commit();
+    checkpointer.reset(); // the last checkpoint below must not find another one running
     if (deferIndexes) {
         prog.current = "building indexes";
         if (progress)

@@ -58,7 +58,7 @@ struct ImportSummary {
 struct ImportOptions {
     SourceOptions source;
     int threads = 2;            ///< parser threads; the calling thread is the single writer
-    int commitEvery = 20000;    ///< events per transaction (WAL); see docs in the README for the measurement
+    int commitEvery = 8192;     ///< events per transaction (WAL); see docs in the README for the measurement
     /// A first load into an empty case bigger than this (input bytes) builds the indexes after the load rather
     /// than row by row, as their pages would outgrow the writer's cache.
     int64_t deferIndexesAbove = int64_t(1) << 30;

@@ -5,10 +5,51 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace dscope::model {
+
+bool MappedFile::open(const std::string& path, std::string& error)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        error = "cannot open " + path + ": " + std::strerror(errno);
+        return false;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        error = "cannot stat " + path + ": " + std::strerror(errno);
+        ::close(fd);
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error = "cannot map " + path + ": not a regular file";
+        ::close(fd);
+        return false;
+    }
+    m_size = size_t(st.st_size);
+    if (m_size > 0) {
+        void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            error = "cannot map " + path + ": " + std::strerror(errno);
+            m_size = 0;
+            ::close(fd);
+            return false;
+        }
+        ::madvise(p, m_size, MADV_WILLNEED);
+        m_data = static_cast<const uint8_t*>(p);
+    }
+    ::close(fd);
+    return true;
+}
+
+MappedFile::~MappedFile()
+{
+    if (m_data)
+        ::munmap(const_cast<uint8_t*>(m_data), m_size);
+}
 
 int64_t InputBytes::read(char* buffer, int64_t max)
 {

@@ -75,6 +75,23 @@ private:
     int64_t m_size = -1;
 };
 
+/// A read-only private mapping of a whole regular file: EVTX decoding and input fingerprints read it in place.
+class MappedFile
+{
+    Q_DISABLE_COPY_MOVE(MappedFile)
+public:
+    MappedFile() = default;
+    ~MappedFile();
+    /// False (error says why) when the file cannot be opened or mapped.
+    bool open(const std::string& path, std::string& error);
+    const uint8_t* data() const { return m_data; }
+    size_t size() const { return m_size; }
+
+private:
+    const uint8_t* m_data = nullptr;
+    size_t m_size = 0;
+};
+
 /// Bytes already in memory (tests, and archive members that a library needs whole).
 class MemoryBytes : public InputBytes
 {

@@ -52,6 +52,31 @@ EventWriter::EventWriter(Database& db)
     , m_insertEvent(std::make_unique<Statement>(db, insertEventSql()))
     , m_insertRaw(std::make_unique<Statement>(db, "INSERT INTO raw_blocks(format, codec, data) VALUES(?,?,?)"))
 {
+    m_eventParamIsNull.fill(true); // a freshly prepared statement binds NULL everywhere
+}
+
+void EventWriter::bindEventText(int index, const std::string& value)
+{
+    bool& isNull = m_eventParamIsNull[size_t(index)];
+    if (!value.empty()) {
+        m_insertEvent->bindText(index, value);
+        isNull = false;
+    } else if (!isNull) {
+        m_insertEvent->bindNull(index);
+        isNull = true;
+    }
+}
+
+void EventWriter::bindEventInt(int index, int64_t value)
+{
+    bool& isNull = m_eventParamIsNull[size_t(index)];
+    if (value != kNoValue) {
+        m_insertEvent->bind(index, value);
+        isNull = false;
+    } else if (!isNull) {
+        m_insertEvent->bindNull(index);
+        isNull = true;
+    }
 }
 
 EventWriter::~EventWriter()
@@ -171,44 +196,39 @@ bool EventWriter::insert(std::vector<Event>& events, const std::vector<RawBlock>
     Statement& st = *m_insertEvent;
     for (Event& e : events) {
         e.inputId = inputId;
-        st.bind(1, inputId);
-        st.bindIntOrNull(2, e.position);
-        st.bindIntOrNull(3, e.recordId);
-        st.bindIntOrNull(4, e.utcMs);
-        st.bindTextOrNull(5, e.host);
-        st.bindTextOrNull(6, e.channel);
-        st.bindTextOrNull(7, e.provider);
-        st.bindIntOrNull(8, e.eventId);
-        st.bindTextOrNull(9, e.subjectGuid);
-        st.bindIntOrNull(10, e.subjectPid);
-        st.bindTextOrNull(11, e.subjectImage);
-        st.bindTextOrNull(12, e.targetGuid);
-        st.bindIntOrNull(13, e.targetPid);
-        st.bindTextOrNull(14, e.targetImage);
-        st.bindTextOrNull(15, e.parentGuid);
-        st.bindIntOrNull(16, e.parentPid);
-        st.bindTextOrNull(17, e.parentImage);
-        st.bindIntOrNull(18, e.grantedAccess);
-        st.bindTextOrNull(19, e.callTrace);
-        st.bindTextOrNull(20, e.startAddress);
-        st.bindTextOrNull(21, e.startModule);
-        st.bindTextOrNull(22, e.startFunction);
-        st.bindTextOrNull(23, e.commandLine);
-        st.bindTextOrNull(24, e.user);
-        st.bindTextOrNull(25, e.hashes);
-        st.bindTextOrNull(26, e.targetFilename);
-        st.bindTextOrNull(27, e.transactionId);
-        st.bindTextOrNull(28, e.transactionState);
-        st.bindTextOrNull(29, e.detail);
-        if (e.rawBlock >= 0 && size_t(e.rawBlock) < blockIds.size()) {
-            st.bind(30, blockIds[size_t(e.rawBlock)]);
-            st.bind(31, int64_t(e.rawOffset));
-            st.bind(32, int64_t(e.rawLength));
-        } else {
-            st.bindNull(30);
-            st.bindNull(31);
-            st.bindNull(32);
-        }
+        bindEventInt(1, inputId);
+        bindEventInt(2, e.position);
+        bindEventInt(3, e.recordId);
+        bindEventInt(4, e.utcMs);
+        bindEventText(5, e.host);
+        bindEventText(6, e.channel);
+        bindEventText(7, e.provider);
+        bindEventInt(8, e.eventId);
+        bindEventText(9, e.subjectGuid);
+        bindEventInt(10, e.subjectPid);
+        bindEventText(11, e.subjectImage);
+        bindEventText(12, e.targetGuid);
+        bindEventInt(13, e.targetPid);
+        bindEventText(14, e.targetImage);
+        bindEventText(15, e.parentGuid);
+        bindEventInt(16, e.parentPid);
+        bindEventText(17, e.parentImage);
+        bindEventInt(18, e.grantedAccess);
+        bindEventText(19, e.callTrace);
+        bindEventText(20, e.startAddress);
+        bindEventText(21, e.startModule);
+        bindEventText(22, e.startFunction);
+        bindEventText(23, e.commandLine);
+        bindEventText(24, e.user);
+        bindEventText(25, e.hashes);
+        bindEventText(26, e.targetFilename);
+        bindEventText(27, e.transactionId);
+        bindEventText(28, e.transactionState);
+        bindEventText(29, e.detail);
+        const bool hasRaw = e.rawBlock >= 0 && size_t(e.rawBlock) < blockIds.size();
+        bindEventInt(30, hasRaw ? blockIds[size_t(e.rawBlock)] : kNoValue);
+        bindEventInt(31, hasRaw ? int64_t(e.rawOffset) : kNoValue);
+        bindEventInt(32, hasRaw ? int64_t(e.rawLength) : kNoValue);
         if (!st.exec())
             return false;
     }

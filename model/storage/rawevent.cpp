@@ -5,7 +5,10 @@
 #include "evtx/binxmldecoder.h"
 #include "statement.h"
 
+#include <lz4.h>
 #include <zstd.h>
+
+#include <cstring>
 
 namespace dscope::model {
 
@@ -23,20 +26,34 @@ RawBlockPacker::RawBlockPacker()
 
 RawBlockPacker::~RawBlockPacker() { ZSTD_freeCCtx(m_ctx); }
 
-RawBlock RawBlockPacker::compress(RawFormat format, std::string_view bytes)
+RawBlock RawBlockPacker::compress(RawFormat format, std::string_view bytes, RawCodec codec)
 {
     RawBlock block;
     block.format = format;
-    block.data.resize(ZSTD_compressBound(bytes.size()));
-    const size_t n = m_ctx ? ZSTD_compressCCtx(m_ctx, block.data.data(), block.data.size(), bytes.data(),
-                                               bytes.size(), kLevel)
-                           : size_t(-1);
-    if (!m_ctx || ZSTD_isError(n) || n >= bytes.size()) {
-        block.codec = 0;
+    size_t n = 0; // compressed size in m_scratch; 0: store as is
+    if (codec == RawCodec::Lz4 && bytes.size() <= size_t(LZ4_MAX_INPUT_SIZE)) {
+        const size_t bound = 4 + size_t(LZ4_compressBound(int(bytes.size())));
+        if (m_scratch.size() < bound)
+            m_scratch.resize(bound);
+        const auto size = uint32_t(bytes.size());
+        const unsigned char prefix[4] = {uint8_t(size), uint8_t(size >> 8), uint8_t(size >> 16), uint8_t(size >> 24)};
+        std::memcpy(m_scratch.data(), prefix, 4);
+        const int packed = LZ4_compress_default(bytes.data(), m_scratch.data() + 4, int(bytes.size()), int(bound - 4));
+        n = packed > 0 ? 4 + size_t(packed) : 0;
+    } else if (codec == RawCodec::Zstd && m_ctx) {
+        const size_t bound = ZSTD_compressBound(bytes.size());
+        if (m_scratch.size() < bound)
+            m_scratch.resize(bound);
+        n = ZSTD_compressCCtx(m_ctx, m_scratch.data(), m_scratch.size(), bytes.data(), bytes.size(), kLevel);
+        if (ZSTD_isError(n))
+            n = 0;
+    }
+    if (n == 0 || n >= bytes.size()) {
+        block.codec = int(RawCodec::Stored);
         block.data.assign(bytes);
     } else {
-        block.codec = 1;
-        block.data.resize(n);
+        block.codec = int(codec);
+        block.data.assign(m_scratch.data(), n);
     }
     return block;
 }
@@ -68,11 +85,30 @@ void RawBlockPacker::pack(std::vector<Event>& events, std::vector<RawBlock>& blo
 
 bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string& error)
 {
-    if (codec == 0) {
+    if (codec == int(RawCodec::Stored)) {
         out.assign(stored);
         return true;
     }
-    if (codec != 1) {
+    if (codec == int(RawCodec::Lz4)) {
+        if (stored.size() < 4) {
+            error = "damaged raw event block";
+            return false;
+        }
+        const auto* p = reinterpret_cast<const unsigned char*>(stored.data());
+        const uint32_t size = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+        if (size > kMaxDecoded || stored.size() - 4 > size_t(LZ4_MAX_INPUT_SIZE)) {
+            error = "damaged raw event block";
+            return false;
+        }
+        out.resize(size);
+        const int n = LZ4_decompress_safe(stored.data() + 4, out.data(), int(stored.size() - 4), int(size));
+        if (n != int(size)) {
+            error = "damaged raw event block: LZ4 data does not decode to its recorded size";
+            return false;
+        }
+        return true;
+    }
+    if (codec != int(RawCodec::Zstd)) {
         error = "unknown raw codec " + std::to_string(codec);
         return false;
     }

@@ -34,13 +34,15 @@ public:
     /// Moves every event's raw into blocks appended to `blocks` (setting rawBlock/rawOffset/rawLength, clearing raw).
     /// Events whose raw is empty keep the block reference they have (see RecordSink::addSharedRaw).
     void pack(std::vector<Event>& events, std::vector<RawBlock>& blocks);
-    /// One block of the given bytes, compressed unless that does not make it smaller.
-    RawBlock compress(RawFormat format, std::string_view bytes);
+    /// One block of the given bytes, compressed with `codec` unless that does not make it smaller.
+    RawBlock compress(RawFormat format, std::string_view bytes, RawCodec codec = RawCodec::Zstd);
 
 private:
     void finishBlock(std::vector<RawBlock>& blocks);
 
     ZSTD_CCtx* m_ctx;
+    std::string m_scratch; // compressed output before it is copied to its exact size: a fresh buffer per block
+                           // cost page faults and a memset of the bound on every chunk
     std::string m_pending;
     RawFormat m_pendingFormat = RawFormat::None;
 };
@@ -54,7 +56,7 @@ struct RawEvent {
 /// Loads events.id's original event. False when there is none (or it cannot be decoded; error says why).
 bool loadRawEvent(Database& db, int64_t eventRowId, RawEvent& out, std::string& error);
 
-/// Decodes a stored block (codec 0: as is, 1: zstd).
+/// Decodes a stored block (a RawCodec).
 bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string& error);
 
 } // namespace dscope::model

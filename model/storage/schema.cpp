@@ -77,7 +77,7 @@ CREATE TABLE events(
 CREATE TABLE raw_blocks(
   id     INTEGER PRIMARY KEY,
   format INTEGER NOT NULL,               -- RawFormat of every event in the block
-  codec  INTEGER NOT NULL,               -- 0 stored as is, 1 zstd frame
+  codec  INTEGER NOT NULL,               -- 0 stored as is, 1 zstd frame, 2 size + LZ4 block
   data   BLOB NOT NULL
 );
 )sql";
@@ -127,9 +127,10 @@ bool prepareForWriting(Database& db, std::string& error)
 {
     // WAL: readers (GUI, detection) see committed batches while the single writer goes on, and a killed
     // import leaves every committed batch in place. NORMAL sync is durable against process crashes.
-    // 16 KiB pages (effective only for a new file): fewer B-tree splits for the raw blocks, about 12 % off a
-    // JSON import here.
-    if (!db.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+    // 32 KiB pages (effective only for a new file): fewer B-tree splits, and several compressed EVTX chunks
+    // (about 9 KiB each) share a page where a 16 KiB page held one. Against 16 KiB, the corpus imports 2-4 %
+    // faster (EVTX and JSON); against 4 KiB, about 15 %.
+    if (!db.exec("PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                  "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;")) {
         error = "cannot set up the case file: " + db.lastError();
         return false;

@@ -3,12 +3,14 @@
 #include "ingest/importer.h"
 #include "itemmodels/eventdetail.h"
 #include "storage/caseinfo.h"
+#include "storage/checkpointer.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
 #include "storage/rawevent.h"
 #include "storage/schema.h"
 #include "storage/statement.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -102,6 +104,43 @@ private slots:
         QCOMPARE(info.inputs.size(), size_t(1));
         QCOMPARE(info.inputs[0].status, std::string("complete"));
         QCOMPARE(info.inputs[0].events, int64_t(2));
+    }
+
+    void absentValuesStayAbsentAfterPresentOnes()
+    {
+        // The writer leaves a NULL parameter bound from one event to the next: an event without a value must still
+        // store NULL after one with a value, and a value after a NULL.
+        EventWriter writer(m_db);
+        InputReport r;
+        r.path = "alternating.json";
+        r.sha256 = "alt";
+        const int64_t id = writer.beginInput(r);
+        std::vector<Event> events;
+        for (int i = 0; i < 12; ++i) {
+            Event e = makeEvent(10, 1000 + i, i % 3 == 0 ? "HOST" : "");
+            if (i % 2)
+                e.subjectGuid.clear();
+            e.grantedAccess = i % 4 == 1 ? kNoValue : i;
+            e.callTrace = i % 5 == 2 ? "ntdll.dll+1|UNKNOWN(1)" : "";
+            events.push_back(std::move(e));
+        }
+        const std::vector<Event> expected = events;
+        QVERIFY(writer.insert(events, id));
+        QVERIFY(writer.commit());
+        Statement st(m_db, "SELECT host, subject_guid, granted_access, call_trace FROM events ORDER BY utc_ms");
+        for (const Event& e : expected) {
+            QVERIFY(st.next());
+            QCOMPARE(st.columnIsNull(0), e.host.empty());
+            QCOMPARE(st.columnText(0), e.host);
+            QCOMPARE(st.columnIsNull(1), e.subjectGuid.empty());
+            QCOMPARE(st.columnText(1), e.subjectGuid);
+            QCOMPARE(st.columnIsNull(2), e.grantedAccess == kNoValue);
+            if (e.grantedAccess != kNoValue)
+                QCOMPARE(st.columnInt(2), e.grantedAccess);
+            QCOMPARE(st.columnIsNull(3), e.callTrace.empty());
+            QCOMPARE(st.columnText(3), e.callTrace);
+        }
+        QVERIFY(!st.next());
     }
 
     void hostileStringsAreBound()
@@ -221,6 +260,68 @@ private slots:
         std::string out;
         QVERIFY(!decodeRaw(1, "not a zstd frame", out, error));
         QVERIFY(!error.empty());
+    }
+
+    void lz4BlocksRoundTripAndRejectDamage()
+    {
+        std::string chunk;
+        for (int i = 0; i < 3000; ++i)
+            chunk += "<Data Name=\"TargetImage\">C:\\Windows\\system32\\lsass.exe</Data>" + std::to_string(i % 17);
+        RawBlockPacker packer;
+        const RawBlock block = packer.compress(RawFormat::EvtxBinXml, chunk, RawCodec::Lz4);
+        QCOMPARE(block.codec, int(RawCodec::Lz4));
+        QVERIFY(block.data.size() < chunk.size() / 4);
+        std::string out, error;
+        QVERIFY2(decodeRaw(block.codec, block.data, out, error), error.c_str());
+        QCOMPARE(out, chunk);
+        // Incompressible bytes are stored as they are.
+        std::string noise(4096, '\0');
+        uint32_t x = 12345;
+        for (char& c : noise)
+            c = char((x = x * 1103515245u + 12345u) >> 24);
+        QCOMPARE(packer.compress(RawFormat::EvtxBinXml, noise, RawCodec::Lz4).codec, int(RawCodec::Stored));
+        // Damage: truncated data, a size prefix that lies, no prefix at all, an unknown codec.
+        error.clear();
+        QVERIFY(!decodeRaw(block.codec, std::string_view(block.data).substr(0, block.data.size() / 2), out, error));
+        QVERIFY(!error.empty());
+        std::string lying = block.data;
+        lying[0] = char(lying[0] + 1);
+        QVERIFY(!decodeRaw(block.codec, lying, out, error));
+        QVERIFY(!decodeRaw(block.codec, "ab", out, error));
+        std::string huge = block.data;
+        huge[3] = char(0x7f); // claims more than any stored block decodes to
+        QVERIFY(!decodeRaw(block.codec, huge, out, error));
+        QVERIFY(!decodeRaw(7, block.data, out, error));
+        QVERIFY(error.find("codec") != std::string::npos);
+    }
+
+    void backgroundCheckpointerCopiesCommittedBatches()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("ckpt.dscase")).toStdString();
+        Database db;
+        QVERIFY(db.open(path));
+        std::string error;
+        QVERIFY2(schema::prepareForWriting(db, error), error.c_str());
+        QVERIFY(db.exec("PRAGMA wal_autocheckpoint=0")); // only the checkpointer copies
+        BackgroundCheckpointer checkpointer(path);
+        EventWriter writer(db);
+        InputReport r;
+        r.path = "c.json";
+        r.sha256 = "ckpt";
+        const int64_t id = writer.beginInput(r);
+        std::vector<Event> events;
+        for (int i = 0; i < 500; ++i)
+            events.push_back(makeEvent(10, i, "HOST"));
+        QVERIFY(writer.insert(events, id));
+        QVERIFY(writer.commit());
+        checkpointer.committed();
+        // With automatic checkpoints off, the case file itself grows to the database's size only when another
+        // connection copies the log into it.
+        const int64_t expected = db.scalar("PRAGMA page_count") * db.scalar("PRAGMA page_size");
+        QVERIFY(expected > 32768);
+        QVERIFY(QFileInfo(QString::fromStdString(path)).size() < expected);
+        QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(QString::fromStdString(path)).size(), expected, 10000);
     }
 
     void xmlIsIndentedForReading()
