@@ -320,6 +320,30 @@ private slots:
         }
     }
 
+    void consecutiveInputsShareNothing()
+    {
+        // Readers on one thread reuse one parse window: what an earlier input left in it must not show up later,
+        // whether the later input is shorter, ends without a newline, or asks for a smaller window.
+        QByteArray longer;
+        for (int i = 0; i < 40; ++i)
+            longer += QByteArray(layoutA()) + "\n";
+        const ReadResult first = readJson(longer);
+        QVERIFY(first.ok);
+        QCOMPARE(first.sink.events.size(), size_t(40));
+        const ReadResult shorter = readJson(layoutC());
+        QVERIFY2(shorter.ok, shorter.error.c_str());
+        QCOMPARE(shorter.sink.events.size(), size_t(1));
+        QCOMPARE(shorter.sink.events[0].raw, layoutC().toStdString());
+        JsonLimits small;
+        small.windowBytes = 100;
+        const ReadResult windowed = readJson(QByteArray(layoutB()) + "\n" + layoutC(), small);
+        QVERIFY2(windowed.ok, windowed.error.c_str());
+        QCOMPARE(windowed.sink.events.size(), size_t(2));
+        QCOMPARE(windowed.sink.events[1].raw, layoutC().toStdString());
+        const ReadResult empty = readJson("");
+        QCOMPARE(empty.sink.events.size(), size_t(0));
+    }
+
     void overlongLineIsSkipped()
     {
         JsonLimits small;
