@@ -143,10 +143,13 @@ public:
             else
                 m_shared = -1; // another source's events: the block has all of its own
         }
-        if (m_used < m_batch.size())
-            swap(m_batch[m_used], event); // the caller gets a stored event's buffers back
-        else
-            m_batch.push_back(std::move(event));
+        // The raw bytes go into the open block now, while they are in cache, and the caller keeps the buffer
+        // they came in: parsers write every event's raw into the same buffer instead of allocating one per event.
+        m_packer.add(event, m_blocks);
+        if (m_used == m_batch.size())
+            m_batch.emplace_back();
+        swap(m_batch[m_used], event); // the caller gets a stored event's buffers back
+        m_batch[m_used].raw.swap(event.raw);
         ++m_used;
         ++m_report.events;
         // Events of a shared block go to the writer in the same batch as the block.
@@ -157,6 +160,7 @@ public:
     {
         if (m_used >= m_limit)
             flush();
+        m_packer.finish(m_blocks); // its events refer to the index it gets now
         m_shared = int64_t(m_blocks.size());
         m_blocks.push_back(std::move(block));
     }
@@ -180,10 +184,10 @@ public:
             return;
         m_batch.resize(m_used);
         // Compressing here keeps the work on the parser threads, in parallel, and off the single writer.
+        m_packer.finish(m_blocks);
         std::vector<RawBlock> blocks = std::move(m_blocks);
         m_blocks = {};
         m_shared = -1;
-        m_packer.pack(m_batch, blocks);
         m_queue.push(BatchMsg{m_slot, std::move(m_batch), std::move(blocks)}, true);
         m_batch = m_queue.spareBatch();
         m_used = 0;

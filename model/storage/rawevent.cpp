@@ -58,7 +58,7 @@ RawBlock RawBlockPacker::compress(RawFormat format, std::string_view bytes, RawC
     return block;
 }
 
-void RawBlockPacker::finishBlock(std::vector<RawBlock>& blocks)
+void RawBlockPacker::finish(std::vector<RawBlock>& blocks)
 {
     if (m_pending.empty())
         return;
@@ -66,21 +66,28 @@ void RawBlockPacker::finishBlock(std::vector<RawBlock>& blocks)
     m_pending.clear();
 }
 
+void RawBlockPacker::add(Event& e, std::vector<RawBlock>& blocks)
+{
+    if (e.rawFormat == RawFormat::None || e.raw.empty())
+        return;
+    if (!m_pending.empty() && (e.rawFormat != m_pendingFormat || m_pending.size() + e.raw.size() > kBlockBytes))
+        finish(blocks);
+    m_pendingFormat = e.rawFormat;
+    e.rawBlock = int64_t(blocks.size());
+    e.rawOffset = uint32_t(m_pending.size());
+    e.rawLength = uint32_t(e.raw.size());
+    m_pending += e.raw;
+    e.raw.clear();
+}
+
 void RawBlockPacker::pack(std::vector<Event>& events, std::vector<RawBlock>& blocks)
 {
     for (Event& e : events) {
-        if (e.rawFormat == RawFormat::None || e.raw.empty())
-            continue;
-        if (!m_pending.empty() && (e.rawFormat != m_pendingFormat || m_pending.size() + e.raw.size() > kBlockBytes))
-            finishBlock(blocks);
-        m_pendingFormat = e.rawFormat;
-        e.rawBlock = int64_t(blocks.size());
-        e.rawOffset = uint32_t(m_pending.size());
-        e.rawLength = uint32_t(e.raw.size());
-        m_pending += e.raw;
-        std::string().swap(e.raw); // the batch now carries the bytes once, in the block
+        add(e, blocks);
+        if (e.raw.capacity() > 0 && e.rawBlock >= 0)
+            std::string().swap(e.raw); // the batch now carries the bytes once, in the block
     }
-    finishBlock(blocks);
+    finish(blocks);
 }
 
 bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string& error)

@@ -34,12 +34,16 @@ public:
     /// Moves every event's raw into blocks appended to `blocks` (setting rawBlock/rawOffset/rawLength, clearing raw).
     /// Events whose raw is empty keep the block reference they have (see RecordSink::addSharedRaw).
     void pack(std::vector<Event>& events, std::vector<RawBlock>& blocks);
+    /// Moves one event's raw into the open block, which goes to `blocks` once full (or at finish()). raw is
+    /// cleared but keeps its buffer. The event's rawBlock is the index its block will have in `blocks`, so nothing
+    /// else may be appended there before finish().
+    void add(Event& event, std::vector<RawBlock>& blocks);
+    /// Compresses the open block, if any, and appends it to `blocks`.
+    void finish(std::vector<RawBlock>& blocks);
     /// One block of the given bytes, compressed with `codec` unless that does not make it smaller.
     RawBlock compress(RawFormat format, std::string_view bytes, RawCodec codec = RawCodec::Zstd);
 
 private:
-    void finishBlock(std::vector<RawBlock>& blocks);
-
     ZSTD_CCtx* m_ctx;
     std::string m_scratch; // compressed output before it is copied to its exact size: a fresh buffer per block
                            // cost page faults and a memset of the bound on every chunk

@@ -13,6 +13,7 @@
 #include "storage/statement.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -356,6 +357,61 @@ private slots:
             QCOMPARE(raw.data, xml.events[i++].raw);
         }
         QCOMPARE(i, size_t(6));
+    }
+
+    void archiveOfEvtxAndJsonKeepsEveryOriginal()
+    {
+        // One input whose members alternate between EVTX (events share their stored chunk) and JSON lines (events
+        // packed into compressed blocks as they arrive): every event must load its own original.
+        QTemporaryDir dir;
+        std::ofstream(QString(dir.path() + QStringLiteral("/a.evtx")).toStdString(), std::ios::binary)
+            << buildFile(3, 50, 3);
+        std::ofstream(QString(dir.path() + QStringLiteral("/c.evtx")).toStdString(), std::ios::binary)
+            << buildFile(2, 30, 2);
+        std::map<int64_t, std::string> lines;
+        {
+            std::ofstream json(QString(dir.path() + QStringLiteral("/b.jsonl")).toStdString(), std::ios::binary);
+            for (int i = 0; i < 700; ++i) {
+                const int64_t record = 1000 + i;
+                lines[record] = "{\"EventID\":10,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":"
+                                "\"MIXED\",\"RecordNumber\":"
+                                + std::to_string(record) + ",\"UtcTime\":\"2020-01-01 00:00:00.000\",\"Pad\":\""
+                                + std::string(size_t(i * 37 % 500), char('a' + i % 26)) + "\"}";
+                json << lines[record] << "\n";
+            }
+        }
+        QProcess tar;
+        tar.setWorkingDirectory(dir.path());
+        tar.start(QStringLiteral("tar"), {QStringLiteral("-czf"), QStringLiteral("mixed.tar.gz"), QStringLiteral("a.evtx"),
+                                          QStringLiteral("b.jsonl"), QStringLiteral("c.evtx")});
+        QVERIFY(tar.waitForFinished(30000));
+        QCOMPARE(tar.exitCode(), 0);
+        const std::string casePath = QString(dir.path() + QStringLiteral("/mixed.dscase")).toStdString();
+        const ImportSummary summary =
+            Importer(casePath).run({QString(dir.path() + QStringLiteral("/mixed.tar.gz")).toStdString()});
+        QCOMPARE(summary.events, int64_t(150 + 700 + 60));
+        Database db;
+        QVERIFY(db.open(casePath));
+        QVERIFY(db.scalar("SELECT count(*) FROM raw_blocks WHERE format=2") >= 2); // JSON filled more than a block
+        Statement rows(db, "SELECT id, record_id FROM events ORDER BY id");
+        int json = 0, evtx = 0;
+        while (rows.next()) {
+            RawEvent raw;
+            std::string error;
+            QVERIFY2(loadRawEvent(db, rows.columnInt(0), raw, error), error.c_str());
+            const int64_t record = rows.columnInt(1);
+            if (raw.format == RawFormat::Json) {
+                ++json;
+                QCOMPARE(raw.data, lines[record]);
+            } else {
+                ++evtx;
+                QCOMPARE(raw.format, RawFormat::Xml);
+                const std::string id = "<EventRecordID>" + std::to_string(record) + "</EventRecordID>";
+                QVERIFY2(raw.data.find(id) != std::string::npos, raw.data.c_str());
+            }
+        }
+        QCOMPARE(json, 700);
+        QCOMPARE(evtx, 210);
     }
 
     void templatesAreReusedOnlyWhereTheirNamesReadTheSame()
