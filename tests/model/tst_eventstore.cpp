@@ -34,6 +34,15 @@ Event makeEvent(int64_t eventId, int64_t utcMs, const std::string& host)
     return e;
 }
 
+/// An inputs row in state "importing", as the importer writes it first.
+int64_t beginInput(EventWriter& writer, const std::string& path, const std::string& sha256)
+{
+    InputReport r;
+    r.path = path;
+    r.sha256 = sha256;
+    return writer.beginInput(r);
+}
+
 } // namespace
 
 class TestEventStore : public QObject
@@ -111,10 +120,7 @@ private slots:
         // The writer leaves a NULL parameter bound from one event to the next: an event without a value must still
         // store NULL after one with a value, and a value after a NULL.
         EventWriter writer(m_db);
-        InputReport r;
-        r.path = "alternating.json";
-        r.sha256 = "alt";
-        const int64_t id = writer.beginInput(r);
+        const int64_t id = beginInput(writer, "alternating.json", "alt");
         std::vector<Event> events;
         for (int i = 0; i < 12; ++i) {
             Event e = makeEvent(10, 1000 + i, i % 3 == 0 ? "HOST" : "");
@@ -146,10 +152,7 @@ private slots:
     void hostileStringsAreBound()
     {
         EventWriter writer(m_db);
-        InputReport r;
-        r.path = "x'); DROP TABLE events; --";
-        r.sha256 = "def";
-        const int64_t id = writer.beginInput(r);
+        const int64_t id = beginInput(writer, "x'); DROP TABLE events; --", "def");
         std::vector<Event> events{makeEvent(1, 1, "'; DROP TABLE events; --")};
         events[0].commandLine = std::string("nul\0byte", 8);
         QVERIFY(writer.insert(events, id));
@@ -168,10 +171,7 @@ private slots:
             std::string error;
             QVERIFY(schema::prepareForWriting(db, error));
             EventWriter writer(db);
-            InputReport r;
-            r.path = "big.evtx";
-            r.sha256 = "123";
-            const int64_t id = writer.beginInput(r);
+            const int64_t id = beginInput(writer, "big.evtx", "123");
             std::vector<Event> events{makeEvent(10, 5, "H")};
             QVERIFY(writer.insert(events, id));
             QVERIFY(writer.commit());
@@ -217,10 +217,7 @@ private slots:
     void rawEventsRoundTripInCompressedBlocks()
     {
         EventWriter writer(m_db);
-        InputReport r;
-        r.path = "r.json";
-        r.sha256 = "raw";
-        const int64_t id = writer.beginInput(r);
+        const int64_t id = beginInput(writer, "r.json", "raw");
         std::vector<Event> events;
         std::vector<std::string> originals;
         for (int i = 0; i < 200; ++i) {
@@ -306,10 +303,7 @@ private slots:
         QVERIFY(db.exec("PRAGMA wal_autocheckpoint=0")); // only the checkpointer copies
         BackgroundCheckpointer checkpointer(path);
         EventWriter writer(db);
-        InputReport r;
-        r.path = "c.json";
-        r.sha256 = "ckpt";
-        const int64_t id = writer.beginInput(r);
+        const int64_t id = beginInput(writer, "c.json", "ckpt");
         std::vector<Event> events;
         for (int i = 0; i < 500; ++i)
             events.push_back(makeEvent(10, i, "HOST"));
