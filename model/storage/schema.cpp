@@ -128,8 +128,9 @@ bool prepareForWriting(Database& db, std::string& error)
     // WAL: readers (GUI, detection) see committed batches while the single writer goes on, and a killed
     // import leaves every committed batch in place. NORMAL sync is durable against process crashes.
     // 32 KiB pages (effective only for a new file): fewer B-tree splits, and several compressed EVTX chunks
-    // (about 9 KiB each) share a page where a 16 KiB page held one. Against 16 KiB, the corpus imports 2-4 %
-    // faster (EVTX and JSON); against 4 KiB, about 15 %.
+    // (about 9 KiB each) share a page where a 16 KiB page held one. Measured against 16 KiB: corpus imports 2-4 %
+    // faster (EVTX and JSON), all rules over a 10 M-event case 3 % slower. Against 4 KiB: those rules 15 % slower,
+    // storing an event 18 % faster, and the Events page has a 5 M-event case's ids in 0.53 s instead of 0.63 s.
     if (!db.exec("PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                  "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;")) {
         error = "cannot set up the case file: " + db.lastError();
