@@ -205,7 +205,7 @@ private:
     std::vector<Event> m_batch;     // the first m_used are this batch's; the rest are recycled buffers
     size_t m_used = 0;
     size_t m_limit = kFirstBatchEvents; // events that make this batch full
-    std::vector<RawBlock> m_blocks; // shared blocks of this batch (addSharedRaw)
+    std::vector<RawBlock> m_blocks; // this batch's blocks: shared ones (addSharedRaw) and the packer's
     int64_t m_shared = -1;          // the one the next events point into
     RawBlockPacker m_packer;
     int64_t m_positionOffset = 0;

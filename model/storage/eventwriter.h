@@ -55,9 +55,9 @@ private:
 
     Database& m_db;
     std::unique_ptr<Statement> m_insertEvent;
-    // Which parameters of m_insertEvent hold NULL now. Bindings outlive sqlite3_reset, so a value that was absent
-    // in the previous event and is absent again is not bound again: most columns are absent in any one event,
-    // and binding them anew took about a tenth of the writer's time.
+    // Which parameters of m_insertEvent hold NULL now (by SQLite's 1-based index). Bindings outlive sqlite3_reset,
+    // so a value that was absent in the previous event and is absent again is not bound again: most columns are
+    // absent in any one event, and binding them anew took about 8 % of the writer's time.
     std::array<bool, 33> m_eventParamIsNull;
     std::unique_ptr<Statement> m_insertRaw;
     bool m_inTransaction = false;
