@@ -20,11 +20,8 @@ bool NativeEvtxSource::read(InputBytes& input, RecordSink& sink, std::string& er
     options.raw = m_raw;
     options.threads = m_threads;
     bool ok;
-    if (const std::string* path = input.filePath()) {
-        MappedFile file;
-        if (!file.open(*path, error))
-            return false;
-        ok = evtx::decodeEvtxImage(file.data(), file.size(), sink, options, m_layout, error);
+    if (const std::span<const uint8_t> image = input.mapped(); !image.empty()) {
+        ok = evtx::decodeEvtxImage(image.data(), image.size(), sink, options, m_layout, error);
     } else {
         std::string bytes;
         if (!input.readAll(bytes, kMaxInMemoryBytes, error))

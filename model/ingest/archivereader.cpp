@@ -15,6 +15,13 @@ ArchiveReader::ArchiveReader(std::string path)
 {
 }
 
+ArchiveReader::ArchiveReader(std::string path, std::string_view bytes)
+    : m_path(std::move(path))
+    , m_bytes(bytes)
+    , m_inMemory(true)
+{
+}
+
 bool ArchiveReader::forEachMember(const std::function<bool(InputBytes&)>& visit, std::string& error)
 {
     std::unique_ptr<archive, decltype(&archive_read_free)> a(archive_read_new(), &archive_read_free);
@@ -24,7 +31,9 @@ bool ArchiveReader::forEachMember(const std::function<bool(InputBytes&)>& visit,
     archive_read_support_format_gnutar(a.get());
     // A plain .gz of one log has no container: "raw" presents it as a single member.
     archive_read_support_format_raw(a.get());
-    if (archive_read_open_filename(a.get(), m_path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    const int opened = m_inMemory ? archive_read_open_memory(a.get(), m_bytes.data(), m_bytes.size())
+                                  : archive_read_open_filename(a.get(), m_path.c_str(), 1 << 16);
+    if (opened != ARCHIVE_OK) {
         error = archive_error_string(a.get()) ? archive_error_string(a.get()) : "cannot open archive";
         return false;
     }

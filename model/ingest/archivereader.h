@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace dscope::model {
 
@@ -13,6 +14,8 @@ class ArchiveReader
 {
 public:
     explicit ArchiveReader(std::string path);
+    /// An archive already in memory (a stream read whole); path names it in messages. bytes must outlive the reader.
+    ArchiveReader(std::string path, std::string_view bytes);
 
     /// Calls visit for every regular file member (return false to stop). Returns false with error when the
     /// archive cannot be opened or a member header is corrupt.
@@ -20,6 +23,8 @@ public:
 
 private:
     std::string m_path;
+    std::string_view m_bytes;
+    bool m_inMemory = false;
 };
 
 } // namespace dscope::model

@@ -18,15 +18,20 @@ bool MappedFile::open(const std::string& path, std::string& error)
         error = "cannot open " + path + ": " + std::strerror(errno);
         return false;
     }
+    const bool ok = map(fd, path, error);
+    ::close(fd);
+    return ok;
+}
+
+bool MappedFile::map(int fd, const std::string& path, std::string& error)
+{
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         error = "cannot stat " + path + ": " + std::strerror(errno);
-        ::close(fd);
         return false;
     }
     if (!S_ISREG(st.st_mode)) {
         error = "cannot map " + path + ": not a regular file";
-        ::close(fd);
         return false;
     }
     m_size = size_t(st.st_size);
@@ -35,20 +40,22 @@ bool MappedFile::open(const std::string& path, std::string& error)
         if (p == MAP_FAILED) {
             error = "cannot map " + path + ": " + std::strerror(errno);
             m_size = 0;
-            ::close(fd);
             return false;
         }
         ::madvise(p, m_size, MADV_WILLNEED);
         m_data = static_cast<const uint8_t*>(p);
     }
-    ::close(fd);
     return true;
 }
 
-MappedFile::~MappedFile()
+MappedFile::~MappedFile() { unmap(); }
+
+void MappedFile::unmap()
 {
     if (m_data)
         ::munmap(const_cast<uint8_t*>(m_data), m_size);
+    m_data = nullptr;
+    m_size = 0;
 }
 
 int64_t InputBytes::read(char* buffer, int64_t max)
@@ -123,6 +130,16 @@ FileBytes::~FileBytes()
 {
     if (m_fd >= 0)
         ::close(m_fd);
+}
+
+std::span<const uint8_t> FileBytes::mapped()
+{
+    if (!m_mapAttempted && m_fd >= 0) {
+        m_mapAttempted = true;
+        std::string ignored; // callers fall back to read(), which reports its own errors
+        m_mapping.map(m_fd, m_path, ignored);
+    }
+    return {m_mapping.data(), m_mapping.size()};
 }
 
 int64_t FileBytes::readRaw(char* buffer, int64_t max)

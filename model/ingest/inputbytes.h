@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,9 @@ public:
     virtual int64_t size() const = 0;
     /// A real file on disk (for libraries that open by name), or nullptr for archive members.
     virtual const std::string* filePath() const { return nullptr; }
+    /// All of the input in place, without a copy, when it is a regular file that can be mapped; else empty.
+    /// Independent of read(): fingerprinting and the EVTX decoder share one mapping of a file this way.
+    virtual std::span<const uint8_t> mapped() { return {}; }
 
     /// Reads up to max bytes; 0 at the end, -1 on error (see errorString()).
     int64_t read(char* buffer, int64_t max);
@@ -56,25 +60,6 @@ private:
     int64_t m_consumed = 0;
 };
 
-/// A regular file, read with read(2) (page cache speed, no iostream copy).
-class FileBytes : public InputBytes
-{
-public:
-    FileBytes(const std::string& path, std::string displayName = {});
-    ~FileBytes() override;
-    bool isOpen() const { return m_fd >= 0; }
-    int64_t size() const override { return m_size; }
-    const std::string* filePath() const override { return &m_path; }
-
-protected:
-    int64_t readRaw(char* buffer, int64_t max) override;
-
-private:
-    std::string m_path;
-    int m_fd = -1;
-    int64_t m_size = -1;
-};
-
 /// A read-only private mapping of a whole regular file: EVTX decoding and input fingerprints read it in place.
 class MappedFile
 {
@@ -84,20 +69,54 @@ public:
     ~MappedFile();
     /// False (error says why) when the file cannot be opened or mapped.
     bool open(const std::string& path, std::string& error);
+    /// Maps the open descriptor fd (not taken over) of the file at path.
+    bool map(int fd, const std::string& path, std::string& error);
     const uint8_t* data() const { return m_data; }
     size_t size() const { return m_size; }
+    void unmap();
 
 private:
     const uint8_t* m_data = nullptr;
     size_t m_size = 0;
 };
 
-/// Bytes already in memory (tests, and archive members that a library needs whole).
+/// A regular file, read with read(2) (page cache speed, no iostream copy), or mapped once (see mapped()).
+class FileBytes : public InputBytes
+{
+public:
+    FileBytes(const std::string& path, std::string displayName = {});
+    ~FileBytes() override;
+    bool isOpen() const { return m_fd >= 0; }
+    int64_t size() const override { return m_size; }
+    const std::string* filePath() const override { return &m_path; }
+    /// Maps the file on the first call and keeps the mapping until destruction. Empty for an empty file and for
+    /// what cannot be mapped (pipes, devices): those are read.
+    std::span<const uint8_t> mapped() override;
+    /// Gives the mapping back (a later mapped() maps again): its pages count as the process's memory.
+    void releaseMapping() { m_mapping.unmap(); m_mapAttempted = false; }
+
+protected:
+    int64_t readRaw(char* buffer, int64_t max) override;
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+    int64_t m_size = -1;
+    bool m_mapAttempted = false;
+    MappedFile m_mapping;
+};
+
+/// Bytes already in memory (tests, streams read whole, and archive members that a library needs whole).
 class MemoryBytes : public InputBytes
 {
 public:
     MemoryBytes(std::string data, std::string displayName);
     int64_t size() const override { return int64_t(m_data.size()); }
+    std::span<const uint8_t> mapped() override
+    {
+        return {reinterpret_cast<const uint8_t*>(m_data.data()), m_data.size()};
+    }
+    const std::string& data() const { return m_data; }
 
 protected:
     int64_t readRaw(char* buffer, int64_t max) override;

@@ -17,6 +17,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <thread>
+
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -412,6 +417,65 @@ private slots:
         }
         QCOMPARE(json, 700);
         QCOMPARE(evtx, 210);
+    }
+
+    void streamsAreReadOnceAndFingerprinted()
+    {
+        // A pipe (a FIFO here, like `<(zcat log.evtx.gz)` in a shell) can be read only once: the fingerprint and
+        // the parser must share that one read. Imported from a file and from a pipe, the same bytes give the same
+        // events, originals and SHA-256; the second import of them is a duplicate.
+        QTemporaryDir dir;
+        const std::string evtxBytes = buildFile(3, 40, 3);
+        const std::string filePath = QString(dir.path() + QStringLiteral("/f.evtx")).toStdString();
+        std::ofstream(filePath, std::ios::binary) << evtxBytes;
+        const std::string viaFile = QString(dir.path() + QStringLiteral("/file.dscase")).toStdString();
+        const ImportSummary fromFile = Importer(viaFile).run({filePath});
+        QCOMPARE(fromFile.events, int64_t(120));
+
+        auto importThroughFifo = [&](const std::string& casePath, const std::string& bytes) {
+            const std::string fifo = QString(dir.path() + QStringLiteral("/pipe")).toStdString();
+            ::unlink(fifo.c_str());
+            if (::mkfifo(fifo.c_str(), 0600) != 0)
+                return ImportSummary{};
+            std::thread feeder([&] {
+                std::ofstream out(fifo, std::ios::binary); // blocks until the importer opens the other end
+                out.write(bytes.data(), std::streamsize(bytes.size()));
+            });
+            ImportSummary s = Importer(casePath).run({fifo});
+            feeder.join();
+            return s;
+        };
+        const std::string viaPipe = QString(dir.path() + QStringLiteral("/pipe.dscase")).toStdString();
+        const ImportSummary fromPipe = importThroughFifo(viaPipe, evtxBytes);
+        QCOMPARE(fromPipe.inputs.size(), size_t(1));
+        QVERIFY2(fromPipe.inputs[0].failure.empty(), fromPipe.inputs[0].failure.c_str());
+        QCOMPARE(fromPipe.events, int64_t(120));
+        QCOMPARE(fromPipe.inputs[0].sha256, fromFile.inputs[0].sha256);
+        QCOMPARE(fromPipe.inputs[0].size, int64_t(evtxBytes.size()));
+        {
+            Database db;
+            QVERIFY(db.open(viaPipe));
+            Statement last(db, "SELECT id FROM events WHERE record_id=120");
+            QVERIFY(last.next());
+            RawEvent raw;
+            std::string error;
+            QVERIFY2(loadRawEvent(db, last.columnInt(0), raw, error), error.c_str());
+            QVERIFY(raw.data.find("<EventRecordID>120</EventRecordID>") != std::string::npos);
+        }
+        const ImportSummary again = importThroughFifo(viaPipe, evtxBytes);
+        QCOMPARE(statusName(again.inputs[0].status), "duplicate");
+
+        // An archive arrives through a pipe as well: libarchive reads it from memory.
+        QProcess gzip;
+        gzip.start(QStringLiteral("gzip"), {QStringLiteral("-c"), QString::fromStdString(filePath)});
+        QVERIFY(gzip.waitForFinished(30000));
+        const QByteArray gz = gzip.readAllStandardOutput();
+        QVERIFY(!gz.isEmpty());
+        const ImportSummary gzPipe =
+            importThroughFifo(QString(dir.path() + QStringLiteral("/gz.dscase")).toStdString(), gz.toStdString());
+        QVERIFY2(gzPipe.inputs[0].failure.empty(), gzPipe.inputs[0].failure.c_str());
+        QCOMPARE(gzPipe.events, int64_t(120));
+        QCOMPARE(QString::fromStdString(gzPipe.inputs[0].format), QStringLiteral("tar.gz(evtx)")); // gzip is named by its magic; the reader takes either
     }
 
     void templatesAreReusedOnlyWhereTheirNamesReadTheSame()
