@@ -48,7 +48,7 @@ int runCli(const QStringList& args)
     if (it == commands().constEnd()) {
         out() << "usage: doppelscope [COMMAND] ...\n"
                  "  (no command)                         open the workbench\n"
-                 "  import --case CASE.dscase PATH...    import EVTX, XML, JSON, archives and folders\n"
+                 "  import --case CASE.dscase PATH...    import EVTX, XML, JSON, archives and folders (- reads stdin)\n"
                  "  info CASE.dscase [--json]            events per host, channel and event id; inputs\n"
                  "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"
                  "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n";

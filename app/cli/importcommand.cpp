@@ -98,6 +98,16 @@ void addImportOptions(QCommandLineParser& p)
     p.addOption({QStringLiteral("recover"), QStringLiteral("Also recover EVTX records from slack space.")});
 }
 
+std::vector<std::string> importPaths(const QStringList& args)
+{
+    // "-" is standard input (`zcat log.evtx.gz | doppelscope import --case c -`): read once into memory, like any
+    // pipe, and recorded as /dev/stdin.
+    std::vector<std::string> paths;
+    for (const QString& a : args)
+        paths.push_back(a == QLatin1String("-") ? std::string("/dev/stdin") : a.toStdString());
+    return paths;
+}
+
 ImportSummary importWithProgress(const std::string& casePath, const std::vector<std::string>& paths,
                                  const ImportOptions& options)
 {
@@ -123,7 +133,8 @@ int runImport(const QStringList& args)
     p.setApplicationDescription(QStringLiteral("Import event logs into a case."));
     p.addOption({QStringLiteral("case"), QStringLiteral("The case file (created if missing)."), QStringLiteral("file")});
     addImportOptions(p);
-    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files, folders or archives."), QStringLiteral("PATH..."));
+    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files, folders or archives; - for standard input."),
+                            QStringLiteral("PATH..."));
     p.process(QStringList{QStringLiteral("doppelscope import")} + args);
     const QString casePath = p.value(QStringLiteral("case"));
     if (casePath.isEmpty() || p.positionalArguments().isEmpty()) {
@@ -136,10 +147,7 @@ int runImport(const QStringList& args)
         err() << "error: " << error << '\n';
         return ExitUsage;
     }
-    std::vector<std::string> paths;
-    for (const QString& a : p.positionalArguments())
-        paths.push_back(a.toStdString());
-    const ImportSummary summary = importWithProgress(casePath.toStdString(), paths, options);
+    const ImportSummary summary = importWithProgress(casePath.toStdString(), importPaths(p.positionalArguments()), options);
     err() << '\n';
     return printImportSummary(summary);
 }

@@ -21,6 +21,7 @@ using namespace dscope::detection;
 int printImportSummary(const ImportSummary& summary);
 bool parseImportOptions(QCommandLineParser& p, ImportOptions& options, QString& error);
 void addImportOptions(QCommandLineParser& p);
+std::vector<std::string> importPaths(const QStringList& args);
 ImportSummary importWithProgress(const std::string& casePath, const std::vector<std::string>& paths,
                                  const ImportOptions& options);
 
@@ -86,7 +87,7 @@ int runScan(const QStringList& args)
     p.addOption({QStringLiteral("rules-file"), QStringLiteral("Rule file to use instead of the built-in one."),
                  QStringLiteral("file")});
     addImportOptions(p);
-    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files, folders or archives."),
+    p.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Files, folders or archives; - for standard input."),
                             QStringLiteral("PATH..."));
     p.process(QStringList{QStringLiteral("doppelscope scan")} + args);
 
@@ -125,10 +126,7 @@ int runScan(const QStringList& args)
     }
 
     if (!p.positionalArguments().isEmpty()) {
-        std::vector<std::string> paths;
-        for (const QString& a : p.positionalArguments())
-            paths.push_back(a.toStdString());
-        const ImportSummary summary = importWithProgress(casePath, paths, importOptions);
+        const ImportSummary summary = importWithProgress(casePath, importPaths(p.positionalArguments()), importOptions);
         err() << '\n';
         // Inputs that failed are reported but do not stop the scan: the rest of the case is still evidence.
         printImportSummary(summary);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// `doppelscope scan` end to end on a small fixture: import into a temporary case, alerts, JSON lines, blind spots.
+// `doppelscope scan` end to end on a small fixture: import into a temporary case, alerts, JSON lines, blind spots;
+// import and scan from standard input.
+#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -55,6 +57,43 @@ private slots:
         QCOMPARE(ev.at(0).toObject().value(QLatin1String("record")).toInt(), 101);
         QVERIFY(ev.at(0).toObject().value(QLatin1String("file")).toString().endsWith(QLatin1String("injection-pair.jsonl")));
         QVERIFY(r1.value(QLatin1String("explanation")).toString().contains(QLatin1String("250 ms")));
+    }
+
+    void standardInputIsAnInput()
+    {
+        // "-" reads standard input once: the case records it as /dev/stdin with the SHA-256 of what came in,
+        // and a scan of "-" finds the same alert as a scan of the file.
+        if (!QFile::exists(QStringLiteral(DSCOPE_BINARY)))
+            QSKIP("doppelscope binary not built");
+        QFile fixture(QStringLiteral(DSCOPE_TEST_DATA "/detection/injection-pair.jsonl"));
+        QVERIFY(fixture.open(QIODevice::ReadOnly));
+        const QByteArray bytes = fixture.readAll();
+        QTemporaryDir dir;
+        const QString casePath = dir.filePath(QStringLiteral("stdin.dscase"));
+        auto run = [&](const QStringList& args, const QByteArray& input) {
+            QProcess p;
+            p.start(QStringLiteral(DSCOPE_BINARY), args);
+            p.write(input);
+            p.closeWriteChannel();
+            p.waitForFinished(60000);
+            return std::make_pair(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError()));
+        };
+        const auto [importCode, importOut] = run({QStringLiteral("import"), QStringLiteral("--case"), casePath,
+                                                  QStringLiteral("-")}, bytes);
+        QVERIFY2(importCode == 0, qPrintable(importOut));
+        const auto [infoCode, infoOut] = run({QStringLiteral("info"), casePath, QStringLiteral("--json")}, {});
+        QCOMPARE(infoCode, 0);
+        const QJsonObject info = QJsonDocument::fromJson(infoOut.toUtf8()).object();
+        QCOMPARE(info.value(QLatin1String("events")).toInt(), 3);
+        const QJsonObject input = info.value(QLatin1String("inputs")).toArray().at(0).toObject();
+        QCOMPARE(input.value(QLatin1String("path")).toString(), QStringLiteral("/dev/stdin"));
+        QCOMPARE(input.value(QLatin1String("sha256")).toString(),
+                 QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+        const auto [scanCode, scanOut] = run({QStringLiteral("scan"), QStringLiteral("-"), QStringLiteral("--rules"),
+                                              QStringLiteral("R1")}, bytes);
+        QVERIFY2(scanCode == 0, qPrintable(scanOut));
+        QVERIFY2(scanOut.contains(QLatin1String("R1   critical")), qPrintable(scanOut));
+        QVERIFY(scanOut.contains(QLatin1String("record 101 in stdin")));
     }
 };
 
