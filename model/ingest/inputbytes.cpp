@@ -121,8 +121,10 @@ FileBytes::FileBytes(const std::string& path, std::string displayName)
         return;
     }
     struct stat st {};
-    if (::fstat(m_fd, &st) == 0)
+    if (::fstat(m_fd, &st) == 0) {
         m_size = st.st_size;
+        m_regular = S_ISREG(st.st_mode);
+    }
     ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 }
 

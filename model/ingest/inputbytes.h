@@ -87,6 +87,8 @@ public:
     FileBytes(const std::string& path, std::string displayName = {});
     ~FileBytes() override;
     bool isOpen() const { return m_fd >= 0; }
+    /// A regular file (not a pipe, socket or device): it can be read again from the start.
+    bool isRegular() const { return m_regular; }
     int64_t size() const override { return m_size; }
     const std::string* filePath() const override { return &m_path; }
     /// Maps the file on the first call and keeps the mapping until destruction. Empty for an empty file and for
@@ -102,6 +104,7 @@ private:
     std::string m_path;
     int m_fd = -1;
     int64_t m_size = -1;
+    bool m_regular = false;
     bool m_mapAttempted = false;
     MappedFile m_mapping;
 };
