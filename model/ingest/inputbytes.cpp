@@ -11,18 +11,6 @@
 
 namespace dscope::model {
 
-bool MappedFile::open(const std::string& path, std::string& error)
-{
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        error = "cannot open " + path + ": " + std::strerror(errno);
-        return false;
-    }
-    const bool ok = map(fd, path, error);
-    ::close(fd);
-    return ok;
-}
-
 bool MappedFile::map(int fd, const std::string& path, std::string& error)
 {
     struct stat st {};

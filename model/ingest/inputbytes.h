@@ -60,16 +60,14 @@ private:
     int64_t m_consumed = 0;
 };
 
-/// A read-only private mapping of a whole regular file: EVTX decoding and input fingerprints read it in place.
+/// A read-only private mapping of a whole regular file (FileBytes::mapped() keeps one per input).
 class MappedFile
 {
     Q_DISABLE_COPY_MOVE(MappedFile)
 public:
     MappedFile() = default;
     ~MappedFile();
-    /// False (error says why) when the file cannot be opened or mapped.
-    bool open(const std::string& path, std::string& error);
-    /// Maps the open descriptor fd (not taken over) of the file at path.
+    /// Maps the open descriptor fd (not taken over) of the file at path; false (error says why) when it cannot.
     bool map(int fd, const std::string& path, std::string& error);
     const uint8_t* data() const { return m_data; }
     size_t size() const { return m_size; }
