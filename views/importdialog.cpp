@@ -37,7 +37,8 @@ QString reasons(const InputReport& r)
     if (r.status == InputReport::Status::Duplicate)
         lines << QObject::tr("same SHA-256 as an input already imported; nothing added");
     for (const auto& issue : r.issues) {
-        lines << (issue.position >= 0 ? QObject::tr("at %1: ").arg(issue.position) : QString()) + qs(issue.message);
+        lines << (issue.warning ? QObject::tr("warning ") : QString())
+                     + (issue.position >= 0 ? QObject::tr("at %1: ").arg(issue.position) : QString()) + qs(issue.message);
         if (lines.size() >= 5)
             break;
     }

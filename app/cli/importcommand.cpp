@@ -36,6 +36,8 @@ QString reportLine(const InputReport& r)
     if (!r.engine.empty())
         line += QLatin1String(" engine=") + QString::fromStdString(r.engine);
     line += QStringLiteral(", %1 events imported, %2 skipped").arg(r.events).arg(r.skipped);
+    if (r.warnings)
+        line += QStringLiteral(", %1 warning(s) (all records read)").arg(r.warnings);
     if (r.recovered)
         line += QStringLiteral(", %1 recovered").arg(r.recovered);
     line += QStringLiteral(", %1 s").arg(r.seconds, 0, 'f', 3);
@@ -52,7 +54,8 @@ int printImportSummary(const ImportSummary& summary)
     for (const auto& r : summary.inputs) {
         out() << reportLine(r) << '\n';
         for (const auto& issue : r.issues)
-            out() << "    " << (issue.position >= 0 ? QStringLiteral("at %1: ").arg(issue.position) : QString())
+            out() << "    " << (issue.warning ? QStringLiteral("warning ") : QString())
+                  << (issue.position >= 0 ? QStringLiteral("at %1: ").arg(issue.position) : QString())
                   << QString::fromStdString(issue.message) << '\n';
         if (r.issueCount > int64_t(r.issues.size()))
             out() << "    ... " << (r.issueCount - int64_t(r.issues.size())) << " more\n";

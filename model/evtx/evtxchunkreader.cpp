@@ -89,7 +89,7 @@ void EvtxChunkReader::readChunk(const uint8_t* data, size_t size, size_t index, 
         std::string what = !boundsOk ? "bad free space offset " + std::to_string(freeSpace)
                          : !headerOk ? std::string("chunk header checksum mismatch")
                                      : std::string("event records checksum mismatch");
-        handler.issue(int64_t(off), where(index, off) + what + "; records read individually");
+        handler.warning(int64_t(off), where(index, off) + what + "; records read individually");
     }
 
     m_decoder.beginChunk(c, kChunkSize);

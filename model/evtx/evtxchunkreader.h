@@ -30,8 +30,11 @@ class EvtxRecordHandler
 public:
     virtual ~EvtxRecordHandler() = default;
     virtual void record(const DecodedRecord& record) = 0;
-    /// offset: file offset of the damaged chunk or record; reason starts with "chunk C at offset X".
+    /// Damage that cost records. offset: file offset of the damaged chunk or record; reason starts with
+    /// "chunk C at offset X".
     virtual void issue(int64_t offset, std::string reason) = 0;
+    /// Damage that cost no record: a checksum that does not verify, the records still read one by one.
+    virtual void warning(int64_t offset, std::string reason) { issue(offset, std::move(reason)); }
 };
 
 /**

@@ -21,7 +21,12 @@ constexpr size_t kChunksPerThread = 16; // per window: bounds the buffered event
 struct ChunkOutput {
     std::vector<Event> events; ///< the first `used` are this chunk's; the rest are buffers to reuse
     size_t used = 0;
-    std::vector<std::pair<int64_t, std::string>> issues;
+    struct Issue {
+        int64_t offset;
+        std::string reason;
+        bool warning; ///< no record was lost
+    };
+    std::vector<Issue> issues;
     int64_t recovered = 0;
     uint32_t usedBytes = 0; ///< end of the last record's bytes in the chunk
     RawBlock chunk;         ///< the chunk's used bytes, compressed (EvtxRaw::Chunk)
@@ -75,8 +80,10 @@ public:
         if (!r.xml.empty())
             b.setRaw(RawFormat::Xml, r.xml);
         if (!b.finish()) {
-            out->issues.emplace_back(r.fileOffset, "record " + std::to_string(r.headerRecordId) + " at offset "
-                                                       + std::to_string(r.fileOffset) + ": no EventID");
+            out->issues.push_back({r.fileOffset,
+                                   "record " + std::to_string(r.headerRecordId) + " at offset "
+                                       + std::to_string(r.fileOffset) + ": no EventID",
+                                   false});
             return;
         }
         ++out->used;
@@ -89,7 +96,11 @@ public:
         if (r.recovered)
             ++out->recovered;
     }
-    void issue(int64_t offset, std::string reason) override { out->issues.emplace_back(offset, std::move(reason)); }
+    void issue(int64_t offset, std::string reason) override { out->issues.push_back({offset, std::move(reason), false}); }
+    void warning(int64_t offset, std::string reason) override
+    {
+        out->issues.push_back({offset, std::move(reason), true});
+    }
 
 private:
     static int64_t fileTimeToMillisChecked(uint64_t ft)
@@ -141,8 +152,12 @@ void deliver(ChunkOutput& o, RecordSink& sink)
         sink.add(std::move(o.events[i]));
     for (int64_t i = 0; i < o.recovered; ++i)
         sink.noteRecovered();
-    for (auto& [pos, reason] : o.issues)
-        sink.skip(pos, std::move(reason));
+    for (auto& issue : o.issues) {
+        if (issue.warning)
+            sink.warn(issue.offset, std::move(issue.reason));
+        else
+            sink.skip(issue.offset, std::move(issue.reason));
+    }
     o.clear();
 }
 

@@ -27,6 +27,13 @@ public:
     /// A record that could not be decoded: position is the record number, line or byte offset (say which in
     /// the reason). The rest of the input continues.
     virtual void skip(int64_t position, std::string reason) = 0;
+    /// Damage reported that cost no record (an EVTX chunk whose checksum does not verify, its records still read
+    /// one by one): the analyst is told, and nothing counts as skipped.
+    virtual void warn(int64_t position, std::string message)
+    {
+        (void)position;
+        (void)message;
+    }
     /// A record decoded by recovery (slack space, chunks past the header's count): added and counted apart.
     virtual void noteRecovered() {}
     /**

@@ -171,14 +171,19 @@ public:
         ++m_report.skipped;
         addIssue(position, std::move(reason));
     }
+    void warn(int64_t position, std::string message) override
+    {
+        ++m_report.warnings;
+        addIssue(position, std::move(message), true);
+    }
     void noteRecovered() override { ++m_report.recovered; }
     bool cancelled() const override { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
 
-    void addIssue(int64_t position, std::string message)
+    void addIssue(int64_t position, std::string message, bool warning = false)
     {
         ++m_report.issueCount;
         if (m_report.issues.size() < Importer::kMaxIssues)
-            m_report.issues.push_back({position, std::move(message)});
+            m_report.issues.push_back({position, std::move(message), warning});
     }
     void flush()
     {

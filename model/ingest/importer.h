@@ -16,6 +16,7 @@ namespace dscope::model {
 struct ImportIssue {
     int64_t position = -1; ///< record number, line or byte offset, as the message says
     std::string message;
+    bool warning = false; ///< reported damage that cost no record
 };
 
 /// What happened to one input path (a file on disk; archive members count towards their archive).
@@ -30,6 +31,7 @@ struct InputReport {
     int64_t events = 0;
     int64_t skipped = 0;
     int64_t recovered = 0;
+    int64_t warnings = 0; ///< damage reported that cost no record (not in skipped)
     int64_t issueCount = 0;
     std::vector<ImportIssue> issues; ///< the first kMaxIssues
     double seconds = 0;

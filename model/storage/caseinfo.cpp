@@ -33,7 +33,7 @@ bool loadCaseInfo(Database& db, CaseInfo& info, std::string& error)
             info.eventIds.emplace_back(st.columnInt(0), st.columnInt(1));
     }
     Statement st(db, "SELECT id, path, size, sha256, format, layout, engine, status, events, skipped, recovered, "
-                     "errors, seconds FROM inputs ORDER BY id");
+                     "errors, seconds, imported_utc FROM inputs ORDER BY id");
     while (st.next()) {
         InputRow r;
         r.id = st.columnInt(0);
@@ -49,6 +49,7 @@ bool loadCaseInfo(Database& db, CaseInfo& info, std::string& error)
         r.recovered = st.columnInt(10);
         r.errorsJson = st.columnText(11);
         r.seconds = st.columnDouble(12);
+        r.importedUtcMs = st.columnIsNull(13) ? 0 : st.columnInt(13);
         info.inputs.push_back(std::move(r));
     }
     return true;

@@ -16,7 +16,8 @@ struct InputRow {
     int64_t size = -1;
     std::string sha256, format, layout, engine, status;
     int64_t events = 0, skipped = 0, recovered = 0;
-    std::string errorsJson;
+    std::string errorsJson; ///< JSON array of {position, message}: the first reasons, as the importer kept them
+    int64_t importedUtcMs = 0; ///< when its import began; 0 if unknown
     double seconds = 0;
 };
 

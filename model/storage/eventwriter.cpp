@@ -34,6 +34,8 @@ std::string issuesJson(const InputReport& r)
         QJsonObject o;
         o.insert(QStringLiteral("position"), qint64(issue.position));
         o.insert(QStringLiteral("message"), QString::fromStdString(issue.message));
+        if (issue.warning)
+            o.insert(QStringLiteral("warning"), true); // reported damage that cost no record
         list.append(o);
     }
     if (!r.failure.empty()) {

@@ -4,6 +4,7 @@
 #include "evtxfixture_helpers.h"
 
 #include "ingest/importer.h"
+#include "storage/caseinfo.h"
 #include "storage/database.h"
 #include "storage/rawevent.h"
 #include "storage/statement.h"
@@ -80,6 +81,38 @@ private slots:
         }
         QCOMPARE(json, 700);
         QCOMPARE(evtx, 210);
+    }
+
+    void damageThatCostNoRecordIsAWarningNotASkip()
+    {
+        // Chunk 0's records checksum broken by a value byte (every record still reads), chunk 1's signature
+        // broken (its records are lost): one warning, one skipped chunk, both with their reasons in the case.
+        std::string f = buildFile(2, 4, 2);
+        f[f.find(std::string("n\0o\0t\0e\0p\0a\0d", 13))] = 'N';
+        f[4096 + 65536] = 'X';
+        QTemporaryDir dir;
+        const std::string path = QString(dir.path() + QStringLiteral("/damaged.evtx")).toStdString();
+        std::ofstream(path, std::ios::binary) << f;
+        const std::string casePath = QString(dir.path() + QStringLiteral("/damaged.dscase")).toStdString();
+        const ImportSummary s = Importer(casePath).run({path});
+        QCOMPARE(s.inputs.size(), size_t(1));
+        const InputReport& r = s.inputs[0];
+        QCOMPARE(r.events, int64_t(4));
+        QCOMPARE(r.skipped, int64_t(1));
+        QCOMPARE(r.warnings, int64_t(1));
+        QCOMPARE(r.issues.size(), size_t(2));
+        QVERIFY(r.issues[0].warning);
+        QVERIFY(r.issues[0].message.find("event records checksum mismatch") != std::string::npos);
+        QVERIFY(!r.issues[1].warning);
+        QCOMPARE(r.issues[1].message, std::string("chunk 1 at offset 69632: bad chunk signature"));
+        // What readers of the case see: the skipped count, and the warning marked as one.
+        CaseInfo info;
+        std::string error;
+        QVERIFY2(loadCaseInfo(casePath, info, error), error.c_str());
+        QCOMPARE(info.inputs.size(), size_t(1));
+        QCOMPARE(info.inputs[0].skipped, int64_t(1));
+        QVERIFY2(info.inputs[0].errorsJson.find("\"warning\":true") != std::string::npos, info.inputs[0].errorsJson.c_str());
+        QVERIFY(info.inputs[0].importedUtcMs > 0);
     }
 
     void streamsAreReadOnceAndFingerprinted()

@@ -33,6 +33,7 @@ class VectorSink : public RecordSink
 public:
     std::vector<Event> events;
     std::vector<std::pair<int64_t, std::string>> skips;
+    std::vector<std::pair<int64_t, std::string>> warnings; ///< damage that cost no record
     std::vector<RawBlock> blocks;  ///< shared raw blocks (EVTX chunks), in the order received
     std::vector<int> blockOfEvent; ///< per event: the block it points into, or -1
     int recovered = 0;
@@ -44,6 +45,7 @@ public:
     }
     void addSharedRaw(RawBlock&& block) override { blocks.push_back(std::move(block)); }
     void skip(int64_t pos, std::string reason) override { skips.emplace_back(pos, std::move(reason)); }
+    void warn(int64_t pos, std::string reason) override { warnings.emplace_back(pos, std::move(reason)); }
     void noteRecovered() override { ++recovered; }
     bool cancelled() const override { return false; }
 };
@@ -198,14 +200,27 @@ private slots:
         QVERIFY2(named, s.skips.back().second.c_str());
     }
 
-    void checksumMismatchIsReported()
+    void checksumMismatchIsAWarningWhenNoRecordIsLost()
     {
+        // A value byte: the records checksum fails, every record still parses. Reported, and nothing counts as
+        // skipped.
         std::string f = buildFile(1, 3, 1);
-        f[f.find(std::string("n\0o\0t\0e\0p\0a\0d", 13))] = 'N'; // a value byte: the record still parses
+        f[f.find(std::string("n\0o\0t\0e\0p\0a\0d", 13))] = 'N';
         const VectorSink s = decode(f);
         QCOMPARE(s.events.size(), size_t(3));
-        QCOMPARE(s.skips.size(), size_t(1));
-        QVERIFY(s.skips[0].second.find("event records checksum mismatch") != std::string::npos);
+        QCOMPARE(s.skips.size(), size_t(0));
+        QCOMPARE(s.warnings.size(), size_t(1));
+        QCOMPARE(s.warnings[0].first, int64_t(4096));
+        QCOMPARE(s.warnings[0].second, std::string("chunk 0 at offset 4096: event records checksum mismatch; records read "
+                                                   "individually"));
+        // The chunk header's checksum: a record-number field (offset 24) that reading does not use changed.
+        std::string g = buildFile(1, 3, 1);
+        g[4096 + 24] ^= 0x01;
+        const VectorSink h = decode(g);
+        QCOMPARE(h.events.size(), size_t(3));
+        QCOMPARE(h.skips.size(), size_t(0));
+        QCOMPARE(h.warnings.size(), size_t(1));
+        QVERIFY(h.warnings[0].second.find("chunk header checksum mismatch") != std::string::npos);
     }
 
     void chunksPastHeaderCountAreRead()
