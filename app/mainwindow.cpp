@@ -154,7 +154,8 @@ void MainWindow::createMenus()
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
-    tools->addAction(tr("Run &detection again"), QKeySequence(Qt::Key_F5), this, [this] {
+    // Not F5: View > Reload events has it (QKeySequence::Refresh), and a shared shortcut fires neither action.
+    tools->addAction(tr("Run &detection again"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] {
         if (m_case->isOpen())
             m_detection->run(m_case->path());
     });
