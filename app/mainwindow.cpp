@@ -3,6 +3,7 @@
 
 #include "alertspage.h"
 #include "casecontroller.h"
+#include "caseinputsdialog.h"
 #include "democase.h"
 #include "detectioncontroller.h"
 #include "eventspage.h"
@@ -43,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_eventsLabel(new QLabel(this))
     , m_hostsLabel(new QLabel(this))
     , m_rangeLabel(new QLabel(this))
+    , m_inputsLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("Doppelscope"));
     setAcceptDrops(true);
@@ -55,6 +57,12 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_eventsLabel);
     statusBar()->addPermanentWidget(m_hostsLabel);
     statusBar()->addPermanentWidget(m_rangeLabel);
+    // Shown only when something was not imported: a link to the inputs, on the input that needs attention.
+    statusBar()->addPermanentWidget(m_inputsLabel);
+    m_inputsLabel->setTextFormat(Qt::RichText);
+    m_inputsLabel->setToolTip(tr("Show the case's inputs (Ctrl+Shift+L)"));
+    m_inputsLabel->hide();
+    connect(m_inputsLabel, &QLabel::linkActivated, this, [this] { showInputs(true); });
     createMenus();
 
     connect(m_case, &CaseController::infoAvailable, this, &MainWindow::onCaseInfo);
@@ -132,6 +140,8 @@ void MainWindow::createMenus()
     file->addAction(tr("&Import files\u2026"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::chooseImportFiles);
     file->addAction(tr("Import &folder\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
                     &MainWindow::chooseImportFolder);
+    file->addAction(tr("Case &inputs\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this,
+                    [this] { showInputs(false); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -189,6 +199,8 @@ bool MainWindow::openCase(const QString& path)
     }
     m_events->closeCase();
     m_alerts->setAlerts(nullptr);
+    if (m_inputsDialog)
+        m_inputsDialog->close(); // another case: its inputs open afresh
     if (!m_events->openCase(m_case->path(), &error)) {
         QMessageBox::warning(this, tr("Open case"), error);
         return false;
@@ -212,6 +224,24 @@ void MainWindow::onCaseInfo(const model::CaseInfo& info)
     m_hostsLabel->setText(tr("%n host(s)", nullptr, int(hosts.size())));
     m_hostsLabel->setToolTip(hosts.join(QLatin1Char('\n')));
     m_events->setHosts(hosts);
+    qint64 skipped = 0;
+    int failed = 0, unfinished = 0;
+    for (const auto& r : info.inputs) {
+        skipped += r.skipped;
+        failed += r.status == "failed";
+        unfinished += r.status == "incomplete" || r.status == "importing";
+    }
+    QStringList attention;
+    if (skipped)
+        attention << tr("%n skipped at import", nullptr, int(skipped));
+    if (failed)
+        attention << tr("%n input(s) failed", nullptr, failed);
+    if (unfinished)
+        attention << tr("%n input(s) not imported in full", nullptr, unfinished);
+    m_inputsLabel->setText(QStringLiteral("<a href=\"inputs\">%1</a>").arg(attention.join(QStringLiteral(", "))));
+    m_inputsLabel->setVisible(!attention.isEmpty());
+    if (m_inputsDialog)
+        m_inputsDialog->setInfo(m_case->path(), info);
     m_rangeLabel->setText(info.events ? tr("%1 \u2192 %2 %3")
                                             .arg(model::formatTime(info.firstUtcMs, m_utc),
                                                  model::formatTime(info.lastUtcMs, m_utc),
@@ -219,9 +249,33 @@ void MainWindow::onCaseInfo(const model::CaseInfo& info)
                                       : tr("no events"));
 }
 
+void MainWindow::showInputs(bool onProblem)
+{
+    if (!m_case->isOpen()) {
+        QMessageBox::information(this, tr("Case inputs"), tr("Open or create a case first."));
+        return;
+    }
+    if (!m_inputsDialog) {
+        m_inputsDialog = new views::CaseInputsDialog(this);
+        m_inputsDialog->setAttribute(Qt::WA_DeleteOnClose);
+        m_inputsDialog->setUtc(m_utc);
+        if (m_case->hasInfo())
+            m_inputsDialog->setInfo(m_case->path(), m_case->info());
+    }
+    if (onProblem) {
+        m_inputsDialog->setProblemsOnly(true);
+        m_inputsDialog->selectFirstProblem();
+    }
+    m_inputsDialog->show();
+    m_inputsDialog->raise();
+    m_inputsDialog->activateWindow();
+}
+
 void MainWindow::setUtc(bool utc)
 {
     m_utc = utc;
+    if (m_inputsDialog)
+        m_inputsDialog->setUtc(utc);
     m_events->setUtc(utc);
     m_alerts->setUtc(utc);
     if (m_case->hasInfo())

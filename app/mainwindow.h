@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "caseinputsdialog.h"
+
 #include <QMainWindow>
+#include <QPointer>
 
 class QLabel;
 class QMenu;
@@ -39,6 +42,10 @@ public:
     /// Imports files and folders into the open case (asks for a new case when none is open).
     void importPaths(const QStringList& paths);
     void showPage(Page page);
+    /// File > Case inputs (non-modal, follows the case); onProblem: only the inputs that need attention, the first
+    /// of them selected (the status bar's link).
+    void showInputs(bool onProblem);
+    views::CaseInputsDialog* inputsDialog() const { return m_inputsDialog; }
 
     views::AlertsPage* alertsPage() const { return m_alerts; }
     views::EventsPage* eventsPage() const { return m_events; }
@@ -79,6 +86,8 @@ private:
     QLabel* m_eventsLabel;
     QLabel* m_hostsLabel;
     QLabel* m_rangeLabel;
+    QLabel* m_inputsLabel;
+    QPointer<views::CaseInputsDialog> m_inputsDialog;
     bool m_utc = true;
     bool m_linking = false; // a selection being mirrored to the other pages: their echoes are ignored
 };

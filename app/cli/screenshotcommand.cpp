@@ -5,6 +5,7 @@
 
 #include "alertspage.h"
 #include "casecontroller.h"
+#include "caseinputsdialog.h"
 #include "detailpane.h"
 #include "detectioncontroller.h"
 #include "eventspage.h"
@@ -17,6 +18,7 @@
 #include "storage/database.h"
 #include "storage/schema.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -26,6 +28,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <map>
 
 namespace dscope::app {
 
@@ -76,6 +79,25 @@ private:
         }
         out() << path << " " << image.width() << "x" << image.height() << '\n';
         return true;
+    }
+
+    /// Two window-wide actions on one key fire neither (Qt reports the shortcut as ambiguous): refuse the window.
+    void checkShortcuts()
+    {
+        std::map<QString, QStringList> byKey;
+        const auto actions = m_window.findChildren<QAction*>();
+        for (const QAction* a : actions) {
+            if (a->shortcutContext() == Qt::WidgetShortcut || a->shortcutContext() == Qt::WidgetWithChildrenShortcut)
+                continue;
+            for (const QKeySequence& key : a->shortcuts())
+                byKey[key.toString()] << a->text();
+        }
+        for (const auto& [key, names] : byKey) {
+            if (names.size() > 1) {
+                err() << "error: the shortcut " << key << " is on " << names.join(QStringLiteral(", ")) << '\n';
+                m_result = ExitFailure;
+            }
+        }
     }
 
     /// The alert row to select (in the page's sorted order) and the event to show: the first alert, top down,
@@ -186,6 +208,16 @@ private:
             return;
         case 10:
             save(m_calculator, QStringLiteral("mask-calculator.png"));
+            m_calculator->close();
+            m_window.showInputs(false);
+            if (auto* inputs = m_window.inputsDialog())
+                inputs->selectFirstProblem();
+            ++m_step;
+            return;
+        case 11:
+            if (auto* inputs = m_window.inputsDialog())
+                save(inputs, QStringLiteral("inputs.png"));
+            checkShortcuts();
             m_timer.stop();
             QCoreApplication::exit(m_result);
             return;
