@@ -3,6 +3,7 @@
 #include "clicontext.h"
 
 #include "ingest/normalize.h"
+#include "itemmodels/inputlistmodel.h"
 #include "storage/caseinfo.h"
 
 #include <QCommandLineParser>
@@ -95,10 +96,15 @@ int runInfo(const QStringList& args)
     for (const auto& [id, n] : info.eventIds)
         out() << "  " << id << "  " << n << '\n';
     out() << "inputs:\n";
-    for (const auto& r : info.inputs)
+    for (const auto& r : info.inputs) {
         out() << "  " << qs(r.path) << "  " << qs(r.format) << (r.layout.empty() ? "" : " [") << qs(r.layout)
               << (r.layout.empty() ? "" : "]") << "  " << r.events << " events, " << r.skipped << " skipped, "
               << qs(r.status) << '\n';
+        // The reasons the import kept (skips, warnings, failure), as the import printed them.
+        const QStringList reasons = inputIssues(r);
+        for (const QString& reason : reasons)
+            out() << "      " << reason << '\n';
+    }
     return ExitOk;
 }
 

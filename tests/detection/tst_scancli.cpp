@@ -95,6 +95,37 @@ private slots:
         QVERIFY2(scanOut.contains(QLatin1String("R1   critical")), qPrintable(scanOut));
         QVERIFY(scanOut.contains(QLatin1String("record 101 in stdin")));
     }
+
+    void infoListsTheReasonsKept()
+    {
+        // What an import skipped stays readable later: `info` prints each input's kept reasons under it.
+        if (!QFile::exists(QStringLiteral(DSCOPE_BINARY)))
+            QSKIP("doppelscope binary not built");
+        QFile fixture(QStringLiteral(DSCOPE_TEST_DATA "/detection/injection-pair.jsonl"));
+        QVERIFY(fixture.open(QIODevice::ReadOnly));
+        QTemporaryDir dir;
+        const QString damaged = dir.filePath(QStringLiteral("damaged.jsonl"));
+        QFile out(damaged);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write("{\"EventID\": 10, \"truncated\n");
+        out.write(fixture.readAll());
+        out.close();
+        const QString casePath = dir.filePath(QStringLiteral("reasons.dscase"));
+        QProcess p;
+        p.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("import"), QStringLiteral("--case"), casePath, damaged});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        p.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("info"), casePath});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'));
+        qsizetype at = -1;
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            if (lines[i].contains(QLatin1String("damaged.jsonl")) && lines[i].contains(QLatin1String("1 skipped")))
+                at = i;
+        QVERIFY2(at >= 0 && at + 1 < lines.size(), qPrintable(lines.join(QLatin1Char('\n'))));
+        QVERIFY2(lines[at + 1].startsWith(QLatin1String("      line 1: ")), qPrintable(lines[at + 1]));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestScanCli)
