@@ -6,6 +6,8 @@
 #include "processtree/processtreepage.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QFile>
 #include <QDir>
 #include <QFileInfo>
 #include <QMenu>
@@ -149,6 +151,80 @@ private slots:
             }
         }
         QCOMPARE(visible, 7);
+    }
+
+    void hostFilterShowsOneHostAtATime()
+    {
+        // Two hosts: HOST-A explorer -> cmd, HOST-B explorer -> powershell -> whoami (parents of explorer inferred).
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("two-hosts.jsonl"));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            auto create = [&](const char* host, int guid, int pid, const char* image, int parentGuid, int parentPid) {
+                f.write(QStringLiteral(R"({"Channel":"Microsoft-Windows-Sysmon/Operational","Hostname":"%1","EventID":1,)"
+                                       R"("UtcTime":"2024-05-01 10:00:%2.000","ProcessGuid":"{0000000%3-0000-0000-0000-000000000000}",)"
+                                       R"("ProcessId":"%4","Image":"C:\\Windows\\%5","ParentProcessGuid":"{0000000%6-0000-0000-0000-000000000000}",)"
+                                       R"("ParentProcessId":"%7"})")
+                            .arg(QLatin1String(host), QString::number(10 + guid), QString::number(guid), QString::number(pid),
+                                 QLatin1String(image), QString::number(parentGuid), QString::number(parentPid))
+                            .toUtf8()
+                        + "\n");
+            };
+            create("HOST-A", 1, 100, "explorer.exe", 9, 90);
+            create("HOST-A", 2, 200, "cmd.exe", 1, 100);
+            create("HOST-B", 3, 300, "explorer.exe", 8, 80);
+            create("HOST-B", 4, 400, "powershell.exe", 3, 300);
+            create("HOST-B", 5, 500, "whoami.exe", 4, 400);
+        }
+        const QString casePath = importCase(dir, file);
+        QVERIFY(!casePath.isEmpty());
+        views::ProcessTreePage page;
+        page.resize(1000, 400);
+        page.show();
+        QSignalSpy loaded(&page, &views::ProcessTreePage::treeLoaded);
+        page.setCase(casePath);
+        QVERIFY(loaded.wait(10000));
+        auto* hosts = page.findChild<QComboBox*>();
+        QVERIFY(hosts);
+        QCOMPARE(hosts->count(), 3);
+        QCOMPARE(hosts->itemText(1), QStringLiteral("HOST-A (3 process(es))"));
+        QCOMPARE(hosts->itemText(2), QStringLiteral("HOST-B (4 process(es))"));
+
+        auto visible = [&] {
+            QStringList hostsShown;
+            std::vector<QModelIndex> stack{QModelIndex()};
+            while (!stack.empty()) {
+                const QModelIndex p = stack.back();
+                stack.pop_back();
+                for (int r = 0; r < page.view()->model()->rowCount(p); ++r) {
+                    const QModelIndex i = page.view()->model()->index(r, 0, p);
+                    hostsShown << i.data(ProcessTreeModel::HostRole).toString();
+                    stack.push_back(i);
+                }
+            }
+            return hostsShown;
+        };
+        QCOMPARE(visible().size(), 7);
+        page.setHost(QStringLiteral("host-b")); // hosts compare without case, as Windows names do
+        QCOMPARE(hosts->currentIndex(), 2);
+        QCOMPARE(visible(), QStringList(4, QStringLiteral("HOST-B")));
+        QTest::qWait(20); // the bar's relayout for the host names is a posted event
+        QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-one-host.png")));
+
+        // Another page asks for a process of HOST-A: the filter moves to its host.
+        page.selectProcess(QStringLiteral("HOST-A"), QStringLiteral("00000002-0000-0000-0000-000000000000"));
+        QCOMPARE(currentImage(page), QStringLiteral("cmd.exe (200)"));
+        QCOMPARE(hosts->currentIndex(), 1);
+        QCOMPARE(visible(), QStringList(3, QStringLiteral("HOST-A")));
+
+        // A rebuild (new alerts) keeps the host chosen.
+        page.setAlerts({});
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(hosts->currentIndex(), 1);
+        QCOMPARE(visible().size(), 3);
+        hosts->setCurrentIndex(0);
+        QCOMPARE(visible().size(), 7);
     }
 
     void psInjectCorpusCase()

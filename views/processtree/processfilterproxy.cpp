@@ -24,8 +24,21 @@ void ProcessFilterProxy::setFlaggedOnly(bool on)
     invalidateFilter(); // Qt 6.4 has no beginFilterChange()
 }
 
+void ProcessFilterProxy::setHost(const QString& host)
+{
+    if (host == m_host)
+        return;
+    m_host = host;
+    invalidateFilter();
+}
+
 bool ProcessFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
+    if (!m_host.isEmpty()) {
+        const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
+        if (idx.data(ProcessTreeModel::HostRole).toString().compare(m_host, Qt::CaseInsensitive) != 0)
+            return false;
+    }
     if (m_flaggedOnly) {
         const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
         const bool flagged = idx.data(ProcessTreeModel::AlertCountRole).toInt() > 0

@@ -7,16 +7,19 @@
 #include "processtreedelegate.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QSignalBlocker>
 #include <QThread>
 #include <QTreeView>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 namespace dscope::views {
@@ -30,6 +33,7 @@ constexpr size_t kExpandAllLimit = 3000;
 
 ProcessTreePage::ProcessTreePage(QWidget* parent)
     : QWidget(parent)
+    , m_host(new QComboBox(this))
     , m_search(new QLineEdit(this))
     , m_flaggedOnly(new QCheckBox(tr("Only processes with alerts or injection"), this))
     , m_view(new QTreeView(this))
@@ -40,7 +44,12 @@ ProcessTreePage::ProcessTreePage(QWidget* parent)
 {
     m_search->setPlaceholderText(tr("Search image, PID, command line, user, GUID"));
     m_search->setClearButtonEnabled(true);
+    m_host->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_host->setMaximumWidth(360); // a long FQDN elides; the search box keeps its room
+    m_host->setToolTip(tr("Triage one host at a time: its process trees only"));
+    m_host->addItem(tr("Any host"), QString());
     auto* bar = new QHBoxLayout;
+    bar->addWidget(m_host);
     bar->addWidget(m_search, 1);
     bar->addWidget(m_flaggedOnly);
     auto* layout = new QVBoxLayout(this);
@@ -66,6 +75,8 @@ ProcessTreePage::ProcessTreePage(QWidget* parent)
 
     connect(m_search, &QLineEdit::textChanged, this, &ProcessTreePage::setSearchText);
     connect(m_flaggedOnly, &QCheckBox::toggled, this, &ProcessTreePage::setFlaggedOnly);
+    connect(m_host, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setHost(m_host->itemData(index).toString()); });
     connect(m_loader, &model::ProcessTreeLoader::treeAvailable, this, &ProcessTreePage::onTreeAvailable);
     connect(m_loader, &model::ProcessTreeLoader::loadFailed, this, [this](const QString& message) {
         m_status->setText(tr("Process tree not built: %1").arg(message));
@@ -115,6 +126,7 @@ void ProcessTreePage::onTreeAvailable(model::ProcessTreePtr tree, model::AlertSe
     for (const auto& n : tree->nodes)
         inferred += n.inferred ? 1 : 0;
     m_model->setTree(tree, alerts);
+    fillHosts();
     expandInitially();
     QString status = tr("%1 processes (%2 inferred), %3 injection relations, built in %4 s")
                          .arg(count)
@@ -130,6 +142,40 @@ void ProcessTreePage::onTreeAvailable(model::ProcessTreePtr tree, model::AlertSe
         pending();
     }
     emit treeLoaded(int(count), seconds);
+}
+
+void ProcessTreePage::fillHosts()
+{
+    // Hosts with their process counts, by name; the host chosen before a rebuild stays chosen if it is still there.
+    const QString chosen = m_proxy->host();
+    std::map<QString, int> counts;
+    if (const auto tree = m_model->tree())
+        for (const auto& n : tree->nodes)
+            ++counts[n.host];
+    const QSignalBlocker quiet(m_host);
+    m_host->clear();
+    m_host->addItem(tr("Any host (%n host(s))", nullptr, int(counts.size())), QString());
+    int keep = 0;
+    for (const auto& [host, processes] : counts) {
+        m_host->addItem(tr("%1 (%n process(es))", nullptr, processes).arg(host.isEmpty() ? tr("(no host)") : host), host);
+        if (!chosen.isEmpty() && host.compare(chosen, Qt::CaseInsensitive) == 0)
+            keep = m_host->count() - 1;
+    }
+    m_host->setCurrentIndex(keep);
+    m_proxy->setHost(keep ? m_host->itemData(keep).toString() : QString());
+}
+
+void ProcessTreePage::setHost(const QString& host)
+{
+    const int index = host.isEmpty() ? 0 : m_host->findData(host, Qt::UserRole, Qt::MatchFixedString);
+    if (index < 0)
+        return;
+    if (m_host->currentIndex() != index) {
+        m_host->setCurrentIndex(index); // comes back through currentIndexChanged
+        return;
+    }
+    m_proxy->setHost(host);
+    expandInitially();
 }
 
 void ProcessTreePage::expandInitially()
@@ -155,9 +201,12 @@ bool ProcessTreePage::revealNode(int node)
         return false;
     QModelIndex proxy = m_proxy->mapFromSource(source);
     if (!proxy.isValid()) {
-        // Hidden by the search or the flag filter: the analyst asked for this process, so show everything.
+        // Hidden by the search, the flag or the host filter: the analyst asked for this process, so show it. A
+        // host filter moves to its host: one host at a time stays the way of working.
         m_search->clear();
         m_flaggedOnly->setChecked(false);
+        if (!m_proxy->host().isEmpty())
+            setHost(m_model->tree()->nodes[size_t(node)].host);
         proxy = m_proxy->mapFromSource(source);
         if (!proxy.isValid())
             return false;

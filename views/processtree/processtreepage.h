@@ -9,6 +9,7 @@
 #include <functional>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -58,6 +59,8 @@ public slots:
     void revealAlert(int alertIndex);
     void setSearchText(const QString& text);
     void setFlaggedOnly(bool on);
+    /// Shows one host's processes (empty: every host); the host list comes with each tree.
+    void setHost(const QString& host);
 
 signals:
     void processSelected(const QString& host, const QString& guid, qint64 pid);
@@ -72,7 +75,9 @@ private:
     void onCurrentChanged();
     void showContextMenu(const QPoint& pos);
     void expandInitially();
+    void fillHosts();
 
+    QComboBox* m_host;
     QLineEdit* m_search;
     QCheckBox* m_flaggedOnly;
     QTreeView* m_view;
