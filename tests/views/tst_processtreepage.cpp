@@ -66,6 +66,21 @@ private:
         const int node = page.currentNode();
         return node;
     }
+    /// Every row the page's filters leave, at any depth.
+    static QModelIndexList shownRows(views::ProcessTreePage& page)
+    {
+        QModelIndexList rows;
+        std::vector<QModelIndex> stack{QModelIndex()};
+        while (!stack.empty()) {
+            const QModelIndex p = stack.back();
+            stack.pop_back();
+            for (int r = 0; r < page.view()->model()->rowCount(p); ++r) {
+                rows << page.view()->model()->index(r, 0, p);
+                stack.push_back(rows.back());
+            }
+        }
+        return rows;
+    }
     QString currentImage(views::ProcessTreePage& page)
     {
         const int node = page.currentNode();
@@ -140,17 +155,7 @@ private slots:
         QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-demo-flagged.png")));
         // invoice_viewer, svcupdate, notepad and their ancestors (userinit, explorer), plus csrss and powershell
         // (a Sysmon 8 between them is a remote thread, even if a benign one): nothing else.
-        int visible = 0;
-        std::vector<QModelIndex> stack{QModelIndex()};
-        while (!stack.empty()) {
-            const QModelIndex p = stack.back();
-            stack.pop_back();
-            for (int r = 0; r < page.view()->model()->rowCount(p); ++r) {
-                ++visible;
-                stack.push_back(page.view()->model()->index(r, 0, p));
-            }
-        }
-        QCOMPARE(visible, 7);
+        QCOMPARE(shownRows(page).size(), 7);
     }
 
     void hostFilterShowsOneHostAtATime()
@@ -193,16 +198,8 @@ private slots:
 
         auto visible = [&] {
             QStringList hostsShown;
-            std::vector<QModelIndex> stack{QModelIndex()};
-            while (!stack.empty()) {
-                const QModelIndex p = stack.back();
-                stack.pop_back();
-                for (int r = 0; r < page.view()->model()->rowCount(p); ++r) {
-                    const QModelIndex i = page.view()->model()->index(r, 0, p);
-                    hostsShown << i.data(ProcessTreeModel::HostRole).toString();
-                    stack.push_back(i);
-                }
-            }
+            for (const QModelIndex& i : shownRows(page))
+                hostsShown << i.data(ProcessTreeModel::HostRole).toString();
             return hostsShown;
         };
         QCOMPARE(visible().size(), 7);
