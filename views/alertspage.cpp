@@ -4,16 +4,23 @@
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 
+#include <QComboBox>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <map>
 
 namespace dscope::views {
 
@@ -29,6 +36,7 @@ AlertsPage::AlertsPage(QWidget* parent)
     , m_proxy(new QSortFilterProxyModel(this))
     , m_evidence(new model::EvidenceModel(this))
     , m_status(new QLabel(this))
+    , m_host(new QComboBox(this))
     , m_blindSpots(new QLabel(this))
     , m_table(new QTableView(this))
     , m_explanation(new QTextBrowser(this))
@@ -37,6 +45,10 @@ AlertsPage::AlertsPage(QWidget* parent)
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(AlertListModel::SortRole);
+    m_proxy->setFilterKeyColumn(AlertListModel::ColHost);
+    m_host->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_host->setMaximumWidth(420);
+    m_host->setToolTip(tr("Triage one host at a time: hosts are listed worst first"));
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(AlertListModel::ColSeverity, Qt::DescendingOrder);
@@ -84,12 +96,17 @@ AlertsPage::AlertsPage(QWidget* parent)
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
 
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_status, 1);
+    top->addWidget(m_host);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_status);
+    layout->addLayout(top);
     layout->addWidget(m_blindSpots);
     layout->addWidget(splitter, 1);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AlertsPage::onCurrentChanged);
+    connect(m_host, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setHost(m_host->itemData(index).toString()); });
     connect(m_evidenceTable, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
         Q_EMIT openEventRequested(index.data(model::EventRowIdRole).toLongLong());
     });
@@ -106,6 +123,7 @@ void AlertsPage::setAlerts(model::AlertSetPtr alerts)
 {
     m_alerts = alerts;
     m_model->setAlerts(alerts);
+    fillHosts();
     m_table->resizeColumnsToContents();
     if (!alerts)
         m_status->setText(tr("No detection run yet for this case."));
@@ -133,6 +151,75 @@ bool AlertsPage::selectAlert(int row)
     m_table->selectionModel()->setCurrentIndex(index,
                                                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     return true;
+}
+
+void AlertsPage::fillHosts()
+{
+    // Worst severity first, then most alerts: the order in which an analyst would take the hosts.
+    auto rank = [](const std::string& severity) {
+        static const char* const order[] = {"low", "medium", "high", "critical"};
+        for (int i = 0; i < 4; ++i)
+            if (severity == order[i])
+                return i + 1;
+        return 0;
+    };
+    struct HostAlerts {
+        QString host;
+        int worst = 0;
+        int count = 0;
+        std::string worstName;
+    };
+    std::map<QString, HostAlerts> byKey; // hosts compare without case, as Windows names do
+    if (m_alerts) {
+        for (const auto& a : m_alerts->alerts) {
+            HostAlerts& h = byKey[qs(a.host).toLower()];
+            if (h.host.isEmpty())
+                h.host = qs(a.host);
+            ++h.count;
+            if (rank(a.severity) >= h.worst) {
+                h.worst = rank(a.severity);
+                h.worstName = a.severity;
+            }
+        }
+    }
+    std::vector<HostAlerts> hosts;
+    for (auto& [key, h] : byKey)
+        hosts.push_back(std::move(h));
+    std::stable_sort(hosts.begin(), hosts.end(), [](const HostAlerts& a, const HostAlerts& b) {
+        return a.worst != b.worst ? a.worst > b.worst : a.count > b.count;
+    });
+    const QString chosen = m_host->currentData().toString();
+    const QSignalBlocker quiet(m_host);
+    m_host->clear();
+    m_host->addItem(tr("Any host (%n host(s) with alerts)", nullptr, int(hosts.size())), QString());
+    for (const auto& h : hosts)
+        m_host->addItem(tr("%1: %n alert(s), worst %2", nullptr, h.count)
+                            .arg(h.host.isEmpty() ? tr("(no host)") : h.host, qs(h.worstName)),
+                        h.host);
+    const int keep = chosen.isEmpty() ? 0 : std::max(0, m_host->findData(chosen, Qt::UserRole, Qt::MatchFixedString));
+    m_host->setCurrentIndex(keep);
+    applyHostFilter(m_host->itemData(keep).toString());
+}
+
+void AlertsPage::applyHostFilter(const QString& host)
+{
+    m_proxy->setFilterRegularExpression(
+        host.isEmpty() ? QRegularExpression()
+                       : QRegularExpression(QLatin1Char('^') + QRegularExpression::escape(host) + QLatin1Char('$'),
+                                            QRegularExpression::CaseInsensitiveOption));
+}
+
+void AlertsPage::setHost(const QString& host)
+{
+    const int index = host.isEmpty() ? 0 : m_host->findData(host, Qt::UserRole, Qt::MatchFixedString);
+    if (index < 0)
+        return;
+    if (m_host->currentIndex() != index) {
+        m_host->setCurrentIndex(index); // comes back through currentIndexChanged
+        return;
+    }
+    applyHostFilter(host);
+    onCurrentChanged();
 }
 
 void AlertsPage::showBlindSpots()

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
@@ -33,6 +34,8 @@ public:
     void setUtc(bool utc);
     /// Selects a row of the (sorted) list; returns false when there is no such row.
     bool selectAlert(int row);
+    /// Lists only one host's alerts (empty: every host). Hosts are offered worst first.
+    void setHost(const QString& host);
 
     QTableView* table() const { return m_table; }
     model::AlertListModel* model() const { return m_model; }
@@ -46,12 +49,15 @@ Q_SIGNALS:
 private:
     void onCurrentChanged();
     void showBlindSpots();
+    void fillHosts();
+    void applyHostFilter(const QString& host);
 
     model::AlertSetPtr m_alerts;
     model::AlertListModel* m_model;
     QSortFilterProxyModel* m_proxy;
     model::EvidenceModel* m_evidence;
     QLabel* m_status;
+    QComboBox* m_host;
     QLabel* m_blindSpots;
     QTableView* m_table;
     QTextBrowser* m_explanation;

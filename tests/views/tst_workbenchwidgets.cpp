@@ -10,6 +10,7 @@
 #include "maskcalculatordialog.h"
 #include "maskpanel.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -170,6 +171,52 @@ private Q_SLOTS:
 
         page.setAlerts(nullptr);
         QCOMPARE(page.table()->model()->rowCount(), 0);
+    }
+
+    void alertsPageFiltersByHostWorstFirst()
+    {
+        views::AlertsPage page;
+        page.resize(1000, 700);
+        page.show();
+        auto set = std::make_shared<model::AlertSet>();
+        auto add = [&](const char* host, const char* severity, const char* rule) {
+            model::Alert a;
+            a.host = host;
+            a.severity = severity;
+            a.ruleId = rule;
+            set->alerts.push_back(a);
+        };
+        add("WS-QUIET", "high", "R2");
+        add("WS-QUIET", "high", "R7");
+        add("DC01", "critical", "R1");
+        add("ws-quiet", "high", "R2"); // the same host spelled in lower case
+        add("LAPTOP-9", "medium", "R6");
+        page.setAlerts(set);
+        auto* hosts = page.findChild<QComboBox*>();
+        QVERIFY(hosts);
+        QStringList items;
+        for (int i = 0; i < hosts->count(); ++i)
+            items << hosts->itemText(i);
+        QCOMPARE(items, (QStringList{QStringLiteral("Any host (3 host(s) with alerts)"),
+                                      QStringLiteral("DC01: 1 alert(s), worst critical"),
+                                      QStringLiteral("WS-QUIET: 3 alert(s), worst high"),
+                                      QStringLiteral("LAPTOP-9: 1 alert(s), worst medium")}));
+        QSignalSpy selected(&page, &views::AlertsPage::alertSelected);
+        hosts->setCurrentIndex(2);
+        QCOMPARE(page.table()->model()->rowCount(), 3);
+        // Rows map back to their alerts: the first listed is one of WS-QUIET's.
+        QVERIFY(page.selectAlert(0));
+        const int index = selected.last().first().toInt();
+        QVERIFY(index == 0 || index == 1 || index == 3);
+        // Regular-expression characters in a host name are matched literally.
+        add("HOST.(1)+", "low", "R8");
+        page.setAlerts(set); // a new detection run keeps the host chosen
+        QCOMPARE(hosts->currentText(), QStringLiteral("WS-QUIET: 3 alert(s), worst high"));
+        QCOMPARE(page.table()->model()->rowCount(), 3);
+        page.setHost(QStringLiteral("HOST.(1)+"));
+        QCOMPARE(page.table()->model()->rowCount(), 1);
+        page.setHost(QString());
+        QCOMPARE(page.table()->model()->rowCount(), 6);
     }
 };
 
