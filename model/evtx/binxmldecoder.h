@@ -161,11 +161,13 @@ private:
     const ChunkTemplate* templateAt(uint32_t defOffset, uint32_t at);
     void clearTemplateCache();
 
-    const Plan& planFor(uint32_t defOffset, const ChunkTemplate& t, uint8_t context);
+    /// By value: a plan is three words, and a template's list of plans grows while one of them runs (a template
+    /// nested in its own instance asks for its plan in another context).
+    Plan planFor(uint32_t defOffset, const ChunkTemplate& t, uint8_t context);
     bool buildPlan(const Template& t, uint8_t context, Plan& plan);
     PlanResult planFragment(uint32_t pos, uint32_t end, uint8_t context, int depth);
     PlanResult planInstance(uint32_t pos, uint32_t end, uint8_t context, int depth);
-    PlanResult runPlan(const Plan& plan, size_t base, size_t count, int depth);
+    PlanResult runPlan(Plan plan, size_t base, size_t count, int depth);
     PlanResult storeArrayItems(const PlanAction& a, size_t base, size_t count);
     /// Appends a field with the given value and the action's name to m_fields.
     PlanResult pushField(const PlanAction& a, Ref value, size_t base, size_t count);

@@ -265,7 +265,7 @@ bool BinXmlDecoder::buildPlan(const Template& t, uint8_t context, Plan& plan)
     return true;
 }
 
-const BinXmlDecoder::Plan& BinXmlDecoder::planFor(uint32_t defOffset, const ChunkTemplate& ct, uint8_t context)
+BinXmlDecoder::Plan BinXmlDecoder::planFor(uint32_t defOffset, const ChunkTemplate& ct, uint8_t context)
 {
     if (ct.cached) {
         for (const auto& [role, plan] : ct.cached->plans)
@@ -348,7 +348,7 @@ BinXmlDecoder::PlanResult BinXmlDecoder::planInstance(uint32_t pos, uint32_t end
         m_values.resize(base);
         return kPlanFallback;
     }
-    const Plan& plan = planFor(defOffset, *ct, context);
+    const Plan plan = planFor(defOffset, *ct, context);
     const PlanResult r = plan.supported ? runPlan(plan, base, count, depth) : kPlanFallback;
     m_values.resize(base);
     return r;
@@ -423,7 +423,7 @@ BinXmlDecoder::PlanResult BinXmlDecoder::pushField(const PlanAction& a, Ref valu
     return kPlanOk;
 }
 
-BinXmlDecoder::PlanResult BinXmlDecoder::runPlan(const Plan& plan, size_t base, size_t count, int depth)
+BinXmlDecoder::PlanResult BinXmlDecoder::runPlan(Plan plan, size_t base, size_t count, int depth)
 {
     // A BinXml value where the plan expects none would hold elements the plan does not know of; an array
     // where it expects none would be joined or repeated in ways only the interpreter knows.
