@@ -51,7 +51,9 @@ TimelineChartView::TimelineChartView(QWidget* parent)
     chart->legend()->hide(); // the page lists the marker kinds next to the Doppelgänging steps
     chart->setBackgroundVisible(false);  // drawBackground() paints the background and the time grid
     chart->setPlotAreaBackgroundVisible(false);
+    QChart* builtIn = this->chart();
     setChart(chart);
+    delete builtIn; // setChart() releases the view's own first chart without deleting it
     setRenderHint(QPainter::Antialiasing);
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
