@@ -121,6 +121,19 @@ void MainWindow::connectPages()
             m_events->goToEvent(id);
         });
     });
+    // One host at a time: a host chosen on the Alerts or Process tree page scopes the other pages too.
+    connect(m_alerts, &views::AlertsPage::hostChosen, this, [this, linked](const QString& host) {
+        linked([&] {
+            m_processTree->setHost(host);
+            m_events->setHostFilter(host);
+        });
+    });
+    connect(m_processTree, &views::ProcessTreePage::hostChosen, this, [this, linked](const QString& host) {
+        linked([&] {
+            m_alerts->setHost(host);
+            m_events->setHostFilter(host);
+        });
+    });
     connect(m_timeline, &views::TimelinePage::eventSelected, this, [this, linked](qint64 id) {
         linked([&] {
             m_events->goToEvent(id);

@@ -211,15 +211,19 @@ void AlertsPage::applyHostFilter(const QString& host)
 
 void AlertsPage::setHost(const QString& host)
 {
-    const int index = host.isEmpty() ? 0 : m_host->findData(host, Qt::UserRole, Qt::MatchFixedString);
-    if (index < 0)
-        return;
+    int index = host.isEmpty() ? 0 : m_host->findData(host, Qt::UserRole, Qt::MatchFixedString);
+    if (index < 0) {
+        // Chosen on another page: a host with nothing here is an answer too.
+        m_host->addItem(tr("%1: no alerts").arg(host), host);
+        index = m_host->count() - 1;
+    }
     if (m_host->currentIndex() != index) {
         m_host->setCurrentIndex(index); // comes back through currentIndexChanged
         return;
     }
     applyHostFilter(host);
     onCurrentChanged();
+    Q_EMIT hostChosen(host);
 }
 
 void AlertsPage::showBlindSpots()

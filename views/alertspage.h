@@ -34,7 +34,8 @@ public:
     void setUtc(bool utc);
     /// Selects a row of the (sorted) list; returns false when there is no such row.
     bool selectAlert(int row);
-    /// Lists only one host's alerts (empty: every host). Hosts are offered worst first.
+    /// Lists only one host's alerts (empty: every host). Hosts are offered worst first; a host without alerts
+    /// shows an empty list under its name.
     void setHost(const QString& host);
 
     QTableView* table() const { return m_table; }
@@ -45,6 +46,8 @@ Q_SIGNALS:
     void openEventRequested(qint64 eventRowId);
     /// The current alert changed: its index in the AlertSet, or -1.
     void alertSelected(int alertIndex);
+    /// The host filter changed (empty: every host), so that the other pages can follow.
+    void hostChosen(const QString& host);
 
 private:
     void onCurrentChanged();

@@ -141,6 +141,14 @@ void EventsPage::setFilter(const EventFilter& filter)
     m_model->setFilter(filter);
 }
 
+void EventsPage::setHostFilter(const QString& host)
+{
+    if (m_host->currentText().trimmed() == host && m_model->filter().host == host.toStdString())
+        return;
+    m_host->setEditText(host);
+    applyQuickFilter();
+}
+
 void EventsPage::applyQuickFilter()
 {
     EventFilter f;

@@ -37,6 +37,8 @@ public:
     /// Selects the event (events.id) and shows it in the detail pane; clears the filter when it hides the event.
     void goToEvent(qint64 eventRowId);
     void setFilter(const model::EventFilter& filter);
+    /// Narrows the quick filters to one host (empty: every host), keeping the others, and applies them.
+    void setHostFilter(const QString& host);
 
     model::EventTableModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }

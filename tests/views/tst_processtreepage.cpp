@@ -203,8 +203,11 @@ private slots:
             return hostsShown;
         };
         QCOMPARE(visible().size(), 7);
+        QSignalSpy chosen(&page, &views::ProcessTreePage::hostChosen);
         page.setHost(QStringLiteral("host-b")); // hosts compare without case, as Windows names do
         QCOMPARE(hosts->currentIndex(), 2);
+        QCOMPARE(chosen.count(), 1); // the other pages follow, with the host as the tree spells it
+        QCOMPARE(chosen.last().first().toString(), QStringLiteral("HOST-B"));
         QCOMPARE(visible(), QStringList(4, QStringLiteral("HOST-B")));
         QTest::qWait(20); // the bar's relayout for the host names is a posted event
         QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-one-host.png")));

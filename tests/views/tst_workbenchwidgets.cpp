@@ -132,6 +132,24 @@ private Q_SLOTS:
         QCOMPARE(last.at(1).toString(), page.model()->index(1, 0).data(model::EventHostRole).toString());
         QCOMPARE(last.at(2).toString(), page.model()->index(1, 0).data(model::EventSubjectGuidRole).toString());
         QVERIFY(!last.at(1).toString().isEmpty());
+
+        // A host chosen on another page narrows the quick filters and keeps the others: every Sysmon 10 of the
+        // synthetic case is on HOST-A.
+        page.setHostFilter(QStringLiteral("HOST-A"));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 1500);
+        f.eventIds = {10};
+        f.host = "HOST-A";
+        page.setFilter(f);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 750);
+        page.setHostFilter(QStringLiteral("HOST-B"));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 0);
+        QCOMPARE(page.model()->filter().eventIds, std::vector<int64_t>{10});
+        page.setHostFilter(QString());
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 750);
     }
 
     void alertsPageShowsBlindSpotsEscaped()
@@ -213,10 +231,18 @@ private Q_SLOTS:
         page.setAlerts(set); // a new detection run keeps the host chosen
         QCOMPARE(hosts->currentText(), QStringLiteral("WS-QUIET: 3 alert(s), worst high"));
         QCOMPARE(page.table()->model()->rowCount(), 3);
+        QSignalSpy chosen(&page, &views::AlertsPage::hostChosen);
         page.setHost(QStringLiteral("HOST.(1)+"));
         QCOMPARE(page.table()->model()->rowCount(), 1);
+        QCOMPARE(chosen.count(), 1); // the other pages follow
+        QCOMPARE(chosen.last().first().toString(), QStringLiteral("HOST.(1)+"));
+        // A host chosen elsewhere that has no alerts: an empty list under its name, not the previous host's.
+        page.setHost(QStringLiteral("PRINTSRV"));
+        QCOMPARE(hosts->currentText(), QStringLiteral("PRINTSRV: no alerts"));
+        QCOMPARE(page.table()->model()->rowCount(), 0);
         page.setHost(QString());
         QCOMPARE(page.table()->model()->rowCount(), 6);
+        QCOMPARE(chosen.last().first().toString(), QString());
     }
 };
 

@@ -176,6 +176,7 @@ void ProcessTreePage::setHost(const QString& host)
     }
     m_proxy->setHost(host);
     expandInitially();
+    emit hostChosen(host);
 }
 
 void ProcessTreePage::expandInitially()

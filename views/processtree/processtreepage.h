@@ -68,6 +68,8 @@ signals:
     void eventSelected(qint64 eventRowId);
     void treeLoaded(int processes, double seconds);
     void loadFailed(const QString& message);
+    /// The host filter changed (empty: every host), so that the other pages can follow.
+    void hostChosen(const QString& host);
 
 private:
     void onTreeAvailable(model::ProcessTreePtr tree, model::AlertSetPtr alerts, double seconds);
