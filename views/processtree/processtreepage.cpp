@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QScopedValueRollback>
 #include <QSignalBlocker>
 #include <QThread>
 #include <QTreeView>
@@ -137,8 +138,11 @@ void ProcessTreePage::onTreeAvailable(model::ProcessTreePtr tree, model::AlertSe
         status += tr("; %1 parent cycle(s) in the data were cut").arg(tree->cyclesBroken);
     m_status->setText(status);
     if (m_pending) {
+        // Asked for by another page while the tree loaded: applied without announcing it, or the other pages
+        // would be moved again, long after the analyst's click (to the process's creation event, say).
         auto pending = std::move(m_pending);
         m_pending = nullptr;
+        const QScopedValueRollback quiet(m_applyingPending, true);
         pending();
     }
     emit treeLoaded(int(count), seconds);
@@ -310,7 +314,7 @@ void ProcessTreePage::onCurrentChanged()
 {
     const int node = currentNode();
     const auto tree = m_model->tree();
-    if (node < 0 || !tree)
+    if (node < 0 || !tree || m_applyingPending)
         return;
     const auto& n = tree->nodes[size_t(node)];
     emit processSelected(n.host, n.guid, n.pid);

@@ -90,6 +90,7 @@ private:
     QString m_casePath;
     model::AlertSetPtr m_alerts;
     std::function<void()> m_pending; // a selection asked for while loading
+    bool m_applyingPending = false;
 };
 
 } // namespace dscope::views
