@@ -16,7 +16,6 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
-#include <openssl/evp.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -217,48 +216,6 @@ private:
     RawBlockPacker m_packer;
     int64_t m_positionOffset = 0;
 };
-
-/// The SHA-256 of the bytes in place, or else of what `path` reads (a regular file that could not be mapped).
-std::string sha256Of(std::span<const uint8_t> bytes, const std::string* path, std::string& error)
-{
-    // OpenSSL uses the CPU's SHA extensions where present: about 1.5 GB/s here, where QCryptographicHash gave
-    // 170 MB/s and took 40 % of an EVTX import's CPU time.
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1
-        || EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1) {
-        error = "cannot compute a SHA-256 digest";
-        return {};
-    }
-    if (bytes.empty() && path) {
-        FileBytes file(*path); // a descriptor of its own: the input itself stays unread for its source
-        if (!file.isOpen()) {
-            error = file.errorString();
-            return {};
-        }
-        std::vector<char> buf(1 << 20);
-        for (int64_t n; (n = file.read(buf.data(), int64_t(buf.size()))) != 0;) {
-            if (n < 0) {
-                error = file.errorString();
-                return {};
-            }
-            EVP_DigestUpdate(ctx.get(), buf.data(), size_t(n));
-        }
-    }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) {
-        error = "cannot finish a SHA-256 digest";
-        return {};
-    }
-    static const char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(2 * length);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 15];
-    }
-    return hex;
-}
 
 /// Lowers the calling parser thread's scheduling weight (Linux nice 10). Two parsers and the writer share two
 /// cores; the writer is usually the slower stage, and a parser that keeps running while the writer waits for a core

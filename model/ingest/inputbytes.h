@@ -142,4 +142,9 @@ private:
     int64_t m_size;
 };
 
+/// The SHA-256 (lower-case hex) of the bytes in place, or else, when they are empty and `path` is given, of what
+/// a descriptor of its own reads from that path (a regular file that could not be mapped). Empty on failure, with
+/// `error` set.
+std::string sha256Of(std::span<const uint8_t> bytes, const std::string* path, std::string& error);
+
 } // namespace dscope::model
