@@ -18,6 +18,16 @@ using namespace dscope::model;
 
 namespace {
 
+/// Opens (creating if needed) a case for writing, as the importer does; false with `error` set when it cannot.
+bool openCaseForWriting(Database& db, const std::string& path, std::string& error)
+{
+    if (!db.open(path)) {
+        error = db.lastError();
+        return false;
+    }
+    return schema::prepareForWriting(db, error);
+}
+
 Event makeEvent(int64_t eventId, int64_t utcMs, const std::string& host)
 {
     Event e;
@@ -54,9 +64,8 @@ private:
 private slots:
     void init()
     {
-        QVERIFY(m_db.open(":memory:"));
         std::string error;
-        QVERIFY2(schema::prepareForWriting(m_db, error), error.c_str());
+        QVERIFY2(openCaseForWriting(m_db, ":memory:", error), error.c_str());
     }
     void cleanup() { m_db.close(); }
 
@@ -167,9 +176,8 @@ private slots:
         const std::string path = dir.filePath(QStringLiteral("c.dscase")).toStdString();
         {
             Database db;
-            QVERIFY(db.open(path));
             std::string error;
-            QVERIFY(schema::prepareForWriting(db, error));
+            QVERIFY2(openCaseForWriting(db, path, error), error.c_str());
             EventWriter writer(db);
             const int64_t id = beginInput(writer, "big.evtx", "123");
             std::vector<Event> events{makeEvent(10, 5, "H")};
@@ -178,9 +186,8 @@ private slots:
             // No finishInput: as if the process died here.
         }
         Database db;
-        QVERIFY(db.open(path));
         std::string error;
-        QVERIFY(schema::prepareForWriting(db, error));
+        QVERIFY2(openCaseForWriting(db, path, error), error.c_str());
         Statement st(db, "SELECT status, (SELECT count(*) FROM events) FROM inputs");
         QVERIFY(st.next());
         QCOMPARE(st.columnText(0), std::string("incomplete"));
@@ -197,9 +204,8 @@ private slots:
             QVERIFY(db.exec("CREATE TABLE customers(id INTEGER)"));
         }
         Database db;
-        QVERIFY(db.open(path));
         std::string error;
-        QVERIFY(!schema::prepareForWriting(db, error));
+        QVERIFY(!openCaseForWriting(db, path, error));
         QVERIFY(error.find("not a Doppelscope case") != std::string::npos);
         Database reader;
         QVERIFY(reader.open(path, Database::Mode::ReadOnly));
@@ -297,9 +303,8 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("ckpt.dscase")).toStdString();
         Database db;
-        QVERIFY(db.open(path));
         std::string error;
-        QVERIFY2(schema::prepareForWriting(db, error), error.c_str());
+        QVERIFY2(openCaseForWriting(db, path, error), error.c_str());
         QVERIFY(db.exec("PRAGMA wal_autocheckpoint=0")); // only the checkpointer copies
         BackgroundCheckpointer checkpointer(path);
         EventWriter writer(db);
