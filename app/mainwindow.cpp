@@ -21,6 +21,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -271,6 +272,11 @@ void MainWindow::showInputs(bool onProblem)
     if (!m_inputsDialog) {
         m_inputsDialog = new views::CaseInputsDialog(this);
         m_inputsDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_inputsDialog, &views::CaseInputsDialog::eventsOfInputRequested, this,
+                [this](qint64 inputId, const QString& path) {
+                    showPage(EventsPageIndex);
+                    m_events->setInputFilter(inputId, QFileInfo(path).fileName());
+                });
         m_inputsDialog->setUtc(m_utc);
         if (m_case->hasInfo())
             m_inputsDialog->setInfo(m_case->path(), m_case->info());

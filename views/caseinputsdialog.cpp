@@ -87,6 +87,10 @@ CaseInputsDialog::CaseInputsDialog(QWidget* parent)
     connect(m_problemsOnly, &QCheckBox::toggled, this, &CaseInputsDialog::setProblemsOnly);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton* showEvents = buttons->addButton(tr("Show its events"), QDialogButtonBox::ActionRole);
+    showEvents->setToolTip(tr("The Events page, with only the selected input's events (double-click a row)"));
+    connect(showEvents, &QPushButton::clicked, this, &CaseInputsDialog::showEventsOfSelection);
+    connect(m_table, &QAbstractItemView::doubleClicked, this, &CaseInputsDialog::showEventsOfSelection);
     QPushButton* copyHash = buttons->addButton(tr("Copy SHA-256"), QDialogButtonBox::ActionRole);
     QPushButton* copyTable = buttons->addButton(tr("Copy table"), QDialogButtonBox::ActionRole);
     copyHash->setToolTip(tr("The selected input's SHA-256"));
@@ -227,6 +231,15 @@ void CaseInputsDialog::showIssuesOfSelection()
         m_issuesTitle->setText(tr("%1: %n reason(s):", nullptr, int(reasons.size())).arg(name));
     }
     m_issues->setPlainText(reasons.join(QLatin1Char('\n')));
+}
+
+void CaseInputsDialog::showEventsOfSelection()
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    if (!current.isValid())
+        return;
+    Q_EMIT eventsOfInputRequested(current.data(InputListModel::InputIdRole).toLongLong(),
+                                  current.siblingAtColumn(InputListModel::ColPath).data().toString());
 }
 
 QString CaseInputsDialog::summaryText() const { return m_summary->text(); }

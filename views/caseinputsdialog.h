@@ -38,6 +38,12 @@ public:
     QString issuesText() const;
     /// The SHA-256 of the selected input, empty without a selection.
     QString selectedSha256() const;
+    /// Asks for the selected input's events (as a double-click on its row does).
+    void showEventsOfSelection();
+
+Q_SIGNALS:
+    /// The analyst wants to see the events of one input (inputs.id), named by its path.
+    void eventsOfInputRequested(qint64 inputId, const QString& path);
 
 private:
     void showIssuesOfSelection();

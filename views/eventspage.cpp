@@ -85,6 +85,7 @@ EventsPage::EventsPage(QWidget* parent)
     layout->addLayout(filters);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
+    m_status->setTextFormat(Qt::PlainText); // it may name an input file: never markup
 
     connect(apply, &QPushButton::clicked, this, &EventsPage::applyQuickFilter);
     connect(clear, &QPushButton::clicked, this, &EventsPage::clearFilter);
@@ -149,12 +150,22 @@ void EventsPage::setHostFilter(const QString& host)
     applyQuickFilter();
 }
 
+void EventsPage::setInputFilter(qint64 inputId, const QString& name)
+{
+    model::EventFilter f;
+    f.inputId = inputId;
+    m_inputName = name;
+    setFilter(f);
+}
+
 void EventsPage::applyQuickFilter()
 {
     EventFilter f;
-    // Keep a time window set by "events between these two": the quick filters narrow it further.
+    // Keep a time window set by "events between these two", and an input chosen in the case's inputs: the quick
+    // filters narrow them further.
     f.fromMs = m_model->filter().fromMs;
     f.toMs = m_model->filter().toMs;
+    f.inputId = m_model->filter().inputId;
     const QStringList parts = m_eventIds->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
     for (const QString& p : parts) {
         bool ok = false;
@@ -231,7 +242,9 @@ void EventsPage::onLoadingFinished(qint64 rows, double seconds, const QString& e
 {
     QString text = error.isEmpty() ? tr("%L1 events (query %2 s)").arg(rows).arg(seconds, 0, 'f', 2)
                                    : tr("Query failed: %1").arg(error);
-    if (!m_model->filter().isEmpty())
+    if (m_model->filter().inputId != model::kNoValue)
+        text += tr(" \u2014 from %1 only").arg(m_inputName);
+    else if (!m_model->filter().isEmpty())
         text += tr(" \u2014 filtered");
     m_status->setText(text);
     Q_EMIT statusChanged(text);

@@ -39,6 +39,8 @@ public:
     void setFilter(const model::EventFilter& filter);
     /// Narrows the quick filters to one host (empty: every host), keeping the others, and applies them.
     void setHostFilter(const QString& host);
+    /// Shows the events of one input only (inputs.id), named in the status line; Clear shows the case again.
+    void setInputFilter(qint64 inputId, const QString& name);
 
     model::EventTableModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
@@ -63,6 +65,7 @@ private:
     DetailPane* m_detail;
     QLineEdit* m_eventIds;
     QComboBox* m_host;
+    QString m_inputName; // the input the filter keeps to, for the status line
     QLineEdit* m_process;
     QLineEdit* m_text;
     QLabel* m_status;

@@ -6,7 +6,7 @@ namespace dscope::model {
 bool EventFilter::isEmpty() const
 {
     return eventIds.empty() && host.empty() && processGuid.empty() && text.empty() && fromMs == kNoValue
-           && toMs == kNoValue;
+           && toMs == kNoValue && inputId == kNoValue;
 }
 
 std::string escapeLike(const std::string& text)
@@ -36,6 +36,10 @@ SqlQuery buildIdQuery(const EventFilter& f, const EventSort& sort)
     if (!f.host.empty()) {
         where.push_back("host = ?");
         q.params.emplace_back(f.host);
+    }
+    if (f.inputId != kNoValue) {
+        where.push_back("input_id = ?");
+        q.params.emplace_back(f.inputId);
     }
     if (!f.processGuid.empty()) {
         // Three indexed equality tests OR-ed: SQLite answers this with a multi-index OR plan.

@@ -22,6 +22,7 @@ struct EventFilter {
     std::string text;                ///< substring of images, command line, file name, detail, user
     int64_t fromMs = kNoValue;       ///< inclusive
     int64_t toMs = kNoValue;         ///< inclusive
+    int64_t inputId = kNoValue;      ///< only the events of this input (inputs.id)
 
     bool isEmpty() const;
     bool operator==(const EventFilter&) const = default;

@@ -122,6 +122,7 @@ QVariant InputListModel::data(const QModelIndex& index, int role) const
         default: return text(r, index.column());
         }
     case ProblemRole: return inputHasProblems(r) ? QStringLiteral("1") : QStringLiteral("0");
+    case InputIdRole: return qlonglong(r.id);
     default: return {};
     }
 }

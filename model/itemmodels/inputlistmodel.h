@@ -35,6 +35,7 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 1, ///< numbers as numbers, so that 9 sorts before 10
         ProblemRole,                 ///< "1" when inputHasProblems()
+        InputIdRole,                 ///< qint64: inputs.id
     };
 
     explicit InputListModel(QObject* parent = nullptr);

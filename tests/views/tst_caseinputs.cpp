@@ -14,6 +14,7 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -176,6 +177,24 @@ private Q_SLOTS:
         QCOMPARE(copied.count(QLatin1Char('\n')), 4);
         QVERIFY(copied.contains(QString::fromLatin1(sha256Hex(good))));
         QVERIFY(copied.contains(QString::fromLatin1(sha256Hex(junk))));
+
+        // Double-click asks for that input's events, by its id in the case.
+        QSignalSpy wanted(&dialog, &views::CaseInputsDialog::eventsOfInputRequested);
+        const QAbstractItemModel* shown = dialog.table()->model();
+        for (int r = 0; r < shown->rowCount(); ++r) {
+            if (shown->index(r, InputListModel::ColPath).data().toString() != good)
+                continue;
+            const QRect cell = dialog.table()->visualRect(shown->index(r, InputListModel::ColEvents));
+            QTest::mouseClick(dialog.table()->viewport(), Qt::LeftButton, {}, cell.center());
+            QTest::mouseDClick(dialog.table()->viewport(), Qt::LeftButton, {}, cell.center());
+        }
+        QCOMPARE(wanted.count(), 1);
+        int64_t goodId = -1;
+        for (const auto& in : info.inputs)
+            if (QString::fromStdString(in.path) == good)
+                goodId = in.id;
+        QCOMPARE(wanted.first().at(0).toLongLong(), goodId);
+        QCOMPARE(wanted.first().at(1).toString(), good);
 
         // A refresh (after another import) keeps the selected input selected.
         dialog.table()->selectRow(2);

@@ -65,6 +65,12 @@ private Q_SLOTS:
         QVERIFY(q.sql.find("50%") == std::string::npos); // values are bound, never spliced
         QCOMPARE(std::get<std::string>(q.params.at(2)), std::string("%50\\%\\_x%"));
         QVERIFY(q.sql.find("ORDER BY host DESC, utc_ms DESC, id DESC") != std::string::npos);
+        EventFilter one;
+        one.inputId = 7;
+        QVERIFY(!one.isEmpty());
+        const SqlQuery byInput = buildIdQuery(one, {});
+        QVERIFY(byInput.sql.find("input_id = ?") != std::string::npos);
+        QCOMPARE(std::get<int64_t>(byInput.params.at(0)), int64_t(7));
     }
 
     void loadsAllRowsLazily()

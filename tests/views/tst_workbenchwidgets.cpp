@@ -150,6 +150,28 @@ private Q_SLOTS:
         page.setHostFilter(QString());
         QVERIFY(finished.wait(10000));
         QCOMPARE(page.model()->rowCount(), 750);
+
+        // One input's events (the synthetic case has one, id 1), named in the status line; the quick filters
+        // narrow them and keep the input.
+        page.setInputFilter(1, QStringLiteral("synthetic <b>x</b>.jsonl"));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 3000);
+        QLabel* status = nullptr;
+        for (auto* label : page.findChildren<QLabel*>())
+            if (label->text().contains(QLatin1String("events (query")))
+                status = label;
+        QVERIFY(status);
+        QVERIFY2(status->text().endsWith(QLatin1String("from synthetic <b>x</b>.jsonl only")), qPrintable(status->text()));
+        QCOMPARE(status->textFormat(), Qt::PlainText);
+        QTRY_VERIFY_WITH_TIMEOUT(page.model()->index(page.table()->rowAt(0), 0).data(model::EventLoadedRole).toBool(), 5000);
+        QVERIFY(page.grab().save(dscope::testing::screenshotDir() + QStringLiteral("/events-one-input.png")));
+        page.setHostFilter(QStringLiteral("HOST-B"));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 1500);
+        QCOMPARE(page.model()->filter().inputId, int64_t(1));
+        page.setInputFilter(2, QStringLiteral("other"));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 0);
     }
 
     void alertsPageShowsBlindSpotsEscaped()
