@@ -28,6 +28,7 @@ using model::AlertListModel;
 
 namespace {
 QString qs(const std::string& s) { return QString::fromStdString(s); }
+constexpr int kNoAlertsRole = Qt::UserRole + 1; // a host entry added for a host without alerts
 } // namespace
 
 AlertsPage::AlertsPage(QWidget* parent)
@@ -213,9 +214,14 @@ void AlertsPage::setHost(const QString& host)
 {
     int index = host.isEmpty() ? 0 : m_host->findData(host, Qt::UserRole, Qt::MatchFixedString);
     if (index < 0) {
-        // Chosen on another page: a host with nothing here is an answer too.
+        // Chosen on another page: a host with nothing here is an answer too. One such entry at a time.
+        const QSignalBlocker quiet(m_host);
+        for (int i = m_host->count() - 1; i > 0; --i)
+            if (m_host->itemData(i, kNoAlertsRole).toBool())
+                m_host->removeItem(i);
         m_host->addItem(tr("%1: no alerts").arg(host), host);
         index = m_host->count() - 1;
+        m_host->setItemData(index, true, kNoAlertsRole);
     }
     if (m_host->currentIndex() != index) {
         m_host->setCurrentIndex(index); // comes back through currentIndexChanged

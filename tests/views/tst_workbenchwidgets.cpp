@@ -262,6 +262,10 @@ private Q_SLOTS:
         page.setHost(QStringLiteral("PRINTSRV"));
         QCOMPARE(hosts->currentText(), QStringLiteral("PRINTSRV: no alerts"));
         QCOMPARE(page.table()->model()->rowCount(), 0);
+        const int entries = hosts->count();
+        page.setHost(QStringLiteral("FILESRV")); // replaces PRINTSRV's entry rather than adding to it
+        QCOMPARE(hosts->count(), entries);
+        QCOMPARE(hosts->currentText(), QStringLiteral("FILESRV: no alerts"));
         page.setHost(QString());
         QCOMPARE(page.table()->model()->rowCount(), 6);
         QCOMPARE(chosen.last().first().toString(), QString());
