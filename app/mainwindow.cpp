@@ -10,6 +10,7 @@
 #include "importcontroller.h"
 #include "importdialog.h"
 #include "itemmodels/alertlistmodel.h"
+#include "itemmodels/plaintooltip.h"
 #include "maskcalculatordialog.h"
 #include "processtree/processtreepage.h"
 #include "timeline/timelinepage.h"
@@ -236,7 +237,7 @@ void MainWindow::onCaseInfo(const model::CaseInfo& info)
     for (const auto& h : info.hosts)
         hosts << QString::fromStdString(h.key);
     m_hostsLabel->setText(tr("%n host(s)", nullptr, int(hosts.size())));
-    m_hostsLabel->setToolTip(hosts.join(QLatin1Char('\n')));
+    m_hostsLabel->setToolTip(model::plainToolTip(hosts.join(QLatin1Char('\n'))));
     m_events->setHosts(hosts);
     qint64 skipped = 0;
     int failed = 0, unfinished = 0;

@@ -4,6 +4,7 @@
 #include "domain/accessmask.h"
 #include "domain/event.h"
 #include "itemmodels/accessmaskmodel.h"
+#include "itemmodels/plaintooltip.h"
 #include "itemmodels/eventdetailloader.h"
 #include "itemmodels/eventnames.h"
 #include "maskrightsdelegate.h"
@@ -144,7 +145,7 @@ void DetailPane::onDetail(const model::EventDetail& d)
         const auto& [label, value] = d.fields.at(i);
         m_fields->setItem(i, 0, new QTableWidgetItem(label));
         auto* item = new QTableWidgetItem(value);
-        item->setToolTip(value.size() > 80 ? value.left(2000) : QString());
+        item->setToolTip(value.size() > 80 ? model::plainToolTip(value.left(2000)) : QString());
         m_fields->setItem(i, 1, item);
         auto* copy = new QToolButton(m_fields);
         copy->setText(tr("Copy"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eventtablemodel.h"
 
+#include "plaintooltip.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 
@@ -270,15 +271,17 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const
     case EventIdRole: return qint64(r->eventId);
     default: break;
     }
+    QString text;
     switch (index.column()) {
-    case EventColTime: return timeText(r->utcMs);
-    case EventColHost: return r->host;
-    case EventColEventId: return r->eventLabel;
-    case EventColSubject: return r->subject;
-    case EventColTarget: return r->target;
-    case EventColSummary: return r->summary;
+    case EventColTime: text = timeText(r->utcMs); break;
+    case EventColHost: text = r->host; break;
+    case EventColEventId: text = r->eventLabel; break;
+    case EventColSubject: text = r->subject; break;
+    case EventColTarget: text = r->target; break;
+    case EventColSummary: text = r->summary; break;
     default: return {};
     }
+    return role == Qt::ToolTipRole ? plainToolTip(text) : text;
 }
 
 QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, int role) const

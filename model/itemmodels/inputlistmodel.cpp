@@ -2,6 +2,7 @@
 #include "inputlistmodel.h"
 
 #include "alertlistmodel.h"
+#include "plaintooltip.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -98,9 +99,9 @@ QVariant InputListModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole: return text(r, index.column());
     case Qt::ToolTipRole:
         if (index.column() == ColPath || index.column() == ColSha256)
-            return text(r, index.column());
+            return plainToolTip(text(r, index.column()));
         if (index.column() == ColStatus && inputHasProblems(r))
-            return inputIssues(r).mid(0, 5).join(QLatin1Char('\n'));
+            return plainToolTip(inputIssues(r).mid(0, 5).join(QLatin1Char('\n')));
         return {};
     case Qt::TextAlignmentRole:
         switch (index.column()) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "processtreemodel.h"
 
+#include "itemmodels/plaintooltip.h"
+
 #include <QDateTime>
 
 namespace dscope::model {
@@ -188,8 +190,8 @@ QVariant ProcessTreeModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole: return display(n, node, index.column());
     case Qt::ToolTipRole:
         if (index.column() == CommandLineColumn && !n.commandLine.isEmpty())
-            return n.commandLine;
-        return toolTip(n, node);
+            return plainToolTip(n.commandLine);
+        return plainToolTip(toolTip(n, node));
     case NodeRole: return node;
     case HostRole: return n.host;
     case GuidRole: return n.guid;

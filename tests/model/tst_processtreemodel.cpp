@@ -76,7 +76,8 @@ private slots:
         QCOMPARE(idx.siblingAtColumn(ProcessTreeModel::InjectionColumn).data().toString(),
                  QStringLiteral("\u2190 evil.exe (50)"));
         QCOMPARE(idx.data(ProcessTreeModel::InjectionInCountRole).toInt(), 1);
-        QVERIFY(idx.data(Qt::ToolTipRole).toString().contains(QLatin1String("<- evil.exe (50): remote thread")));
+        // Escaped: a tool tip that looks like markup is rendered as rich text (see plainToolTip).
+        QVERIFY(idx.data(Qt::ToolTipRole).toString().contains(QLatin1String("&lt;- evil.exe (50): remote thread")));
         const QModelIndex whoami = model.indexForNode(tree->findByGuid(QStringLiteral("H"), QStringLiteral("c")));
         QCOMPARE(whoami.siblingAtColumn(ProcessTreeModel::StartColumn).data().toString(),
                  QStringLiteral("1970-01-01 00:00:00.300"));

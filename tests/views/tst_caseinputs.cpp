@@ -6,6 +6,7 @@
 #include "caseinputsdialog.h"
 #include "ingest/importer.h"
 #include "itemmodels/inputlistmodel.h"
+#include "itemmodels/plaintooltip.h"
 #include "storage/caseinfo.h"
 
 #include <QAbstractItemModelTester>
@@ -93,6 +94,19 @@ private Q_SLOTS:
         QCOMPARE(model::inputIssues(m.inputs()[2]),
                  QStringList{QStringLiteral("chunk 1 at offset 69632: bad chunk signature")});
         QVERIFY(model::inputIssues(row("x", "complete", 1, 0, "not json")).isEmpty());
+    }
+
+    void toolTipsShowLogTextAsItIs()
+    {
+        // Qt renders a tool tip as rich text when it looks like markup: "<!--" would hide the rest of a path.
+        InputListModel m;
+        m.setInputs({row("/e/a.evtx <!-- hidden <b>x</b>", "complete", 1, 0)});
+        const QString tip = m.index(0, InputListModel::ColPath).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QLatin1String("/e/a.evtx &lt;!-- hidden &lt;b&gt;x&lt;/b&gt;")), qPrintable(tip));
+        QVERIFY(!tip.contains(QLatin1String("<!--")));
+        QVERIFY(!tip.contains(QLatin1String("<b>")));
+        QCOMPARE(model::plainToolTip(QString()), QString());
+        QVERIFY(model::plainToolTip(QStringLiteral("a\nb")).contains(QLatin1String("a\nb"))); // line breaks kept
     }
 
     void copiedTableKeepsItsColumns()

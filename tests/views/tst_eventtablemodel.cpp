@@ -6,6 +6,7 @@
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventquery.h"
 #include "itemmodels/eventtablemodel.h"
+#include "itemmodels/plaintooltip.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -84,6 +85,9 @@ private Q_SLOTS:
         QVERIFY(!model.index(4000, 0).data(EventLoadedRole).toBool());
         QCOMPARE(cell(model, 0, EventColTime), QStringLiteral("2020-01-01 00:00:00.000"));
         QCOMPARE(cell(model, 0, EventColHost), QStringLiteral("HOST-A"));
+        // Tool tips show the cell's text escaped (log values may look like markup).
+        QCOMPARE(model.index(0, EventColHost).data(Qt::ToolTipRole).toString(),
+                 plainToolTip(QStringLiteral("HOST-A")));
         QCOMPARE(cell(model, 0, EventColEventId), QStringLiteral("1 Process created"));
         QCOMPARE(cell(model, 0, EventColSubject), QStringLiteral("proc0.exe (1000)"));
         QCOMPARE(cell(model, 0, EventColSummary), QStringLiteral("proc0.exe --run 0"));
