@@ -66,6 +66,15 @@ private:
         const int node = page.currentNode();
         return node;
     }
+    /// Shows the page at that size and waits for the case's tree.
+    static bool showLoaded(views::ProcessTreePage& page, const QString& casePath, QSize size)
+    {
+        page.resize(size);
+        page.show();
+        QSignalSpy loaded(&page, &views::ProcessTreePage::treeLoaded);
+        page.setCase(casePath);
+        return loaded.wait(10000);
+    }
     /// Every row the page's filters leave, at any depth.
     static QModelIndexList shownRows(views::ProcessTreePage& page)
     {
@@ -188,11 +197,7 @@ private slots:
         const QString casePath = importCase(dir, file);
         QVERIFY(!casePath.isEmpty());
         views::ProcessTreePage page;
-        page.resize(1000, 400);
-        page.show();
-        QSignalSpy loaded(&page, &views::ProcessTreePage::treeLoaded);
-        page.setCase(casePath);
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(showLoaded(page, casePath, {1000, 400}));
         auto* hosts = page.findChild<QComboBox*>();
         QVERIFY(hosts);
         QCOMPARE(hosts->count(), 3);
@@ -222,8 +227,9 @@ private slots:
         QCOMPARE(visible(), QStringList(3, QStringLiteral("HOST-A")));
 
         // A rebuild (new alerts) keeps the host chosen.
+        QSignalSpy rebuilt(&page, &views::ProcessTreePage::treeLoaded);
         page.setAlerts({});
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(rebuilt.wait(10000));
         QCOMPARE(hosts->currentIndex(), 1);
         QCOMPARE(visible().size(), 3);
         hosts->setCurrentIndex(0);
@@ -240,11 +246,7 @@ private slots:
         const QString casePath = importCase(dir, file, true);
         QVERIFY2(!casePath.isEmpty(), "the PSInject sample did not import");
         views::ProcessTreePage page;
-        page.resize(1400, 400);
-        page.show();
-        QSignalSpy loaded(&page, &views::ProcessTreePage::treeLoaded);
-        page.setCase(casePath);
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(showLoaded(page, casePath, {1400, 400}));
         const auto tree = page.treeModel()->tree();
         // No creation events in this file: both processes are inferred from Sysmon 8/10 sources and targets.
         QVERIFY(tree->nodes.size() >= 2);
