@@ -6,9 +6,18 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QMessageBox>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
+#ifdef SIGXFSZ
+    // A file size limit (ulimit -f) makes a write fail with EFBIG instead of killing the process, so that the
+    // import reports which write failed and what the case holds, as for a full disk.
+    std::signal(SIGXFSZ, SIG_IGN);
+#endif
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
@@ -33,17 +42,28 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("Doppelscope"));
     QApplication::setOrganizationName(QStringLiteral("Doppelscope"));
     QApplication::setApplicationVersion(QStringLiteral(DSCOPE_VERSION));
+    // --quit-after SECONDS: closes the window after that time, for checks that the workbench builds, starts and
+    // opens its case on a machine without a person in front of it (scripts/fresh-machine-check.sh).
+    const qsizetype quitAt = args.indexOf(QLatin1String("--quit-after"));
+    const int quitAfterSeconds = quitAt > 0 && quitAt + 1 < args.size() ? args.at(quitAt + 1).toInt() : 0;
     dscope::app::MainWindow window;
     window.show();
     if (args.contains(QLatin1String("--demo"))) {
         QString error;
         const QString demo = dscope::app::prepareDemoCase(error);
-        if (demo.isEmpty())
+        if (demo.isEmpty()) {
+            if (quitAfterSeconds > 0) {
+                std::fprintf(stderr, "error: the demo case: %s\n", qPrintable(error));
+                return 3;
+            }
             QMessageBox::warning(&window, QObject::tr("Demo case"), error);
-        else
+        } else {
             window.openCase(demo);
-    } else if (args.size() > 1) {
+        }
+    } else if (args.size() > 1 && !args.at(1).startsWith(QLatin1String("--"))) {
         window.openCase(args.at(1));
     }
+    if (quitAfterSeconds > 0)
+        QTimer::singleShot(quitAfterSeconds * 1000, &app, &QApplication::quit);
     return app.exec();
 }

@@ -243,8 +243,8 @@ void MainWindow::onCaseInfo(const model::CaseInfo& info)
     int failed = 0, unfinished = 0;
     for (const auto& r : info.inputs) {
         skipped += r.skipped;
-        failed += r.status == "failed";
-        unfinished += r.status == "incomplete" || r.status == "importing";
+        failed += r.status == model::InputStatus::Failed;
+        unfinished += r.status == model::InputStatus::Incomplete || r.status == model::InputStatus::Importing;
     }
     QStringList attention;
     if (skipped)

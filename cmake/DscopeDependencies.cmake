@@ -12,8 +12,11 @@ set(DSCOPE_QT_COMPONENTS
 set(DSCOPE_CMAKE_PACKAGES "SQLite3:libsqlite3-dev" "simdjson:libsimdjson-dev" "pugixml:libpugixml-dev"
     "Threads:libc6-dev")
 # pkg-config modules: prefix, module, Debian package.
+# libevtx.h includes libbfio.h, whose pkg-config file libevtx's does not name; input fingerprints use
+# libcrypto's SHA-256 (CPU SHA extensions); EVTX checksums use libdeflate's CRC-32 (carry-less multiplication).
 set(DSCOPE_PKGCONFIG_MODULES "LIBEVTX:libevtx:libevtx-dev" "LIBBFIO:libbfio:libbfio-dev"
-    "LIBARCHIVE:libarchive:libarchive-dev" "ZSTD:libzstd:libzstd-dev" "LZ4:liblz4:liblz4-dev")
+    "LIBARCHIVE:libarchive:libarchive-dev" "ZSTD:libzstd:libzstd-dev" "LZ4:liblz4:liblz4-dev"
+    "LIBCRYPTO:libcrypto:libssl-dev" "LIBDEFLATE:libdeflate:libdeflate-dev")
 
 # Finds everything REQUIRED (the build).
 macro(dscope_find_dependencies)

@@ -127,9 +127,9 @@ void CaseInputsDialog::setInfo(const QString& casePath, const model::CaseInfo& i
     int complete = 0, failed = 0, unfinished = 0;
     qint64 skipped = 0, recovered = 0;
     for (const auto& r : info.inputs) {
-        complete += r.status == "complete";
-        failed += r.status == "failed";
-        unfinished += r.status == "incomplete" || r.status == "importing";
+        complete += r.status == model::InputStatus::Complete;
+        failed += r.status == model::InputStatus::Failed;
+        unfinished += r.status == model::InputStatus::Incomplete || r.status == model::InputStatus::Importing;
         skipped += r.skipped;
         recovered += r.recovered;
     }
@@ -220,7 +220,7 @@ void CaseInputsDialog::showIssuesOfSelection()
     const QString name = QFileInfo(QString::fromStdString(r.path)).fileName();
     if (reasons.isEmpty()) {
         m_issuesTitle->setText(r.skipped ? tr("%1: %n skipped; no reason was kept.", nullptr, int(r.skipped)).arg(name)
-                                         : r.status == "complete" ? tr("%1: nothing was skipped.").arg(name)
+                                         : r.status == model::InputStatus::Complete ? tr("%1: nothing was skipped.").arg(name)
                                                                   : tr("%1: no reason was kept.").arg(name));
     } else if (r.skipped > reasons.size()) {
         // The importer keeps the first reasons only; the count is exact.

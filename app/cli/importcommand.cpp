@@ -27,6 +27,8 @@ QString reportLine(const InputReport& r)
         return line + QLatin1String("already in the case (same SHA-256), nothing added");
     case InputReport::Status::Failed:
         return line + QLatin1String("FAILED: ") + QString::fromStdString(r.failure);
+    case InputReport::Status::Incomplete:
+        return line + QStringLiteral("INCOMPLETE, %1 events stored: ").arg(r.events) + QString::fromStdString(r.failure);
     default:
         break;
     }

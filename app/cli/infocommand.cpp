@@ -48,7 +48,7 @@ QJsonObject toJson(const CaseInfo& info)
         in.insert(QStringLiteral("format"), qs(r.format));
         in.insert(QStringLiteral("layout"), qs(r.layout));
         in.insert(QStringLiteral("engine"), qs(r.engine));
-        in.insert(QStringLiteral("status"), qs(r.status));
+        in.insert(QStringLiteral("status"), QLatin1String(inputStatusName(r.status)));
         in.insert(QStringLiteral("events"), qint64(r.events));
         in.insert(QStringLiteral("skipped"), qint64(r.skipped));
         in.insert(QStringLiteral("recovered"), qint64(r.recovered));
@@ -99,7 +99,7 @@ int runInfo(const QStringList& args)
     for (const auto& r : info.inputs) {
         out() << "  " << qs(r.path) << "  " << qs(r.format) << (r.layout.empty() ? "" : " [") << qs(r.layout)
               << (r.layout.empty() ? "" : "]") << "  " << r.events << " events, " << r.skipped << " skipped, "
-              << qs(r.status) << '\n';
+              << inputStatusName(r.status) << '\n';
         // The reasons the import kept (skips, warnings, failure), as the import printed them.
         const QStringList reasons = inputIssues(r);
         for (const QString& reason : reasons)

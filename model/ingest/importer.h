@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/importreport.h"
 #include "eventsource.h"
 
 #include <QtCore/qglobal.h>
@@ -12,50 +13,6 @@
 #include <vector>
 
 namespace dscope::model {
-
-struct ImportIssue {
-    int64_t position = -1; ///< record number, line or byte offset, as the message says
-    std::string message;
-    bool warning = false; ///< reported damage that cost no record
-};
-
-/// What happened to one input path (a file on disk; archive members count towards their archive).
-struct InputReport {
-    enum class Status { Imported, Duplicate, Failed, Cancelled };
-    std::string path;
-    int64_t size = -1;
-    std::string sha256;
-    std::string format;   ///< "evtx", "json", "xml", "zip(json)", ...
-    std::string layout;   ///< what the source detected, e.g. "security-datasets-nxlog"
-    std::string engine;   ///< EVTX engine used, if any
-    int64_t events = 0;
-    int64_t skipped = 0;
-    int64_t recovered = 0;
-    int64_t warnings = 0; ///< damage reported that cost no record (not in skipped)
-    int64_t issueCount = 0;
-    std::vector<ImportIssue> issues; ///< the first kMaxIssues
-    double seconds = 0;
-    Status status = Status::Imported;
-    std::string failure;  ///< why nothing could be read, for Failed
-    int64_t inputId = -1;
-};
-
-struct ImportProgress {
-    int filesTotal = 0;
-    int filesDone = 0;
-    int64_t bytesTotal = 0;
-    int64_t bytesDone = 0;
-    int64_t events = 0;
-    std::string current;
-};
-
-struct ImportSummary {
-    std::vector<InputReport> inputs;
-    int64_t events = 0;
-    double seconds = 0;
-    bool cancelled = false;
-    std::string fatal; ///< the case itself could not be written
-};
 
 struct ImportOptions {
     SourceOptions source;
@@ -75,7 +32,6 @@ class Importer
 {
     Q_DISABLE_COPY_MOVE(Importer)
 public:
-    static constexpr size_t kMaxIssues = 100;
     using ProgressFn = std::function<void(const ImportProgress&)>;
 
     Importer(std::string casePath, ImportOptions options = {});
@@ -92,7 +48,5 @@ private:
 /// Expands folders recursively (sorted, hidden files skipped). Paths that do not exist are kept: the importer
 /// reports them.
 std::vector<std::string> expandPaths(const std::vector<std::string>& paths);
-
-const char* statusName(InputReport::Status s);
 
 } // namespace dscope::model

@@ -15,17 +15,15 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QString statusText(const std::string& status)
+QString statusText(InputStatus status)
 {
-    if (status == "complete")
-        return InputListModel::tr("complete");
-    if (status == "incomplete")
-        return InputListModel::tr("incomplete (cancelled or interrupted)");
-    if (status == "failed")
-        return InputListModel::tr("failed");
-    if (status == "importing")
-        return InputListModel::tr("importing");
-    return qs(status);
+    switch (status) {
+    case InputStatus::Complete: return InputListModel::tr("complete");
+    case InputStatus::Incomplete: return InputListModel::tr("incomplete (cancelled, interrupted or a write failure)");
+    case InputStatus::Failed: return InputListModel::tr("failed");
+    case InputStatus::Importing: return InputListModel::tr("importing");
+    }
+    return {};
 }
 
 } // namespace
@@ -33,7 +31,7 @@ QString statusText(const std::string& status)
 bool inputHasProblems(const InputRow& r)
 {
     // An input whose only issues are warnings (damage that cost no record) still deserves a look.
-    return r.skipped > 0 || r.recovered > 0 || r.status != "complete" || !inputIssues(r).isEmpty();
+    return r.skipped > 0 || r.recovered > 0 || r.status != InputStatus::Complete || !inputIssues(r).isEmpty();
 }
 
 QStringList inputIssues(const InputRow& r)

@@ -4,6 +4,7 @@
 #include "database.h"
 #include "schema.h"
 #include "statement.h"
+#include "writeridentity.h"
 
 namespace dscope::model {
 
@@ -33,7 +34,7 @@ bool loadCaseInfo(Database& db, CaseInfo& info, std::string& error)
             info.eventIds.emplace_back(st.columnInt(0), st.columnInt(1));
     }
     Statement st(db, "SELECT id, path, size, sha256, format, layout, engine, status, events, skipped, recovered, "
-                     "errors, seconds, imported_utc FROM inputs ORDER BY id");
+                     "errors, seconds, imported_utc, writer FROM inputs ORDER BY id");
     while (st.next()) {
         InputRow r;
         r.id = st.columnInt(0);
@@ -43,7 +44,11 @@ bool loadCaseInfo(Database& db, CaseInfo& info, std::string& error)
         r.format = st.columnText(4);
         r.layout = st.columnText(5);
         r.engine = st.columnText(6);
-        r.status = st.columnText(7);
+        r.status = parseInputStatus(st.columnView(7));
+        // An input whose writer has ended (a crash, a kill, a write failure the writer could not even record)
+        // is incomplete, whatever its row still says; this reader does not change the file.
+        if (r.status == InputStatus::Importing && !writerMayBeRunning(st.columnText(14)))
+            r.status = InputStatus::Incomplete;
         r.events = st.columnInt(8);
         r.skipped = st.columnInt(9);
         r.recovered = st.columnInt(10);

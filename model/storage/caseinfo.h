@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/inputstatus.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,7 +16,8 @@ struct InputRow {
     int64_t id = 0;
     std::string path;
     int64_t size = -1;
-    std::string sha256, format, layout, engine, status;
+    std::string sha256, format, layout, engine;
+    InputStatus status = InputStatus::Incomplete; ///< Importing only while its writer may still run
     int64_t events = 0, skipped = 0, recovered = 0;
     std::string errorsJson; ///< JSON array of {position, message}: the first reasons, as the importer kept them
     int64_t importedUtcMs = 0; ///< when its import began; 0 if unknown

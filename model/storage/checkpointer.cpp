@@ -30,6 +30,12 @@ void BackgroundCheckpointer::committed()
     m_wake.notify_one();
 }
 
+std::string BackgroundCheckpointer::failure() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_failure;
+}
+
 void BackgroundCheckpointer::run()
 {
     Database db;
@@ -44,7 +50,11 @@ void BackgroundCheckpointer::run()
             m_pending = false;
         }
         // PASSIVE: copies what no reader still needs, waits for nobody, and never holds up the writer.
-        db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+        if (!db.checkpoint()) {
+            std::lock_guard lock(m_mutex);
+            m_failure = db.lastError();
+            return;
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
 #include <mutex>
 
 namespace dscope::model {
@@ -52,11 +53,9 @@ void Database::close()
 
 bool Database::exec(std::string_view sql)
 {
-    char* err = nullptr;
     const std::string text(sql);
-    if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        m_lastError = err ? err : "unknown error";
-        sqlite3_free(err);
+    if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+        m_lastError = describeError();
         return false;
     }
     return true;
@@ -76,6 +75,30 @@ void Database::interrupt()
         sqlite3_interrupt(m_db);
 }
 
+bool Database::checkpoint(bool truncate)
+{
+    // Through the pragma rather than sqlite3_wal_checkpoint_v2(): on a connection that has not read the database
+    // yet, the C call does not know the file is in WAL mode and copies nothing. A checkpoint that readers hold up
+    // answers busy in its row, which is not a failure; an I/O error or a full disk fails the step.
+    Statement st(*this, truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)");
+    if (!st.isValid())
+        return false;
+    st.next();
+    const int rc = sqlite3_errcode(m_db);
+    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return true;
+    setError("checkpoint");
+    return false;
+}
+
+int Database::lastErrorCode() const { return m_db ? sqlite3_extended_errcode(m_db) : SQLITE_NOMEM; }
+
+void Database::setBusyTimeout(int milliseconds)
+{
+    if (m_db)
+        sqlite3_busy_timeout(m_db, milliseconds);
+}
+
 int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
 int Database::changes() const { return sqlite3_changes(m_db); }
 
@@ -93,7 +116,21 @@ std::string Database::quoteIdentifier(std::string_view name)
 
 void Database::setError(const char* context)
 {
-    m_lastError = std::string(context) + ": " + (m_db ? sqlite3_errmsg(m_db) : "out of memory");
+    m_lastError = std::string(context) + ": " + describeError();
+}
+
+std::string Database::describeError() const
+{
+    if (!m_db)
+        return "out of memory";
+    std::string text = sqlite3_errmsg(m_db);
+    // SQLite says "disk I/O error" for a file size limit, a failing disk and a read-only remount alike; the
+    // system's reason tells them apart.
+    const int primary = sqlite3_extended_errcode(m_db) & 0xff;
+    const int systemErrno = sqlite3_system_errno(m_db);
+    if ((primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN) && systemErrno != 0)
+        text += std::string(" (") + std::strerror(systemErrno) + ")";
+    return text;
 }
 
 Transaction::Transaction(Database& db, bool immediate)

@@ -38,6 +38,15 @@ public:
     void interrupt();
 
     const std::string& lastError() const { return m_lastError; }
+    /// SQLite's extended result code of the last failed call on this connection.
+    int lastErrorCode() const;
+    /// How long a statement waits for another connection's lock before it fails as busy (5 s by default).
+    void setBusyTimeout(int milliseconds);
+    /// Keeps an earlier error's text across a clean-up statement that would replace it.
+    void setLastError(std::string error) { m_lastError = std::move(error); }
+    /// Copies committed log frames into the database file (sqlite3_wal_checkpoint_v2, PASSIVE unless `truncate`).
+    /// A checkpoint that other connections hold up is not a failure; an I/O error or a full disk is.
+    bool checkpoint(bool truncate = false);
     const std::string& path() const { return m_path; }
     sqlite3* handle() const { return m_db; }
     int64_t lastInsertRowId() const;
@@ -49,6 +58,8 @@ public:
 private:
     friend class Statement;
     void setError(const char* context);
+    /// SQLite's message for the last error, with the system's reason for an I/O error or a full disk.
+    std::string describeError() const;
 
     sqlite3* m_db = nullptr;
     std::string m_path;
@@ -63,6 +74,7 @@ public:
     explicit Transaction(Database& db, bool immediate = true);
     ~Transaction();
     bool commit();
+    bool isOpen() const { return m_open; }
 
 private:
     Database& m_db;

@@ -2,7 +2,6 @@
 #include "eventwriter.h"
 
 #include "database.h"
-#include "ingest/importer.h"
 #include "schema.h"
 #include "rawevent.h"
 #include "statement.h"
@@ -103,17 +102,36 @@ bool EventWriter::commit()
     if (!m_inTransaction)
         return true;
     m_inTransaction = false;
-    return m_db.exec("COMMIT");
+    if (m_db.exec("COMMIT"))
+        return true;
+    // A COMMIT that failed for a full disk or an I/O error may leave the transaction open or may have rolled it
+    // back already; either way it is abandoned (a ROLLBACK of nothing fails harmlessly), keeping the error text.
+    const std::string error = m_db.lastError();
+    m_db.exec("ROLLBACK");
+    m_db.setLastError(error);
+    return false;
 }
 
-int64_t EventWriter::findInput(const std::string& sha256, std::string* status)
+void EventWriter::rollback()
 {
-    Statement st(m_db, "SELECT id, status FROM inputs WHERE sha256=? ORDER BY id DESC LIMIT 1");
+    if (!m_inTransaction)
+        return;
+    m_inTransaction = false;
+    const std::string error = m_db.lastError();
+    m_db.exec("ROLLBACK");
+    m_db.setLastError(error);
+}
+
+int64_t EventWriter::findInput(const std::string& sha256, InputStatus* status, std::string* writer)
+{
+    Statement st(m_db, "SELECT id, status, writer FROM inputs WHERE sha256=? ORDER BY id DESC LIMIT 1");
     st.bindText(1, sha256);
     if (!st.next())
         return -1;
     if (status)
-        *status = st.columnText(1);
+        *status = parseInputStatus(st.columnView(1));
+    if (writer)
+        *writer = st.columnText(2);
     return st.columnInt(0);
 }
 
@@ -130,12 +148,12 @@ bool EventWriter::deleteInput(int64_t inputId)
     return raw.exec() && ev.exec() && in.exec();
 }
 
-int64_t EventWriter::beginInput(const InputReport& r)
+int64_t EventWriter::beginInput(const InputReport& r, const std::string& writer)
 {
     if (!begin())
         return -1;
-    Statement st(m_db, "INSERT INTO inputs(path, size, sha256, format, layout, engine, status, imported_utc) "
-                       "VALUES(?,?,?,?,?,?,'importing',?)");
+    Statement st(m_db, "INSERT INTO inputs(path, size, sha256, format, layout, engine, status, imported_utc, writer) "
+                       "VALUES(?,?,?,?,?,?,'importing',?,?)");
     st.bindText(1, r.path);
     st.bindIntOrNull(2, r.size < 0 ? kNoValue : r.size);
     st.bindText(3, r.sha256);
@@ -143,6 +161,7 @@ int64_t EventWriter::beginInput(const InputReport& r)
     st.bindTextOrNull(5, r.layout);
     st.bindTextOrNull(6, r.engine);
     st.bind(7, int64_t(QDateTime::currentMSecsSinceEpoch()));
+    st.bindTextOrNull(8, writer);
     if (!st.exec())
         return -1;
     // Not committed here: the row becomes visible with the first commit of its events, in the same
@@ -151,19 +170,29 @@ int64_t EventWriter::beginInput(const InputReport& r)
     return m_db.lastInsertRowId();
 }
 
-bool EventWriter::finishInput(const InputReport& r, const std::string& status)
+bool EventWriter::setInputEvents(int64_t inputId, int64_t events)
+{
+    if (!begin())
+        return false;
+    Statement st(m_db, "UPDATE inputs SET events=? WHERE id=?");
+    st.bind(1, events);
+    st.bind(2, inputId);
+    return st.exec();
+}
+
+bool EventWriter::finishInput(const InputReport& r, InputStatus status)
 {
     if (!begin())
         return false;
     Statement st(m_db, "UPDATE inputs SET format=?, layout=?, engine=?, events=?, skipped=?, recovered=?, "
-                       "status=?, errors=?, seconds=? WHERE id=?");
+                       "status=?, errors=?, seconds=?, writer=NULL WHERE id=?");
     st.bindTextOrNull(1, r.format);
     st.bindTextOrNull(2, r.layout);
     st.bindTextOrNull(3, r.engine);
     st.bind(4, r.events);
     st.bind(5, r.skipped);
     st.bind(6, r.recovered);
-    st.bindText(7, status);
+    st.bindText(7, inputStatusName(status));
     const std::string errors = issuesJson(r);
     st.bindText(8, errors);
     st.bind(9, r.seconds);

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "domain/event.h"
+#include "domain/importreport.h"
+#include "domain/inputstatus.h"
 
 #include <QtCore/qglobal.h>
 
@@ -14,7 +16,6 @@ namespace dscope::model {
 
 class Database;
 class Statement;
-struct InputReport;
 struct RawBlock;
 
 /// The single writer of a case: inputs rows, events and raw events through prepared statements.
@@ -30,18 +31,23 @@ public:
 
     /// Opens a write transaction if none is open.
     bool begin();
-    /// Commits the open transaction, if any.
+    /// Commits the open transaction, if any. On a failure the transaction is rolled back (SQLite may already have
+    /// done so for a full disk or an I/O error) and no transaction is open.
     bool commit();
+    /// Abandons the open transaction, if any.
+    void rollback();
 
-    /// Existing input with this SHA-256: its id and status, or -1.
-    int64_t findInput(const std::string& sha256, std::string* status = nullptr);
+    /// Existing input with this SHA-256: its id, status and writer, or -1.
+    int64_t findInput(const std::string& sha256, InputStatus* status = nullptr, std::string* writer = nullptr);
     /// Removes an earlier, unfinished import of the same input (its events and raw rows).
     bool deleteInput(int64_t inputId);
-    /// Inserts the inputs row in state "importing" (in the open transaction: commit() makes it durable) and
-    /// returns its id.
-    int64_t beginInput(const InputReport& report);
+    /// Inserts the inputs row in state "importing", naming its writer (in the open transaction: commit() makes it
+    /// durable), and returns its id.
+    int64_t beginInput(const InputReport& report, const std::string& writer = {});
+    /// The input's events column: kept equal to its committed events at every commit.
+    bool setInputEvents(int64_t inputId, int64_t events);
     /// Final counts, errors and status.
-    bool finishInput(const InputReport& report, const std::string& status);
+    bool finishInput(const InputReport& report, InputStatus status);
 
     /// Inserts the raw blocks, then the events (setting their inputId; Event::rawBlock indexes `blocks`).
     /// Returns false on a database error.

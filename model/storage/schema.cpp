@@ -2,11 +2,19 @@
 #include "schema.h"
 
 #include "database.h"
+#include "statement.h"
+#include "writeridentity.h"
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <functional>
+#include <thread>
 #include <vector>
 
 namespace dscope::model::schema {
+
+int currentVersion();
 
 namespace {
 
@@ -92,6 +100,12 @@ CREATE INDEX IF NOT EXISTS events_subject ON events(subject_guid) WHERE subject_
 CREATE INDEX IF NOT EXISTS events_target ON events(target_guid) WHERE target_guid IS NOT NULL;
 )sql";
 
+// Version 2: who writes an input while it is "importing" (storage/writeridentity.h), so that opening a case
+// marks incomplete only the inputs whose writer has ended, not those another process is importing right now.
+const char* kVersion2 = R"sql(
+ALTER TABLE inputs ADD COLUMN writer TEXT;
+)sql";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -101,6 +115,7 @@ const std::vector<Migration>& migrations()
 {
     static const std::vector<Migration> list = {
         {1, kVersion1},
+        {2, kVersion2},
     };
     return list;
 }
@@ -108,6 +123,81 @@ const std::vector<Migration>& migrations()
 bool isDoppelscopeCase(Database& db)
 {
     return db.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('events','inputs','meta')") == 3;
+}
+
+/// Creates or migrates the schema in one exclusive step. The version is read only once the write lock is held
+/// (BEGIN IMMEDIATE), so of two processes creating the same new case, the second waits for the first, finds the
+/// schema in place and goes on; reading it before the lock made both create the tables.
+bool migrate(Database& db, std::string& error)
+{
+    Transaction tx(db);
+    if (!tx.isOpen()) {
+        error = "cannot lock the case for writing: " + db.lastError();
+        return false;
+    }
+    int version = int(db.scalar("PRAGMA user_version"));
+    if (version == 0 && db.scalar("SELECT count(*) FROM sqlite_master") > 0 && !isDoppelscopeCase(db)) {
+        error = "not a Doppelscope case: the file is an SQLite database with other tables";
+        return false;
+    }
+    if (version > currentVersion()) {
+        error = "the case was written by a newer Doppelscope (schema " + std::to_string(version) + ")";
+        return false;
+    }
+    if (version == currentVersion())
+        return true; // nothing to change: the transaction ends without a write
+    for (const auto& m : migrations()) {
+        if (m.toVersion <= version)
+            continue;
+        if (!db.exec(m.sql) || !db.exec("PRAGMA user_version=" + std::to_string(m.toVersion))) {
+            error = "schema migration to version " + std::to_string(m.toVersion) + " failed: " + db.lastError();
+            return false;
+        }
+    }
+    if (!tx.commit()) {
+        error = "schema migration failed: " + db.lastError();
+        return false;
+    }
+    return true;
+}
+
+/// Puts the case in WAL mode. Of several processes opening the same new case at once, those that do not get the
+/// switch's exclusive lock are told "locked" at once, without waiting on the busy handler: they retry until the
+/// mode is WAL (set by whichever process won) or a few seconds have passed.
+bool enableWal(Database& db)
+{
+    for (int attempt = 0;; ++attempt) {
+        {
+            Statement st(db, "PRAGMA journal_mode=WAL");
+            // An in-memory database (tests) stays in "memory" mode.
+            if (st.next() && (st.columnView(0) == "wal" || st.columnView(0) == "memory"))
+                return true;
+        }
+        if ((db.lastErrorCode() & 0xff) != SQLITE_BUSY || attempt >= 500)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+/// Inputs left "importing" by a writer that has ended (crash, kill, power loss, write failure) become
+/// "incomplete": their committed batches stay, and importing them again completes them. An input another process
+/// is importing now is left alone.
+bool markEndedImportsIncomplete(Database& db)
+{
+    std::vector<int64_t> ended;
+    {
+        Statement st(db, "SELECT id, writer FROM inputs WHERE status='importing'");
+        while (st.next())
+            if (!writerMayBeRunning(st.columnText(1)))
+                ended.push_back(st.columnInt(0));
+    }
+    for (int64_t id : ended) {
+        Statement up(db, "UPDATE inputs SET status='incomplete' WHERE id=? AND status='importing'");
+        up.bind(1, id);
+        if (!up.exec())
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -131,31 +221,14 @@ bool prepareForWriting(Database& db, std::string& error)
     // (about 9 KiB each) share a page where a 16 KiB page held one. Measured against 16 KiB: corpus imports 2-4 %
     // faster (EVTX and JSON), all rules over a 10 M-event case 3 % slower. Against 4 KiB: those rules 15 % slower,
     // storing an event 18 % faster, and the Events page has a 5 M-event case's ids in 0.53 s instead of 0.63 s.
-    if (!db.exec("PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                 "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;")) {
+    if (!db.exec("PRAGMA page_size=32768") || !enableWal(db)
+        || !db.exec("PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;")) {
         error = "cannot set up the case file: " + db.lastError();
         return false;
     }
-    int version = int(db.scalar("PRAGMA user_version"));
-    if (version == 0 && db.scalar("SELECT count(*) FROM sqlite_master") > 0 && !isDoppelscopeCase(db)) {
-        error = "not a Doppelscope case: the file is an SQLite database with other tables";
+    if (!migrate(db, error))
         return false;
-    }
-    if (version > currentVersion()) {
-        error = "the case was written by a newer Doppelscope (schema " + std::to_string(version) + ")";
-        return false;
-    }
-    for (const auto& m : migrations()) {
-        if (m.toVersion <= version)
-            continue;
-        Transaction tx(db);
-        if (!db.exec(m.sql) || !db.exec("PRAGMA user_version=" + std::to_string(m.toVersion)) || !tx.commit()) {
-            error = "schema migration to version " + std::to_string(m.toVersion) + " failed: " + db.lastError();
-            return false;
-        }
-        version = m.toVersion;
-    }
-    if (!db.exec("UPDATE inputs SET status='incomplete' WHERE status='importing'") || !createEventIndexes(db)) {
+    if (!markEndedImportsIncomplete(db) || !createEventIndexes(db)) {
         error = db.lastError();
         return false;
     }

@@ -17,7 +17,7 @@ namespace schema {
 int currentVersion();
 
 /// Creates or migrates the schema and sets the connection up for the single writer (WAL, NORMAL sync).
-/// Inputs left "importing" by a crash are marked "incomplete": their committed batches stay.
+/// Inputs left "importing" by a writer that has ended are marked "incomplete": their committed batches stay.
 bool prepareForWriting(Database& db, std::string& error);
 
 /// Reader connections: checks the version, sets reader pragmas. Refuses a case newer than this build.

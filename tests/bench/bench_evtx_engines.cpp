@@ -262,7 +262,7 @@ void storeOnly(Phase& p, const std::vector<std::string>& files)
             if (r.inputId < 0 || !writer.insert(decoded[i].events, decoded[i].blocks, r.inputId))
                 return;
             r.events = int64_t(decoded[i].events.size());
-            writer.finishInput(r, "complete");
+            writer.finishInput(r, dscope::model::InputStatus::Complete);
             p.records += r.events;
             p.skipped += decoded[i].skipped;
             sinceCommit += r.events;

@@ -77,7 +77,7 @@ bool writeCase(const QString& path, qint64 count)
     std::fprintf(stderr, "\n");
     report.inputId = input;
     report.events = count;
-    return writer.finishInput(report, "complete") && writer.commit();
+    return writer.finishInput(report, dscope::model::InputStatus::Complete) && writer.commit();
 }
 
 } // namespace

@@ -83,7 +83,7 @@ bool writeCase(const std::string& casePath, std::vector<Event> events, const std
     }
     report.inputId = id;
     report.events = int64_t(events.size());
-    return id > 0 && writer.insert(events, id) && writer.finishInput(report, "complete") && writer.commit();
+    return id > 0 && writer.insert(events, id) && writer.finishInput(report, dscope::model::InputStatus::Complete) && writer.commit();
 }
 
 } // namespace dscope::testing

@@ -95,7 +95,7 @@ private slots:
         QVERIFY(writer.insert(events, id));
         r.inputId = id;
         r.events = 2;
-        QVERIFY(writer.finishInput(r, "complete"));
+        QVERIFY(writer.finishInput(r, dscope::model::InputStatus::Complete));
         QVERIFY(writer.commit());
 
         Statement st(m_db, "SELECT event_id, utc_ms, host, subject_guid, granted_access, input_id, position "
@@ -120,7 +120,7 @@ private slots:
         QCOMPARE(info.lastUtcMs, int64_t(2000));
         QCOMPARE(info.hosts.size(), size_t(2));
         QCOMPARE(info.inputs.size(), size_t(1));
-        QCOMPARE(info.inputs[0].status, std::string("complete"));
+        QCOMPARE(info.inputs[0].status, dscope::model::InputStatus::Complete);
         QCOMPARE(info.inputs[0].events, int64_t(2));
     }
 

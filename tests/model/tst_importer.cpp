@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The import pipeline end to end: duplicates, bad inputs next to good ones, cancel, and a kill mid-import.
+#include "bulkjson_helpers.h"
 #include "ingest/importer.h"
 #include "storage/database.h"
 #include "storage/schema.h"
@@ -38,23 +39,6 @@ void writeFile(const QString& path, const QByteArray& data)
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(data);
-}
-
-/// A JSON-lines file of n Sysmon 10 events (big enough that an import takes a while).
-void writeBigJsonLines(const QString& path, int n)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    QByteArray line;
-    for (int i = 0; i < n; ++i) {
-        line = QByteArrayLiteral("{\"EventID\":10,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
-                                 "\"Hostname\":\"BULK\",\"RecordNumber\":")
-               + QByteArray::number(i)
-               + QByteArrayLiteral(",\"UtcTime\":\"2020-01-01 00:00:00.000\",\"SourceProcessGUID\":"
-                                   "\"{11111111-2222-3333-4444-555555555555}\",\"SourceProcessId\":\"")
-               + QByteArray::number(i % 9000) + QByteArrayLiteral("\",\"GrantedAccess\":\"0x1410\"}\n");
-        f.write(line);
-    }
 }
 
 } // namespace

@@ -31,7 +31,7 @@ InputRow row(std::string path, std::string status, int64_t events, int64_t skipp
 {
     InputRow r;
     r.path = std::move(path);
-    r.status = std::move(status);
+    r.status = model::parseInputStatus(status);
     r.events = events;
     r.skipped = skipped;
     r.errorsJson = std::move(errors);

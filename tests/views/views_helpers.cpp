@@ -72,7 +72,7 @@ bool writeSyntheticCase(const QString& path, int64_t count, QString* error)
     }
     report.inputId = input;
     report.events = count;
-    return writer.finishInput(report, "complete") && writer.commit();
+    return writer.finishInput(report, dscope::model::InputStatus::Complete) && writer.commit();
 }
 
 QString importCase(const QTemporaryDir& dir, const QString& input, bool libevtx)
