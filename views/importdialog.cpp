@@ -24,6 +24,7 @@ QString statusText(const InputReport& r)
     case InputReport::Status::Duplicate: return QObject::tr("already in the case");
     case InputReport::Status::Failed: return QObject::tr("failed");
     case InputReport::Status::Cancelled: return QObject::tr("cancelled (partial)");
+    case InputReport::Status::Incomplete: return QObject::tr("incomplete (write failure)");
     }
     return {};
 }
@@ -57,6 +58,7 @@ ImportDialog::ImportDialog(QWidget* parent)
     , m_counts(new QLabel(this))
     , m_summary(new QTableWidget(this))
     , m_totals(new QLabel(this))
+    , m_error(new QLabel(this))
     , m_button(new QPushButton(tr("Cancel"), this))
 {
     setWindowTitle(tr("Import"));
@@ -83,6 +85,13 @@ ImportDialog::ImportDialog(QWidget* parent)
     auto* done = new QWidget(this);
     auto* doneLayout = new QVBoxLayout(done);
     doneLayout->setContentsMargins(0, 0, 0, 0);
+    // A write failure (full disk, I/O error) stops the import: said first, in words that cannot be missed.
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #7a1212; border: 1px solid #d9534f; "
+                                          "border-radius: 3px; padding: 6px; }"));
+    m_error->hide();
+    doneLayout->addWidget(m_error);
     doneLayout->addWidget(m_totals);
     doneLayout->addWidget(m_summary, 1);
     m_totals->setWordWrap(true);
@@ -171,9 +180,14 @@ void ImportDialog::setSummary(const model::ImportSummary& s)
     if (s.cancelled)
         totals += QLatin1Char(' ') + tr("Cancelled: every batch written before the cancel is kept and the case is valid; "
                                         "importing the same files again completes them.");
-    if (!s.fatal.empty())
-        totals += QLatin1Char(' ') + tr("Error: %1").arg(qs(s.fatal));
     m_totals->setText(totals);
+    m_error->setVisible(!s.fatal.empty());
+    if (!s.fatal.empty()) {
+        setWindowTitle(tr("Import stopped"));
+        m_error->setText(tr("The import stopped: %1\n\nEvery event counted below is in the case, which is valid. "
+                            "Inputs marked incomplete are completed by importing them again once the problem is solved.")
+                             .arg(qs(s.fatal)));
+    }
     m_stack->setCurrentIndex(1);
     m_button->setEnabled(true);
     m_button->setText(tr("Close"));

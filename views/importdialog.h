@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ingest/importer.h"
+#include "domain/importreport.h"
 
 #include <QDialog>
 
@@ -30,6 +30,8 @@ public:
     void setSummary(const model::ImportSummary& summary);
     bool isFinished() const { return m_finished; }
     QTableWidget* summaryTable() const { return m_summary; }
+    /// The banner that says the import stopped at a write failure (hidden otherwise).
+    QLabel* errorBanner() const { return m_error; }
 
 Q_SIGNALS:
     void cancelRequested();
@@ -44,6 +46,7 @@ private:
     QLabel* m_counts;
     QTableWidget* m_summary;
     QLabel* m_totals;
+    QLabel* m_error;
     QPushButton* m_button;
     bool m_finished = false;
     int m_lastCurrent = -1;

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Import from the GUI side: runs on a worker, the event loop keeps answering, cancel leaves a valid case.
+// Import from the GUI side: runs on a worker, the event loop keeps answering, cancel leaves a valid case, and a
+// write failure is shown in the import dialog with counts that equal what the case holds.
 #include "importcontroller.h"
+#include "importdialog.h"
+#include "model/faultyvfs_helpers.h"
 
 #include "storage/caseinfo.h"
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
+#include <QTableWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -129,9 +134,41 @@ private Q_SLOTS:
         QVERIFY(info.events > 0);
         QVERIFY(info.events < kLines);
         QCOMPARE(info.inputs.size(), size_t(1));
-        QCOMPARE(QString::fromStdString(info.inputs.front().status), QStringLiteral("incomplete"));
+        QCOMPARE(info.inputs.front().status, model::InputStatus::Incomplete);
+    }
+
+    void writeFailureIsShownWithWhatTheCaseHolds()
+    {
+        faultyvfs::install();
+        const QString casePath = m_dir.filePath(QStringLiteral("full.dscase"));
+        app::ImportController controller;
+        views::ImportDialog dialog;
+        dialog.setFiles({m_input.toStdString()});
+        connect(&controller, &app::ImportController::finished, &dialog, &views::ImportDialog::setSummary);
+        QSignalSpy finished(&controller, &app::ImportController::finished);
+        // The log accepts 24 MiB (a few commits), then the disk is full.
+        faultyvfs::arm(faultyvfs::Target::Wal, faultyvfs::Threads::Any, 24 << 20, SQLITE_FULL);
+        QVERIFY(controller.start(casePath, {m_input.toStdString()}));
+        QVERIFY(finished.wait(300000));
+        faultyvfs::disarm();
+        const auto summary = finished.first().first().value<model::ImportSummary>();
+        QVERIFY(!summary.fatal.empty());
+
+        QVERIFY(dialog.isFinished());
+        QVERIFY(dialog.errorBanner()->isVisibleTo(&dialog));
+        QVERIFY(dialog.errorBanner()->text().contains(QLatin1String("database or disk is full")));
+        QVERIFY(dialog.errorBanner()->text().contains(casePath));
+        // The summary's Events and Status cells say what the case holds.
+        model::CaseInfo info;
+        std::string error;
+        QVERIFY2(model::loadCaseInfo(casePath.toStdString(), info, error), error.c_str());
+        QVERIFY(info.events > 0);
+        QVERIFY(info.events < kLines);
+        QCOMPARE(dialog.summaryTable()->item(0, 3)->text().toLongLong(), qint64(info.events));
+        QVERIFY(dialog.summaryTable()->item(0, 1)->text().startsWith(QLatin1String("incomplete")));
+        QCOMPARE(summary.events, qint64(info.events));
     }
 };
 
-QTEST_GUILESS_MAIN(TestImportController)
+QTEST_MAIN(TestImportController)
 #include "tst_importcontroller.moc"
