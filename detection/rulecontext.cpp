@@ -20,11 +20,19 @@ bool RuleContext::allowListed(const Row& r) const
             continue;
         if (!a.startFunction.empty() && lower(r.startFunction) != a.startFunction)
             continue;
-        if (a.kernelStartAddress && !isKernelAddress(r.startAddress))
-            continue;
         return true;
     }
     return false;
+}
+
+const AddressClass* RuleContext::startAddressClass(const Row& r) const
+{
+    if (r.startAddress.empty())
+        return nullptr;
+    for (const AddressClass& c : set.addressClasses())
+        if (std::find(c.rules.begin(), c.rules.end(), rule.id) != c.rules.end() && c.matches(r.startAddress))
+            return &c;
+    return nullptr;
 }
 
 Acc& AlertTable::at(const Row& row, const model::AlertProcess& source, const model::AlertProcess& target)
@@ -130,12 +138,6 @@ std::string describeRow(CaseData& data, const Row& r)
     const std::string& path = data.inputPath(r.inputId);
     s += " in " + std::string(baseName(path)) + ")";
     return s;
-}
-
-bool isKernelAddress(std::string_view address)
-{
-    const auto v = model::normalize::hexInteger(address);
-    return v && uint64_t(*v) >= 0xFFFF800000000000ull;
 }
 
 std::string handleCondition(uint32_t mask)

@@ -26,6 +26,8 @@ struct RuleContext {
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
     /// True when an allow-list entry for this rule covers the event (a known-benign pattern).
     bool allowListed(const Row& r) const;
+    /// The rule file's class of the row's thread start address for this rule, if one matches.
+    const AddressClass* startAddressClass(const Row& r) const;
 };
 
 /// One alert being built: the value plus what the rule collects for its explanation.
@@ -68,8 +70,6 @@ model::AlertProcess parentOf(const Row& r);
 std::string raiseSeverity(const std::string& current, const std::string& atLeast);
 std::string describeRow(CaseData& data, const Row& r);
 std::string fmtMs(int64_t ms);
-/// Start address in the kernel half of a 64-bit address space.
-bool isKernelAddress(std::string_view address);
 /// The SQL condition for Sysmon 10 handles holding every bit of mask: the indexed terms for the default masks.
 std::string handleCondition(uint32_t mask);
 /// Same process on both sides (by GUID, or by PID when GUIDs are missing).

@@ -197,6 +197,9 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
             return;
         if (sameProcess(t) || ctx.allowListed(t))
             continue;
+        const AddressClass* address = ctx.startAddressClass(t);
+        if (address && address->verdict == AddressClass::Verdict::NotUserCode)
+            continue; // e.g. win32k's threads into csrss.exe: kernel code, whatever process Sysmon names
         std::string kind;
         std::string severity = "high";
         if (unbacked(t) || unknownTarget(t)) {
@@ -216,6 +219,10 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
                    + ", a module loaded from outside the system and program folders (code an earlier injection "
                      "brought in)";
             severity = "medium";
+        }
+        if (address) { // LowerSeverity
+            kind += " (start address class " + address->id + ": " + address->why + ")";
+            severity = address->severity;
         }
         Acc& acc = table.at(t, sourceOf(t), targetOf(t));
         if (acc.nSecond == 0)
@@ -242,9 +249,11 @@ void runR7(RuleContext& ctx, std::vector<Alert>& out)
     const int64_t window = ctx.rule.intParam("windowMs", 10000);
     const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
     std::unordered_map<std::string, std::vector<const Row*>> byPair;
-    for (const Row& t : threads)
-        if (!sameProcess(t) && !ctx.allowListed(t))
+    for (const Row& t : threads) {
+        const AddressClass* address = ctx.startAddressClass(t);
+        if (!sameProcess(t) && !ctx.allowListed(t) && !(address && address->verdict == AddressClass::Verdict::NotUserCode))
             byPair[pairKey(t)].push_back(&t);
+    }
     AlertTable table(ctx);
     for (const auto& [key, list] : byPair) {
         if (ctx.cancelled())

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ruleset.h"
 
+#include "ingest/normalize.h"
+
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -122,9 +124,34 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
         a.sourceImage = lower(text(o.value(QLatin1String("sourceImage"))));
         a.targetImage = lower(text(o.value(QLatin1String("targetImage"))));
         a.startFunction = lower(text(o.value(QLatin1String("startFunction"))));
-        a.kernelStartAddress = o.value(QLatin1String("kernelStartAddress")).toBool(false);
         a.why = text(o.value(QLatin1String("why")));
         set.m_allow.push_back(std::move(a));
+    }
+    const QJsonArray classes = root.value(QLatin1String("startAddressClasses")).toArray();
+    for (qsizetype i = 0; i < classes.size(); ++i) {
+        const QJsonObject o = classes.at(i).toObject();
+        AddressClass c;
+        c.id = text(o.value(QLatin1String("id")));
+        c.rules = strings(o.value(QLatin1String("rules")), false);
+        c.width = o.value(QLatin1String("width")).toInt();
+        const auto from = model::normalize::hexInteger(text(o.value(QLatin1String("from"))));
+        const auto to = model::normalize::hexInteger(text(o.value(QLatin1String("to"))));
+        const std::string verdict = text(o.value(QLatin1String("verdict")));
+        c.severity = text(o.value(QLatin1String("severity")));
+        c.why = text(o.value(QLatin1String("why")));
+        if ((c.width != 32 && c.width != 64) || !from || !to || uint64_t(*from) > uint64_t(*to)
+            || (verdict != "not-user-code" && verdict != "lower-severity")
+            || (verdict == "lower-severity" && c.severity.empty())) {
+            error = "startAddressClasses #" + std::to_string(i) + " (" + c.id
+                    + ") needs width 32 or 64, hex from <= to, and verdict not-user-code or lower-severity "
+                      "(with a severity)";
+            return std::nullopt;
+        }
+        c.from = uint64_t(*from);
+        c.to = uint64_t(*to);
+        c.verdict = verdict == "not-user-code" ? AddressClass::Verdict::NotUserCode
+                                               : AddressClass::Verdict::LowerSeverity;
+        set.m_addressClasses.push_back(std::move(c));
     }
     const QJsonObject lists = root.value(QLatin1String("checklists")).toObject();
     for (auto it = lists.begin(); it != lists.end(); ++it) {
@@ -140,6 +167,23 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
             return std::nullopt;
         }
     return set;
+}
+
+bool AddressClass::matches(std::string_view address) const
+{
+    const auto value = model::normalize::hexInteger(address);
+    if (!value)
+        return false;
+    const uint64_t v = uint64_t(*value);
+    std::string_view digits = address;
+    while (!digits.empty() && (digits.front() == ' ' || digits.front() == '\t'))
+        digits.remove_prefix(1);
+    while (!digits.empty() && (digits.back() == ' ' || digits.back() == '\t'))
+        digits.remove_suffix(1);
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+        digits.remove_prefix(2);
+    const int written = v > 0xFFFFFFFFull || digits.size() == 16 ? 64 : digits.size() == 8 ? 32 : 0;
+    return written == width && v >= from && v <= to;
 }
 
 std::optional<RuleSet> RuleSet::fromFile(const QString& path, std::string& error)

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dscope::detection {
@@ -41,8 +42,32 @@ struct AllowEntry {
     std::string sourceImage;   ///< lower-case path suffix
     std::string targetImage;
     std::string startFunction; ///< exact, case-insensitive
-    bool kernelStartAddress = false;
     std::string why;
+};
+
+/**
+ * A class of thread start addresses (Sysmon 8 StartAddress) that says where the new thread's first instruction
+ * lives, whoever Sysmon names as the source. Kernel space is the case in point: win32k starts threads in csrss.exe
+ * (and other session processes) on behalf of any GUI process at kernel addresses, and Sysmon names that GUI process
+ * as the source; code a user-mode process injects cannot start there.
+ */
+struct AddressClass {
+    enum class Verdict {
+        NotUserCode,   ///< the thread runs no code a user-mode process brought in: not evidence of injection
+        LowerSeverity, ///< ambiguous: kept, at `severity`
+    };
+    std::string id;
+    std::vector<std::string> rules;
+    int width = 0;             ///< 64 or 32: the address as Sysmon writes it on a 64- or 32-bit system
+    uint64_t from = 0, to = 0; ///< inclusive
+    Verdict verdict = Verdict::NotUserCode;
+    std::string severity;      ///< for LowerSeverity
+    std::string why;
+
+    /// Whether the address text falls in the class. Sysmon writes 16 hex digits on 64-bit Windows and 8 on 32-bit;
+    /// a value above 32 bits is 64-bit whatever its spelling. A shorter spelling of a 32-bit value has no width and
+    /// matches no 32-bit class: it might be a low 64-bit user address, which stays alerted.
+    bool matches(std::string_view address) const;
 };
 
 struct Checklist {
@@ -63,12 +88,14 @@ public:
     const std::vector<Rule>& rules() const { return m_rules; }
     const Rule* find(const std::string& id) const;
     const std::vector<AllowEntry>& allowList() const { return m_allow; }
+    const std::vector<AddressClass>& addressClasses() const { return m_addressClasses; }
     const Checklist* checklist(const std::string& key) const;
     const std::map<std::string, Checklist>& checklists() const { return m_checklists; }
 
 private:
     std::vector<Rule> m_rules;
     std::vector<AllowEntry> m_allow;
+    std::vector<AddressClass> m_addressClasses;
     std::map<std::string, Checklist> m_checklists;
 };
 
