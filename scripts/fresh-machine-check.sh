@@ -8,7 +8,8 @@
 # The committed HEAD of this checkout is copied in (what a clean clone holds), with ../shared beside it when present.
 # Inside the root, an unprivileged user with sudo runs the README's test command (scripts/test.sh) and then the
 # workbench command (scripts/workbench.sh, offscreen: it must build, open the demo case and stay open 20 s).
-# Set KEEP_ROOT=1 to keep the root afterwards (a second run then reuses the debootstrap).
+# Every run starts from a new debootstrap (packages a previous run installed would hide a missing one). Set
+# KEEP_ROOT=1 to keep the root afterwards, to look inside.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="${1:-/var/tmp/dscope-fresh-root}"
@@ -61,14 +62,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -x "$root/usr/bin/apt-get" ]; then
-  phase "debootstrap $codename into $root"
-  $sudo rm -rf --one-file-system "$root"
-  $sudo mkdir -p "$root"
-  # sudo: the README's commands use it for apt-get when run by a user who is not root.
-  $sudo debootstrap --variant=minbase --include=sudo,ca-certificates "$codename" "$root" "$mirror" > "$root.log" 2>&1 \
-    || { tail -20 "$root.log" >&2; exit 1; }
-fi
+phase "debootstrap $codename into $root"
+for m in dev/pts dev sys proc; do $sudo umount -l "$root/$m" 2>/dev/null || true; done
+$sudo rm -rf --one-file-system "$root"
+$sudo mkdir -p "$root"
+# sudo: the README's commands use it for apt-get when run by a user who is not root.
+$sudo debootstrap --variant=minbase --include=sudo,ca-certificates "$codename" "$root" "$mirror" > "$root.log" 2>&1 \
+  || { tail -20 "$root.log" >&2; exit 1; }
 {
   echo "deb $mirror $codename main"
   echo "deb $mirror $codename-updates main"
