@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "democase.h"
 
-#include "ingest/importer.h"
+#include "import/importer.h"
 
 #include <QDir>
 #include <QFile>

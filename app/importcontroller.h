@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ingest/importer.h"
+#include "import/importer.h"
 
 #include <QObject>
 #include <QThread>

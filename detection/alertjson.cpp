@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "alertjson.h"
 
-#include "ingest/normalize.h"
+#include "domain/normalize.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -30,7 +30,7 @@ QByteArray alertJsonLine(const model::Alert& a)
         });
     const QJsonObject o{
         {QStringLiteral("rule"), text(a.ruleId)},
-        {QStringLiteral("severity"), text(a.severity)},
+        {QStringLiteral("severity"), QLatin1String(model::severityName(a.severity))},
         {QStringLiteral("technique"), text(a.technique)},
         {QStringLiteral("host"), text(a.host)},
         {QStringLiteral("source_guid"), text(a.source.guid)},

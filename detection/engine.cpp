@@ -144,12 +144,9 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
         return nullptr;
     }
     // Severity first, then time: the analyst reads the worst first.
-    auto rank = [](const std::string& s) {
-        return s == "critical" ? 0 : s == "high" ? 1 : s == "medium" ? 2 : 3;
-    };
     std::stable_sort(result->alerts.begin(), result->alerts.end(), [&](const model::Alert& a, const model::Alert& b) {
-        if (rank(a.severity) != rank(b.severity))
-            return rank(a.severity) < rank(b.severity);
+        if (a.severity != b.severity)
+            return a.severity > b.severity;
         return a.firstUtcMs < b.firstUtcMs;
     });
     result->seconds = double(timer.nsecsElapsed()) / 1e9;

@@ -3,7 +3,7 @@
 
 #include "caseindexes.h"
 #include "domain/accessmask.h"
-#include "ingest/normalize.h"
+#include "domain/normalize.h"
 
 #include <algorithm>
 
@@ -102,18 +102,6 @@ void AlertTable::appendTo(std::vector<model::Alert>& out)
 model::AlertProcess sourceOf(const Row& r) { return {r.srcGuid, r.srcPid, r.srcImage}; }
 model::AlertProcess targetOf(const Row& r) { return {r.tgtGuid, r.tgtPid, r.tgtImage}; }
 model::AlertProcess parentOf(const Row& r) { return {r.parentGuid, r.parentPid, r.parentImage}; }
-
-std::string raiseSeverity(const std::string& current, const std::string& atLeast)
-{
-    static const char* order[] = {"low", "medium", "high", "critical"};
-    auto rank = [](const std::string& s) {
-        for (int i = 0; i < 4; ++i)
-            if (s == order[i])
-                return i;
-        return 0;
-    };
-    return rank(atLeast) > rank(current) ? atLeast : current;
-}
 
 std::string fmtMs(int64_t ms)
 {

@@ -66,8 +66,6 @@ private:
 model::AlertProcess sourceOf(const Row& r);
 model::AlertProcess targetOf(const Row& r);
 model::AlertProcess parentOf(const Row& r);
-/// "low" < "medium" < "high" < "critical"
-std::string raiseSeverity(const std::string& current, const std::string& atLeast);
 std::string describeRow(CaseData& data, const Row& r);
 std::string fmtMs(int64_t ms);
 /// The SQL condition for Sysmon 10 handles holding every bit of mask: the indexed terms for the default masks.

@@ -11,6 +11,8 @@
 
 namespace dscope::detection {
 
+using model::Severity;
+
 using model::Alert;
 namespace access = model::access;
 
@@ -170,7 +172,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
                 acc.flags.insert("the target is a long-lived system or user process ("
                                  + std::string(baseName(a.target.image)) + ")");
         if (!acc.flags.empty())
-            a.severity = raiseSeverity(a.severity, "critical");
+            a.severity = std::max(a.severity, Severity::Critical);
         const bool strictTier = acc.values.erase("strict") > 0;
         std::string masks;
         for (uint32_t m : acc.masks)
@@ -201,7 +203,7 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
         if (address && address->verdict == AddressClass::Verdict::NotUserCode)
             continue; // e.g. win32k's threads into csrss.exe: kernel code, whatever process Sysmon names
         std::string kind;
-        std::string severity = "high";
+        Severity severity = Severity::High;
         if (unbacked(t) || unknownTarget(t)) {
             kind = unbacked(t) ? "starts outside any loaded module (no StartModule)"
                                : "targets '<unknown process>' (a process Sysmon could not name)";
@@ -218,7 +220,7 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
             kind = "starts in " + t.startModule + (t.startFunction.empty() ? "" : "!" + t.startFunction)
                    + ", a module loaded from outside the system and program folders (code an earlier injection "
                      "brought in)";
-            severity = "medium";
+            severity = Severity::Medium;
         }
         if (address) { // LowerSeverity
             kind += " (start address class " + address->id + ": " + address->why + ")";
@@ -231,7 +233,7 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
         ++acc.alert.count;
         table.addEvidence(acc, t, "thread");
         acc.values.insert(kind);
-        acc.alert.severity = acc.nSecond == 1 ? severity : raiseSeverity(acc.alert.severity, severity);
+        acc.alert.severity = acc.nSecond == 1 ? severity : std::max(acc.alert.severity, severity);
         if (!t.startAddress.empty())
             acc.flags.insert(t.startAddress);
     }
@@ -335,7 +337,7 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
         ++acc.nSecond;
         ++acc.alert.count;
         table.addEvidence(acc, t, "thread");
-        acc.alert.severity = raiseSeverity(acc.alert.severity, "critical");
+        acc.alert.severity = std::max(acc.alert.severity, Severity::Critical);
     }
     for (auto& [key, acc] : table.entries()) {
         std::string text;

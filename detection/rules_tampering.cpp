@@ -12,6 +12,8 @@
 
 namespace dscope::detection {
 
+using model::Severity;
+
 using model::Alert;
 
 namespace {
@@ -85,7 +87,7 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
         table.addEvidence(acc, t, "tampering");
         acc.values.insert(t.detail.empty() ? std::string("(no type)") : t.detail);
         if (high)
-            acc.alert.severity = raiseSeverity(acc.alert.severity, "high");
+            acc.alert.severity = std::max(acc.alert.severity, Severity::High);
         if (creation && !acc.second) {
             acc.second = creation;
             table.addEvidence(acc, *creation, "creation");
@@ -108,7 +110,7 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
         else
             text += " No Sysmon 1 for the process is in the case, so its parent is unknown.";
         if (acc.flags.count("known-benign")) {
-            acc.alert.severity = "low";
+            acc.alert.severity = Severity::Low;
             text += " The image is on the rule's known-benign list (configurations exclude it); low severity, but "
                     "check that path and parent are the genuine ones.";
         }
@@ -173,13 +175,13 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
     for (auto& [key, acc] : table.entries()) {
         Alert& a = acc.alert;
         const bool noKernelbase = acc.flags.count("nokernelbase") > 0;
-        a.severity = noKernelbase ? raiseSeverity(a.severity, "high") : "medium";
+        a.severity = noKernelbase ? std::max(a.severity, Severity::High) : Severity::Medium;
         if (!acc.values.empty())
-            a.severity = "critical";
+            a.severity = Severity::Critical;
         const bool helper = std::any_of(secondary.begin(), secondary.end(),
                                         [&](const std::string& s) { return endsWithI(a.source.image, s); });
         if (helper)
-            a.severity = "low";
+            a.severity = Severity::Low;
         std::string text = describeRow(ctx.data, *acc.first) + ": " + a.source.image + " holds "
                            + model::access::hex(uint32_t(acc.first->access)) + " (PROCESS_ALL_ACCESS) on a process "
                            "Sysmon names only '" + a.target.image + "', without a folder: the process was created "
@@ -289,7 +291,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
     for (auto& [key, acc] : table.entries()) {
         Alert& a = acc.alert;
         const int strength = (acc.second ? 1 : 0) + (acc.flags.empty() ? 0 : 1);
-        a.severity = strength == 2 ? "critical" : strength == 1 ? "high" : "medium";
+        a.severity = strength == 2 ? Severity::Critical : strength == 1 ? Severity::High : Severity::Medium;
         std::string statesText;
         for (const auto& v : acc.values)
             statesText += (statesText.empty() ? "" : ", ") + v;

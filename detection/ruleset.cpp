@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ruleset.h"
 
-#include "ingest/normalize.h"
+#include "domain/normalize.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -95,7 +95,7 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
         r.id = text(o.value(QLatin1String("id")));
         r.name = text(o.value(QLatin1String("name")));
         r.technique = text(o.value(QLatin1String("technique")));
-        r.severity = text(o.value(QLatin1String("severity")));
+        const auto severity = model::parseSeverity(text(o.value(QLatin1String("severity"))));
         r.description = text(o.value(QLatin1String("description")));
         r.enabledByDefault = o.value(QLatin1String("default")).toBool(true);
         r.params = o.value(QLatin1String("params")).toObject();
@@ -105,10 +105,11 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
         const QJsonArray ids = o.value(QLatin1String("eventIds")).toArray();
         for (const QJsonValue& id : ids)
             r.eventIds.push_back(id.toInt());
-        if (r.id.empty() || r.name.empty() || r.severity.empty()) {
-            error = "rule #" + std::to_string(i) + " lacks id, name or severity";
+        if (r.id.empty() || r.name.empty() || !severity) {
+            error = "rule #" + std::to_string(i) + " lacks id, name or a severity (low, medium, high, critical)";
             return std::nullopt;
         }
+        r.severity = *severity;
         if (set.find(r.id)) {
             error = "rule id " + r.id + " appears twice";
             return std::nullopt;
@@ -137,16 +138,17 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
         const auto from = model::normalize::hexInteger(text(o.value(QLatin1String("from"))));
         const auto to = model::normalize::hexInteger(text(o.value(QLatin1String("to"))));
         const std::string verdict = text(o.value(QLatin1String("verdict")));
-        c.severity = text(o.value(QLatin1String("severity")));
+        const auto severity = model::parseSeverity(text(o.value(QLatin1String("severity"))));
         c.why = text(o.value(QLatin1String("why")));
         if ((c.width != 32 && c.width != 64) || !from || !to || uint64_t(*from) > uint64_t(*to)
             || (verdict != "not-user-code" && verdict != "lower-severity")
-            || (verdict == "lower-severity" && c.severity.empty())) {
+            || (verdict == "lower-severity" && !severity)) {
             error = "startAddressClasses #" + std::to_string(i) + " (" + c.id
                     + ") needs width 32 or 64, hex from <= to, and verdict not-user-code or lower-severity "
                       "(with a severity)";
             return std::nullopt;
         }
+        c.severity = severity.value_or(model::Severity::Low);
         c.from = uint64_t(*from);
         c.to = uint64_t(*to);
         c.verdict = verdict == "not-user-code" ? AddressClass::Verdict::NotUserCode

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/severity.h"
+
 #include <QtCore/QJsonObject>
 
 #include <cstdint>
@@ -18,7 +20,7 @@ struct Rule {
     std::string id;          ///< "R1"
     std::string name;
     std::string technique;
-    std::string severity;    ///< base severity; rules may raise it per alert
+    model::Severity severity = model::Severity::Medium; ///< base severity; rules may raise it per alert
     std::string description;
     bool enabledByDefault = true;
     std::vector<int> eventIds;
@@ -61,7 +63,7 @@ struct AddressClass {
     int width = 0;             ///< 64 or 32: the address as Sysmon writes it on a 64- or 32-bit system
     uint64_t from = 0, to = 0; ///< inclusive
     Verdict verdict = Verdict::NotUserCode;
-    std::string severity;      ///< for LowerSeverity
+    model::Severity severity = model::Severity::Low; ///< for LowerSeverity
     std::string why;
 
     /// Whether the address text falls in the class. Sysmon writes 16 hex digits on 64-bit Windows and 8 on 32-bit;

@@ -157,18 +157,10 @@ bool AlertsPage::selectAlert(int row)
 void AlertsPage::fillHosts()
 {
     // Worst severity first, then most alerts: the order in which an analyst would take the hosts.
-    auto rank = [](const std::string& severity) {
-        static const char* const order[] = {"low", "medium", "high", "critical"};
-        for (int i = 0; i < 4; ++i)
-            if (severity == order[i])
-                return i + 1;
-        return 0;
-    };
     struct HostAlerts {
         QString host;
-        int worst = 0;
+        model::Severity worst = model::Severity::Low;
         int count = 0;
-        std::string worstName;
     };
     std::map<QString, HostAlerts> byKey; // hosts compare without case, as Windows names do
     if (m_alerts) {
@@ -177,10 +169,7 @@ void AlertsPage::fillHosts()
             if (h.host.isEmpty())
                 h.host = qs(a.host);
             ++h.count;
-            if (rank(a.severity) >= h.worst) {
-                h.worst = rank(a.severity);
-                h.worstName = a.severity;
-            }
+            h.worst = std::max(h.worst, a.severity);
         }
     }
     std::vector<HostAlerts> hosts;
@@ -195,7 +184,7 @@ void AlertsPage::fillHosts()
     m_host->addItem(tr("Any host (%n host(s) with alerts)", nullptr, int(hosts.size())), QString());
     for (const auto& h : hosts)
         m_host->addItem(tr("%1: %n alert(s), worst %2", nullptr, h.count)
-                            .arg(h.host.isEmpty() ? tr("(no host)") : h.host, qs(h.worstName)),
+                            .arg(h.host.isEmpty() ? tr("(no host)") : h.host, QLatin1String(model::severityName(h.worst))),
                         h.host);
     const int keep = chosen.isEmpty() ? 0 : std::max(0, m_host->findData(chosen, Qt::UserRole, Qt::MatchFixedString));
     m_host->setCurrentIndex(keep);
@@ -269,7 +258,7 @@ void AlertsPage::onCurrentChanged()
     QString html = QLatin1String("<h3>") + qs(a->ruleId).toHtmlEscaped() + QLatin1String(" ")
                    + qs(a->ruleName).toHtmlEscaped() + QLatin1String("</h3><p>")
                    + tr("<b>%1</b> severity, technique <b>%2</b>, host %3")
-                         .arg(qs(a->severity).toHtmlEscaped(), qs(a->technique).toHtmlEscaped(),
+                         .arg(QLatin1String(model::severityName(a->severity)), qs(a->technique).toHtmlEscaped(),
                               qs(a->host).toHtmlEscaped())
                    + QLatin1String("</p><p>")
                    + tr("Source: %1 %2<br>Target: %3 %4")

@@ -2,7 +2,7 @@
 // `doppelscope import --case CASE.dscase [--evtx-engine native|libevtx] [--threads N] [--recover] PATH...`
 #include "clicontext.h"
 
-#include "ingest/importer.h"
+#include "import/importer.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>

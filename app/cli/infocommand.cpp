@@ -2,7 +2,7 @@
 // `doppelscope info CASE.dscase [--json]`
 #include "clicontext.h"
 
-#include "ingest/normalize.h"
+#include "domain/normalize.h"
 #include "itemmodels/inputlistmodel.h"
 #include "storage/caseinfo.h"
 

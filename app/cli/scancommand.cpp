@@ -4,8 +4,8 @@
 
 #include "alertjson.h"
 #include "engine.h"
-#include "ingest/importer.h"
-#include "ingest/normalize.h"
+#include "import/importer.h"
+#include "domain/normalize.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -55,7 +55,7 @@ void printAlerts(const AlertSet& set)
     if (!set.alerts.empty()) {
         out() << "RULE SEVERITY  FIRST (UTC)               HOST                 SOURCE -> TARGET                        COUNT\n";
         for (const Alert& a : set.alerts) {
-            out() << cell(a.ruleId, 4) << ' ' << cell(a.severity, 9) << ' '
+            out() << cell(a.ruleId, 4) << ' ' << cell(severityName(a.severity), 9) << ' '
                   << cell(normalize::isoUtc(a.firstUtcMs), 25) << ' ' << cell(a.host, 20) << ' '
                   << QString(processText(a.source) + QLatin1String(" -> ") + processText(a.target)).leftJustified(39)
                   << ' ' << a.count << '\n';

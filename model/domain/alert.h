@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "severity.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,7 +43,7 @@ struct Alert {
     std::string ruleId;       ///< "R1"
     std::string ruleName;
     std::string technique;    ///< "T1055.013", "T1055.001", ...
-    std::string severity;     ///< "low" | "medium" | "high" | "critical"
+    Severity severity = Severity::Medium;
     std::string host;
     AlertProcess source;
     AlertProcess target;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eventbuilder.h"
 
-#include "normalize.h"
+#include "domain/normalize.h"
 
 #include <array>
 #include <unordered_map>

@@ -80,7 +80,4 @@ public:
     virtual bool read(InputBytes& input, RecordSink& sink, std::string& error) = 0;
 };
 
-/// The source for a sniffed format, or nullptr for archives and unknown formats.
-std::unique_ptr<EventSource> makeSource(InputFormat format, const SourceOptions& options);
-
 } // namespace dscope::model

@@ -3,7 +3,7 @@
 
 #include "eventbuilder.h"
 #include "jsonvalues.h"
-#include "normalize.h"
+#include "domain/normalize.h"
 
 #include <algorithm>
 #include <cstdlib>

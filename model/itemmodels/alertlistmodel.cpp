@@ -42,17 +42,6 @@ void AlertListModel::setUtc(bool utc)
         Q_EMIT dataChanged(index(0, ColFirst), index(rowCount() - 1, ColFirst));
 }
 
-int AlertListModel::severityRank(const std::string& s)
-{
-    if (s == "critical")
-        return 3;
-    if (s == "high")
-        return 2;
-    if (s == "medium")
-        return 1;
-    return 0;
-}
-
 QString AlertListModel::processText(const AlertProcess& p)
 {
     QString name = baseName(qs(p.image));
@@ -76,10 +65,10 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
     if (role == AlertIndexRole)
         return index.row();
     if (role == SeverityRankRole)
-        return severityRank(a.severity);
+        return int(a.severity);
     if (role == SortRole) {
         switch (index.column()) {
-        case ColSeverity: return severityRank(a.severity);
+        case ColSeverity: return int(a.severity);
         case ColFirst: return qint64(a.firstUtcMs);
         case ColCount: return qint64(a.count);
         default: return data(index, Qt::DisplayRole);
@@ -90,7 +79,7 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case ColSeverity: return qs(a.severity);
+    case ColSeverity: return QLatin1String(severityName(a.severity));
     case ColRule: return QString(qs(a.ruleId) + QLatin1String(" ") + qs(a.ruleName));
     case ColTechnique: return qs(a.technique);
     case ColHost: return qs(a.host);

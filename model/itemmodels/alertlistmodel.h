@@ -17,7 +17,7 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 100, ///< raw value for sorting
         AlertIndexRole,                ///< int index into alerts()->alerts
-        SeverityRankRole,              ///< int 0 (low) .. 3 (critical), for colouring
+        SeverityRankRole,              ///< int(Severity): 0 (low) .. 3 (critical), for colouring
     };
 
     explicit AlertListModel(QObject* parent = nullptr);
@@ -33,7 +33,6 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    static int severityRank(const std::string& severity);
     static QString processText(const AlertProcess& p);
 
 private:

@@ -2,7 +2,8 @@
 #include "eventdetail.h"
 
 #include "domain/event.h"
-#include "ingest/normalize.h"
+#include "evtx/evtxrecordrenderer.h"
+#include "domain/normalize.h"
 #include "storage/database.h"
 #include "storage/rawevent.h"
 #include "storage/statement.h"
@@ -88,7 +89,8 @@ EventDetail loadEventDetail(Database& db, int64_t id)
     // The original text is stored compressed in its own table; the storage layer decodes it.
     RawEvent raw;
     std::string rawError;
-    if (loadRawEvent(db, id, raw, rawError)) {
+    const evtx::EvtxRecordRenderer evtxRecords;
+    if (loadRawEvent(db, id, &evtxRecords, raw, rawError)) {
         d.rawFormat = int(raw.format);
         d.raw = QByteArray(raw.data.data(), qsizetype(raw.data.size()));
         if (raw.format == RawFormat::Xml)

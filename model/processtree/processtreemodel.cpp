@@ -169,7 +169,7 @@ QString ProcessTreeModel::toolTip(const ProcessNode& n, int node) const
             if (a >= 0 && a < int(m_alerts->alerts.size())) {
                 const auto& alert = m_alerts->alerts[size_t(a)];
                 lines << QStringLiteral("Alert %1 (%2): %3")
-                             .arg(QString::fromStdString(alert.ruleId), QString::fromStdString(alert.severity),
+                             .arg(QString::fromStdString(alert.ruleId), QLatin1String(severityName(alert.severity)),
                                   QString::fromStdString(alert.ruleName));
             }
         }

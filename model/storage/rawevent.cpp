@@ -2,7 +2,6 @@
 #include "rawevent.h"
 
 #include "database.h"
-#include "evtx/binxmldecoder.h"
 #include "statement.h"
 
 #include <lz4.h>
@@ -134,7 +133,8 @@ bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string
     return true;
 }
 
-bool loadRawEvent(Database& db, int64_t eventRowId, RawEvent& out, std::string& error)
+bool loadRawEvent(Database& db, int64_t eventRowId, const RawRecordRenderer* binary, RawEvent& out,
+                  std::string& error)
 {
     Statement st(db, "SELECT e.raw_offset, e.raw_length, b.format, b.codec, b.data "
                      "FROM events e JOIN raw_blocks b ON b.id = e.raw_block WHERE e.id=?");
@@ -154,16 +154,16 @@ bool loadRawEvent(Database& db, int64_t eventRowId, RawEvent& out, std::string& 
         return false;
     }
     if (out.format == RawFormat::EvtxBinXml) {
-        // The block is the record's EVTX chunk: render the record's XML now, with the chunk's templates.
-        evtx::BinXmlDecoder decoder;
-        decoder.beginChunk(reinterpret_cast<const uint8_t*>(block.data()), block.size());
-        evtx::DecodedRecord record;
-        if (!decoder.decodeRecord(uint32_t(offset), uint32_t(offset + length), true, record, error)) {
+        // The block is the record's EVTX chunk: its XML is rendered now, with the chunk's templates.
+        if (!binary) {
+            error = "the stored EVTX record needs an EVTX renderer";
+            return false;
+        }
+        if (!binary->renderXml(block, uint32_t(offset), uint32_t(offset + length), out.data, error)) {
             error = "the stored EVTX record cannot be rendered: " + error;
             return false;
         }
         out.format = RawFormat::Xml;
-        out.data.assign(record.xml);
         return true;
     }
     out.data = block.substr(size_t(offset), size_t(length));

@@ -57,8 +57,23 @@ struct RawEvent {
     std::string data;
 };
 
-/// Loads events.id's original event. False when there is none (or it cannot be decoded; error says why).
-bool loadRawEvent(Database& db, int64_t eventRowId, RawEvent& out, std::string& error);
+/**
+ * Renders one record of a block kept in a binary event format (RawFormat::EvtxBinXml: an EVTX chunk) as XML. The
+ * case file keeps the bytes; the format's reader, a layer above storage (evtx/evtxrecordrenderer.h), renders them.
+ */
+class RawRecordRenderer
+{
+public:
+    virtual ~RawRecordRenderer() = default;
+    /// The record between byte offsets begin and end of the decompressed block.
+    virtual bool renderXml(std::string_view block, uint32_t begin, uint32_t end, std::string& xml,
+                           std::string& error) const = 0;
+};
+
+/// Loads events.id's original event; a binary record is rendered to XML by `binary` (when null, such a record
+/// fails with a reason). False when there is none (or it cannot be decoded; error says why).
+bool loadRawEvent(Database& db, int64_t eventRowId, const RawRecordRenderer* binary, RawEvent& out,
+                  std::string& error);
 
 /// Decodes a stored block (a RawCodec).
 bool decodeRaw(int codec, std::string_view stored, std::string& out, std::string& error);

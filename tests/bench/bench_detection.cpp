@@ -8,7 +8,7 @@
 //   bench_detection --make-case OUT.dscase --events N [--from CORPUS.dscase]   only build a large case
 #include "caseindexes.h"
 #include "engine.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "storage/statement.h"

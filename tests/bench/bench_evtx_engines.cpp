@@ -15,7 +15,7 @@
 //
 //   bench_evtx_engines [--datasets DIR] [--passes N] [--e2e-runs N]
 #include "evtx/evtxfiledecoder.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "ingest/inputbytes.h"
 #include "ingest/libevtxsource.h"
 #include "storage/checkpointer.h"

@@ -7,7 +7,7 @@
 #include "storage/database.h"
 #include "storage/eventwriter.h"
 #include "storage/schema.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

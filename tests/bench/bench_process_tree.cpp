@@ -4,7 +4,7 @@
 // The case mixes what real ones hold: Sysmon 1 with GUIDs (a random earlier parent), Security 4688 with PIDs only
 // and PID reuse, exits (Sysmon 5 / 4689), and Sysmon 10 / 8 between random processes.
 //   bench_process_tree [processes] [case-path]   (an existing case-path is reused as it is)
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "processtree/processtreebuilder.h"
 #include "processtree/processtreemodel.h"
 #include "storage/database.h"

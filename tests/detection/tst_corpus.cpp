@@ -5,7 +5,7 @@
 #include "detection_helpers.h"
 
 #include "engine.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 
 #include <QDir>
 #include <QFile>

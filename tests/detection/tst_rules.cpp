@@ -155,7 +155,7 @@ private slots:
         for (const auto& a : set->alerts) {
             if (a.ruleId == "R1") {
                 QCOMPARE(a.count, int64_t(6));
-                QCOMPARE(a.severity, std::string("critical"));
+                QCOMPARE(a.severity, model::Severity::Critical);
                 QVERIFY(has(a.explanation, "UNKNOWN"));
             } else {
                 QVERIFY(has(a.explanation, "6 Sysmon 8"));
@@ -196,7 +196,7 @@ private slots:
         QCOMPARE(count(*set, "R2"), 3);
         int medium = 0, dll = 0;
         for (const auto& a : set->alerts) {
-            medium += a.severity == "medium" ? 1 : 0;
+            medium += a.severity == model::Severity::Medium ? 1 : 0;
             dll += has(a.explanation, "DLL injection") ? 1 : 0;
         }
         QCOMPARE(medium, 1); // the thread starting in a module from C:\Users\Public
@@ -248,7 +248,7 @@ private slots:
         QCOMPARE(count(*burst, "R7"), severity.isEmpty() ? 0 : 1);
         for (const auto& a : burst->alerts)
             if (a.ruleId == "R2") {
-                QCOMPARE(QString::fromStdString(a.severity), severity);
+                QCOMPARE(QLatin1String(model::severityName(a.severity)), severity);
                 if (severity == QLatin1String("low"))
                     QVERIFY(has(a.explanation, "kernel-or-3gb-user-x86"));
             }
@@ -294,10 +294,10 @@ private slots:
         const auto set = scan({create, locked, replacedBenign, replaced}, {"R3"});
         QCOMPARE(count(*set, "R3"), 2);
         const auto& first = set->alerts.front(); // high sorts first
-        QCOMPARE(first.severity, std::string("high"));
+        QCOMPARE(first.severity, model::Severity::High);
         QCOMPARE(first.source.guid, A);
         QVERIFY(has(first.explanation, "payload.exe /run"));
-        QCOMPARE(set->alerts.back().severity, std::string("medium"));
+        QCOMPARE(set->alerts.back().severity, model::Severity::Medium);
     }
 
     void r4AndR5()
@@ -320,7 +320,7 @@ private slots:
         QCOMPARE(count(*set, "R5"), 1);
         for (const auto& a : set->alerts)
             if (a.ruleId == "R4") {
-                QCOMPARE(a.severity, std::string("critical"));
+                QCOMPARE(a.severity, model::Severity::Critical);
                 QVERIFY2(has(a.explanation, "samir.exe written 2.0 s before"), a.explanation.c_str());
                 QCOMPARE(a.evidence.size(), size_t(3));
             }
@@ -354,13 +354,13 @@ private slots:
         installer.subjectPid = 42;
         auto set = scan({s48, open, installer, s56, child}, {"R6"});
         QCOMPARE(count(*set, "R6"), 1);
-        QCOMPARE(set->alerts.front().severity, std::string("critical"));
+        QCOMPARE(set->alerts.front().severity, model::Severity::Critical);
         QVERIFY(has(set->alerts.front().explanation, "48, 56"));
         QVERIFY(has(set->alerts.front().explanation, "svcupdate.tmp"));
         // The real T1186 sample has only the two state changes: still an alert, at medium.
         set = scan({s48, s56}, {"R6"});
         QCOMPARE(count(*set, "R6"), 1);
-        QCOMPARE(set->alerts.front().severity, std::string("medium"));
+        QCOMPARE(set->alerts.front().severity, model::Severity::Medium);
     }
 
     void r8()
@@ -372,7 +372,7 @@ private slots:
         Event thread = thread8(20, C, B, "C:\\WINDOWS\\SYSTEM32\\ntdll.dll", "", "C:\\Windows\\System32\\rdrleakdiag.exe", lsass);
         const auto set = scan({dump, query, thread}, {"R8"});
         QCOMPARE(count(*set, "R8"), 2);
-        QCOMPARE(set->alerts.front().severity, std::string("critical")); // the remote thread into lsass
+        QCOMPARE(set->alerts.front().severity, model::Severity::Critical); // the remote thread into lsass
         QVERIFY(has(set->alerts.back().explanation, "PROCESS_VM_READ"));
     }
 

@@ -2,7 +2,7 @@
 // Imports the whole public corpus in one run, as an analyst would drop the folder in: every file either imports
 // with the event count MANIFEST.tsv gives, or fails with a message naming the file and the reason, and no file
 // stops the others.
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/caseinfo.h"
 
 #include <QDir>

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The case file: schema, migrations, the single writer, and the reader summary, on in-memory and temp databases.
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "itemmodels/eventdetail.h"
 #include "storage/caseinfo.h"
 #include "storage/checkpointer.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
+#include "evtx/evtxrecordrenderer.h"
 #include "storage/rawevent.h"
 #include "storage/schema.h"
 #include "storage/statement.h"
@@ -15,6 +16,10 @@
 #include <QTest>
 
 using namespace dscope::model;
+
+namespace {
+const evtx::EvtxRecordRenderer evtxRecords;
+}
 
 namespace {
 
@@ -254,12 +259,12 @@ private slots:
         std::string error;
         for (int i : {0, 6, 7, 8, 150, 199}) {
             RawEvent raw;
-            QVERIFY2(loadRawEvent(m_db, firstId + i, raw, error), error.c_str());
+            QVERIFY2(loadRawEvent(m_db, firstId + i, &evtxRecords, raw, error), error.c_str());
             QCOMPARE(raw.format, i == 7 ? RawFormat::Xml : RawFormat::Json);
             QCOMPARE(raw.data, originals[size_t(i)]);
         }
         RawEvent none;
-        QVERIFY(!loadRawEvent(m_db, firstId + 9, none, error));
+        QVERIFY(!loadRawEvent(m_db, firstId + 9, &evtxRecords, none, error));
         std::string out;
         QVERIFY(!decodeRaw(1, "not a zstd frame", out, error));
         QVERIFY(!error.empty());

@@ -3,9 +3,10 @@
 // one archive, and EVTX arriving through a pipe, plain or compressed.
 #include "evtxfixture_helpers.h"
 
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/caseinfo.h"
 #include "storage/database.h"
+#include "evtx/evtxrecordrenderer.h"
 #include "storage/rawevent.h"
 #include "storage/statement.h"
 
@@ -22,6 +23,10 @@
 #include <thread>
 
 using namespace dscope::model;
+
+namespace {
+const evtx::EvtxRecordRenderer evtxRecords;
+}
 using namespace evtxtest;
 
 class TestEvtxImport : public QObject
@@ -67,7 +72,7 @@ private slots:
         while (rows.next()) {
             RawEvent raw;
             std::string error;
-            QVERIFY2(loadRawEvent(db, rows.columnInt(0), raw, error), error.c_str());
+            QVERIFY2(loadRawEvent(db, rows.columnInt(0), &evtxRecords, raw, error), error.c_str());
             const int64_t record = rows.columnInt(1);
             if (raw.format == RawFormat::Json) {
                 ++json;
@@ -155,7 +160,7 @@ private slots:
             QVERIFY(last.next());
             RawEvent raw;
             std::string error;
-            QVERIFY2(loadRawEvent(db, last.columnInt(0), raw, error), error.c_str());
+            QVERIFY2(loadRawEvent(db, last.columnInt(0), &evtxRecords, raw, error), error.c_str());
             QVERIFY(raw.data.find("<EventRecordID>120</EventRecordID>") != std::string::npos);
         }
         const ImportSummary again = importThroughFifo(viaPipe, evtxBytes);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The import pipeline end to end: duplicates, bad inputs next to good ones, cancel, and a kill mid-import.
 #include "bulkjson_helpers.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "storage/statement.h"

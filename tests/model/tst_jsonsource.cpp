@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The JSON source: one case per layout of FORMATS.md section 3 on self-written records, damaged input, and the
 // corpus through the real importer.
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "ingest/inputbytes.h"
 #include "ingest/jsonsource.h"
-#include "ingest/normalize.h"
+#include "domain/normalize.h"
 
 #include <QDir>
 #include <QFile>

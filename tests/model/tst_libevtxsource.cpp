@@ -2,7 +2,7 @@
 // The libevtx EVTX source against libevtx's own exporter: every corpus EVTX file imported with the libevtx engine
 // gives the records evtxexport gives, damaged files do not stop the others, archive members read from memory
 // equal files read by path, and recovered records are counted apart.
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "ingest/inputbytes.h"
 #include "ingest/libevtxsource.h"
 #include "storage/database.h"

@@ -8,9 +8,10 @@
 #include "evtx/evtxfiledecoder.h"
 #include "evtx/evtxvalues.h"
 #include "evtx/nativeevtxsource.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "ingest/inputbytes.h"
 #include "storage/database.h"
+#include "evtx/evtxrecordrenderer.h"
 #include "storage/rawevent.h"
 #include "storage/statement.h"
 
@@ -24,6 +25,10 @@
 #include <vector>
 
 using namespace dscope::model;
+
+namespace {
+const evtx::EvtxRecordRenderer evtxRecords;
+}
 using namespace evtxtest;
 
 namespace {
@@ -136,7 +141,7 @@ private slots:
         while (ids.next()) {
             RawEvent raw;
             std::string error;
-            QVERIFY2(loadRawEvent(db, ids.columnInt(0), raw, error), error.c_str());
+            QVERIFY2(loadRawEvent(db, ids.columnInt(0), &evtxRecords, raw, error), error.c_str());
             QCOMPARE(raw.format, RawFormat::Xml);
             QCOMPARE(raw.data, xml.events[i++].raw);
         }

@@ -5,7 +5,7 @@
 #include "domain/event.h"
 #include "evtx/evtxchunkreader.h"
 #include "evtx/evtxfiledecoder.h"
-#include "ingest/normalize.h"
+#include "domain/normalize.h"
 
 #include <libevtx.h>
 #include <pugixml.hpp>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Each trap of FORMATS.md section 0 has a case here that fails without its fix.
 #include "ingest/eventbuilder.h"
-#include "ingest/normalize.h"
+#include "domain/normalize.h"
 
 #include <QTest>
 

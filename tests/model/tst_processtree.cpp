@@ -3,7 +3,7 @@
 // injection relations and alert badges, from compact text fixtures (see processtree_helpers.h).
 #include "processtree_helpers.h"
 
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
 #include "storage/schema.h"

@@ -3,7 +3,7 @@
 // (results arrive through the event loop; a superseded build never replaces the newer tree).
 #include "processtree_helpers.h"
 
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "processtree/processtreeloader.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The TxF timeline's data: lanes (processes of an alert and their parents), markers, and which
 // Doppelgänging steps the telemetry shows, on the simulated demo case and the corpus 4985 sample.
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "timeline/txftimeline.h"

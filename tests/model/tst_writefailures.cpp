@@ -5,7 +5,7 @@
 // valid, and importing the same input again completes it.
 #include "bulkjson_helpers.h"
 #include "faultyvfs_helpers.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/casewriter.h"
 #include "storage/caseinfo.h"
 #include "storage/database.h"

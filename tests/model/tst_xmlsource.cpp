@@ -173,7 +173,7 @@ private slots:
     {
         FileBytes input(fixture("evtx_dump.xml"));
         QCOMPARE(sniffFormat(input), InputFormat::Xml); // despite the leading "Record 1" line
-        auto source = makeSource(InputFormat::Xml, {});
+        auto source = std::make_unique<XmlSource>();
         CollectSink sink;
         std::string error;
         QVERIFY2(source->read(input, sink, error), error.c_str());

@@ -4,7 +4,7 @@
 #include "views_helpers.h"
 
 #include "caseinputsdialog.h"
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "itemmodels/inputlistmodel.h"
 #include "itemmodels/plaintooltip.h"
 #include "storage/caseinfo.h"

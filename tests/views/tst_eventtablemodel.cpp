@@ -213,14 +213,14 @@ private Q_SLOTS:
         auto set = std::make_shared<AlertSet>();
         Alert low;
         low.ruleId = "R5";
-        low.severity = "low";
+        low.severity = dscope::model::Severity::Low;
         low.firstUtcMs = 2000;
         low.count = 3;
         low.source = {"g1", 100, "C:\\a\\src.exe"};
         low.target = {"g2", 200, "C:\\b\\dst.exe"};
         Alert critical = low;
         critical.ruleId = "R1";
-        critical.severity = "critical";
+        critical.severity = dscope::model::Severity::Critical;
         critical.firstUtcMs = 1000;
         critical.evidence.push_back({42, "in.evtx", 7, 3, 10, 1000, "handle"});
         set->alerts = {low, critical};

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The process tree page, offscreen: loading through the worker, alert badges, reveal, injection navigation,
 // search keeping ancestors, and PNG renderings of the demo case and the Invoke-PSInject corpus case.
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "processtree/processtreemodel.h"
 #include "processtree/processtreepage.h"
 
@@ -35,7 +35,7 @@ model::AlertSetPtr demoAlerts()
     doppel.ruleId = "R1";
     doppel.ruleName = "Process created from a transacted file";
     doppel.technique = "T1055.013";
-    doppel.severity = "critical";
+    doppel.severity = model::Severity::Critical;
     doppel.host = kHost;
     doppel.source = {"de70c0de-0003-69ef-2c00-000000000100", 6240, "invoice_viewer.exe"};
     doppel.target = {"de70c0de-0004-69ef-3d00-000000000100", 7312, "svcupdate.tmp"};
@@ -44,7 +44,7 @@ model::AlertSetPtr demoAlerts()
     crt.ruleId = "R2";
     crt.ruleName = "Remote thread after process access";
     crt.technique = "T1055";
-    crt.severity = "high";
+    crt.severity = model::Severity::High;
     crt.host = kHost;
     crt.source = {"de70c0de-0004-69ef-3d00-000000000100", 7312, "svcupdate.tmp"};
     crt.target = {"de70c0de-0002-69ef-1b00-000000000100", 3300, "notepad.exe"};

@@ -2,7 +2,7 @@
 // The TxF timeline page, offscreen: loading through the worker, lanes and legend, marker clicks (selection
 // linking and deltas), zoom and pan through the chart, and PNG renderings of the demo case and the corpus
 // Process Doppelgänging (Security 4985) sample.
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "timeline/timemapping.h"
 #include "timeline/timelinepage.h"
 

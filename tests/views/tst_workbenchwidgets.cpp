@@ -184,7 +184,7 @@ private Q_SLOTS:
         set->blindSpots.push_back({"R2", "no Sysmon 8 <script>alert(1)</script>"});
         model::Alert a;
         a.ruleId = "R1";
-        a.severity = "high";
+        a.severity = model::Severity::High;
         a.evidence.push_back({77, "x.evtx", 5, 4, 10, 0, "handle"});
         set->alerts.push_back(a);
         page.setAlerts(set);
@@ -222,7 +222,7 @@ private Q_SLOTS:
         auto add = [&](const char* host, const char* severity, const char* rule) {
             model::Alert a;
             a.host = host;
-            a.severity = severity;
+            a.severity = *model::parseSeverity(severity);
             a.ruleId = rule;
             set->alerts.push_back(a);
         };

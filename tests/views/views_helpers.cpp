@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views_helpers.h"
 
-#include "ingest/importer.h"
+#include "import/importer.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
 #include "storage/schema.h"

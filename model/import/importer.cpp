@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "importer.h"
 
-#include "archivereader.h"
 #include "importpipeline.h"
-#include "inputbytes.h"
+#include "ingest/archivereader.h"
+#include "ingest/inputbytes.h"
+#include "sourcefactory.h"
 #include "storage/casewriter.h"
 #include "storage/database.h"
 #include "storage/rawevent.h"

@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "eventsource.h"
-#include "evtx/nativeevtxsource.h"
 #include "inputbytes.h"
-#include "jsonsource.h"
-#include "libevtxsource.h"
-#include "xmlsource.h"
 
 #include <cstring>
 
@@ -58,19 +54,6 @@ InputFormat sniffFormat(InputBytes& input)
             return InputFormat::Json;
     }
     return InputFormat::Unknown;
-}
-
-std::unique_ptr<EventSource> makeSource(InputFormat format, const SourceOptions& options)
-{
-    switch (format) {
-    case InputFormat::Evtx:
-        if (options.evtxEngine == EvtxEngine::Libevtx)
-            return std::make_unique<LibevtxSource>(options.recoverEvtx);
-        return std::make_unique<NativeEvtxSource>(options.recoverEvtx, evtx::EvtxRaw::Chunk, options.evtxThreads);
-    case InputFormat::Xml: return std::make_unique<XmlSource>();
-    case InputFormat::Json: return std::make_unique<JsonSource>();
-    default: return nullptr;
-    }
 }
 
 } // namespace dscope::model

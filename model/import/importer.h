@@ -2,7 +2,7 @@
 #pragma once
 
 #include "domain/importreport.h"
-#include "eventsource.h"
+#include "ingest/eventsource.h"
 
 #include <QtCore/qglobal.h>
 

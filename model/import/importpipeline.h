@@ -2,10 +2,10 @@
 #pragma once
 
 // The hand-over between the importer's parser threads and its single writer: messages, a bounded queue, and the
-// sink that batches a parser's records. Internal to the importer (ingest/importer.cpp).
+// sink that batches a parser's records. Internal to the importer (import/importer.cpp).
 
 #include "domain/importreport.h"
-#include "eventsource.h"
+#include "ingest/eventsource.h"
 #include "storage/rawevent.h"
 
 #include <atomic>
