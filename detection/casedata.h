@@ -2,7 +2,9 @@
 #pragma once
 
 #include "domain/alert.h"
+#include "domain/text.h"
 #include "storage/database.h"
+#include "storage/eventrecord.h"
 
 #include <QtCore/qglobal.h>
 
@@ -13,21 +15,12 @@
 #include <unordered_map>
 #include <vector>
 
-namespace dscope::model {
-class Statement;
-}
-
 namespace dscope::detection {
 
-/// One event as the rules see it: the columns correlation needs, absent integers as -1.
-struct Row {
-    int64_t id = 0, inputId = 0, position = -1, recordId = -1, utcMs = 0, eventId = 0;
-    std::string host, hostKey;   ///< as logged; lower-cased for joins
-    std::string srcGuid, srcImage, tgtGuid, tgtImage, parentGuid, parentImage;
-    int64_t srcPid = -1, tgtPid = -1, parentPid = -1;
-    int64_t access = -1;         ///< GrantedAccess / AccessMask, -1 when absent
-    std::string callTrace, startAddress, startModule, startFunction, commandLine, user, targetFilename,
-        transactionId, transactionState, detail;
+/// One event as the rules see it: the events table's row (storage/eventrecord.h), with its host lower-cased once
+/// for joins (hosts compare without case, as Windows names do).
+struct Row : model::EventRecord {
+    std::string hostKey;
 };
 
 /// Which log an event id belongs to: ids overlap between channels (System 1/10/25 are not Sysmon's).
@@ -65,17 +58,15 @@ public:
 
 private:
     model::Database m_db;
-    void readRows(model::Statement& st, std::vector<Row>& out, const std::atomic_bool* cancel);
+    void readRows(model::EventReader& reader, std::vector<Row>& out, const std::atomic_bool* cancel);
     std::map<std::pair<std::string, int>, std::vector<Row>> m_cache;
     std::unordered_map<int64_t, std::string> m_inputs;
     std::string m_error;
 };
 
-std::string lower(std::string_view s);
-/// Case-insensitive suffix test on a lower-cased pattern ("\\lsass.exe").
-bool endsWithI(std::string_view text, std::string_view lowerSuffix);
-bool containsI(std::string_view text, std::string_view lowerNeedle);
-/// File name part of a Windows path.
-std::string_view baseName(std::string_view path);
+using model::baseName;
+using model::containsI;
+using model::endsWithI;
+using model::lowerAscii;
 
 } // namespace dscope::detection

@@ -14,11 +14,11 @@ bool RuleContext::allowListed(const Row& r) const
     for (const AllowEntry& a : set.allowList()) {
         if (std::find(a.rules.begin(), a.rules.end(), rule.id) == a.rules.end())
             continue;
-        if (!a.sourceImage.empty() && !endsWithI(r.srcImage, a.sourceImage))
+        if (!a.sourceImage.empty() && !endsWithI(r.subjectImage, a.sourceImage))
             continue;
-        if (!a.targetImage.empty() && !endsWithI(r.tgtImage, a.targetImage))
+        if (!a.targetImage.empty() && !endsWithI(r.targetImage, a.targetImage))
             continue;
-        if (!a.startFunction.empty() && lower(r.startFunction) != a.startFunction)
+        if (!a.startFunction.empty() && lowerAscii(r.startFunction) != a.startFunction)
             continue;
         return true;
     }
@@ -38,8 +38,8 @@ const AddressClass* RuleContext::startAddressClass(const Row& r) const
 Acc& AlertTable::at(const Row& row, const model::AlertProcess& source, const model::AlertProcess& target)
 {
     // GUIDs identify a process instance; without them PID + image is the best available key.
-    const std::string srcKey = source.guid.empty() ? std::to_string(source.pid) + '|' + lower(source.image) : source.guid;
-    const std::string tgtKey = target.guid.empty() ? std::to_string(target.pid) + '|' + lower(target.image) : target.guid;
+    const std::string srcKey = source.guid.empty() ? std::to_string(source.pid) + '|' + lowerAscii(source.image) : source.guid;
+    const std::string tgtKey = target.guid.empty() ? std::to_string(target.pid) + '|' + lowerAscii(target.image) : target.guid;
     const std::string key = row.hostKey + '\x1f' + srcKey + '\x1f' + tgtKey;
     auto it = m_entries.find(key);
     if (it != m_entries.end())
@@ -99,8 +99,8 @@ void AlertTable::appendTo(std::vector<model::Alert>& out)
     m_entries.clear();
 }
 
-model::AlertProcess sourceOf(const Row& r) { return {r.srcGuid, r.srcPid, r.srcImage}; }
-model::AlertProcess targetOf(const Row& r) { return {r.tgtGuid, r.tgtPid, r.tgtImage}; }
+model::AlertProcess sourceOf(const Row& r) { return {r.subjectGuid, r.subjectPid, r.subjectImage}; }
+model::AlertProcess targetOf(const Row& r) { return {r.targetGuid, r.targetPid, r.targetImage}; }
 model::AlertProcess parentOf(const Row& r) { return {r.parentGuid, r.parentPid, r.parentImage}; }
 
 std::string fmtMs(int64_t ms)
@@ -141,9 +141,9 @@ std::string handleCondition(uint32_t mask)
 
 bool sameProcess(const Row& r)
 {
-    if (!r.srcGuid.empty() && !r.tgtGuid.empty())
-        return r.srcGuid == r.tgtGuid;
-    return r.srcPid >= 0 && r.srcPid == r.tgtPid;
+    if (!r.subjectGuid.empty() && !r.targetGuid.empty())
+        return r.subjectGuid == r.targetGuid;
+    return r.subjectPid >= 0 && r.subjectPid == r.targetPid;
 }
 
 } // namespace dscope::detection

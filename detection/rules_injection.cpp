@@ -18,7 +18,7 @@ namespace access = model::access;
 
 namespace {
 
-std::string pairKey(const Row& r) { return r.hostKey + '\x1f' + r.srcGuid + '\x1f' + r.tgtGuid; }
+std::string pairKey(const Row& r) { return r.hostKey + '\x1f' + r.subjectGuid + '\x1f' + r.targetGuid; }
 
 std::string maskWords(uint32_t mask)
 {
@@ -29,7 +29,7 @@ std::string maskWords(uint32_t mask)
 }
 
 bool unbacked(const Row& r) { return r.startModule.empty(); }
-bool unknownTarget(const Row& r) { return containsI(r.tgtImage, "unknown process"); }
+bool unknownTarget(const Row& r) { return containsI(r.targetImage, "unknown process"); }
 
 std::string joinValues(const std::set<std::string>& values, size_t max = 4)
 {
@@ -63,13 +63,13 @@ void runR0(RuleContext& ctx, std::vector<Alert>& out)
     const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
     std::unordered_map<std::string, std::vector<const Row*>> bySource;
     for (const Row& h : handles)
-        if (h.access >= 0 && (uint32_t(h.access) & mask) == mask && !h.srcGuid.empty())
-            bySource[h.srcGuid].push_back(&h);
+        if (h.grantedAccess >= 0 && (uint32_t(h.grantedAccess) & mask) == mask && !h.subjectGuid.empty())
+            bySource[h.subjectGuid].push_back(&h);
     AlertTable table(ctx);
     for (const Row& t : threads) {
         if (ctx.cancelled())
             return;
-        const auto it = bySource.find(t.srcGuid);
+        const auto it = bySource.find(t.subjectGuid);
         if (it == bySource.end())
             continue;
         Acc& acc = table.at(t, sourceOf(t), targetOf(t));
@@ -78,7 +78,7 @@ void runR0(RuleContext& ctx, std::vector<Alert>& out)
         table.addEvidence(acc, t, "thread");
         for (const Row* h : it->second) {
             table.addEvidence(acc, *h, "handle");
-            table.addMask(acc, uint32_t(h->access));
+            table.addMask(acc, uint32_t(h->grantedAccess));
             if (!acc.first)
                 acc.first = h;
         }
@@ -113,7 +113,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
     // Qualifying handles per (host, source, target), already in time order from the query.
     std::unordered_map<std::string, std::vector<const Row*>> byPair;
     for (const Row& h : handles)
-        if (h.access >= 0 && (uint32_t(h.access) & mask) == mask && !h.srcGuid.empty() && !h.tgtGuid.empty())
+        if (h.grantedAccess >= 0 && (uint32_t(h.grantedAccess) & mask) == mask && !h.subjectGuid.empty() && !h.targetGuid.empty())
             byPair[pairKey(h)].push_back(&h);
     if (byPair.empty())
         return;
@@ -122,7 +122,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& t : threads) {
         if (ctx.cancelled())
             return;
-        if (t.srcGuid.empty() || t.tgtGuid.empty() || ctx.allowListed(t))
+        if (t.subjectGuid.empty() || t.targetGuid.empty() || ctx.allowListed(t))
             continue;
         const auto it = byPair.find(pairKey(t));
         if (it == byPair.end())
@@ -139,7 +139,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
         // Spawn-and-inject threads name the target "<unknown process>": the handle knows its image.
         model::AlertProcess target = targetOf(t);
         if (unknownTarget(t) || target.image.empty())
-            target.image = handle->tgtImage;
+            target.image = handle->targetImage;
         Acc& acc = table.at(t, sourceOf(t), target);
         ++acc.alert.count;
         ++acc.nSecond;
@@ -149,7 +149,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
         }
         table.addEvidence(acc, *handle, "handle");
         table.addEvidence(acc, t, "thread");
-        table.addMask(acc, uint32_t(handle->access));
+        table.addMask(acc, uint32_t(handle->grantedAccess));
         table.gap(acc, t.utcMs - handle->utcMs);
         acc.values.insert(t.startModule.empty() ? std::string("none") : t.startModule
                                 + (t.startFunction.empty() ? std::string() : "!" + t.startFunction));
@@ -157,7 +157,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
             acc.flags.insert("a thread starts outside any module");
         if (containsI(handle->callTrace, "unknown("))
             acc.flags.insert("the handle's CallTrace has UNKNOWN frames (caller runs from unbacked memory)");
-        if ((uint32_t(handle->access) & strict) == strict)
+        if ((uint32_t(handle->grantedAccess) & strict) == strict)
             acc.values.insert("strict");
     }
     for (auto& [key, acc] : table.entries()) {
@@ -207,11 +207,11 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
         if (unbacked(t) || unknownTarget(t)) {
             kind = unbacked(t) ? "starts outside any loaded module (no StartModule)"
                                : "targets '<unknown process>' (a process Sysmon could not name)";
-        } else if (std::find(loadLibrary.begin(), loadLibrary.end(), lower(t.startFunction)) != loadLibrary.end()) {
+        } else if (std::find(loadLibrary.begin(), loadLibrary.end(), lowerAscii(t.startFunction)) != loadLibrary.end()) {
             kind = "starts at " + std::string(baseName(t.startModule)) + "!" + t.startFunction
                    + ": the target loads a DLL the source chose (DLL injection)";
         } else {
-            const std::string module = lower(t.startModule);
+            const std::string module = lowerAscii(t.startModule);
             const bool inTrusted = std::any_of(trusted.begin(), trusted.end(), [&](const std::string& f) {
                 return module.rfind(f, 0) == 0;
             });
@@ -294,7 +294,7 @@ void runR7(RuleContext& ctx, std::vector<Alert>& out)
 
 void runR8(RuleContext& ctx, std::vector<Alert>& out)
 {
-    const std::string target = lower(ctx.rule.params.value(QLatin1String("target")).toString().toStdString());
+    const std::string target = lowerAscii(ctx.rule.params.value(QLatin1String("target")).toString().toStdString());
     const auto masks = ctx.rule.maskList("masks");
     const auto benign = ctx.rule.maskList("benignMasks");
     const auto benignSources = ctx.rule.stringList("benignSources");
@@ -305,9 +305,9 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& h : handles) {
         if (ctx.cancelled())
             return;
-        if (h.access < 0 || !endsWithI(h.tgtImage, target) || sameProcess(h))
+        if (h.grantedAccess < 0 || !endsWithI(h.targetImage, target) || sameProcess(h))
             continue;
-        const uint32_t m = uint32_t(h.access);
+        const uint32_t m = uint32_t(h.grantedAccess);
         if (std::find(benign.begin(), benign.end(), m) != benign.end())
             continue;
         const bool unknownCaller = containsI(h.callTrace, "unknown(");
@@ -315,7 +315,7 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
         if (!listed && !((m & 0x10) && unknownCaller))
             continue;
         const bool benignSource = std::any_of(benignSources.begin(), benignSources.end(),
-                                              [&](const std::string& s) { return endsWithI(h.srcImage, s); });
+                                              [&](const std::string& s) { return endsWithI(h.subjectImage, s); });
         if (benignSource && !unknownCaller)
             continue;
         Acc& acc = table.at(h, sourceOf(h), targetOf(h));
@@ -329,7 +329,7 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
             acc.flags.insert("the CallTrace has UNKNOWN frames");
     }
     for (const Row& t : ctx.data.rows(8, Log::Sysmon, ctx.cancel)) {
-        if (!endsWithI(t.tgtImage, target) || sameProcess(t) || ctx.allowListed(t))
+        if (!endsWithI(t.targetImage, target) || sameProcess(t) || ctx.allowListed(t))
             continue;
         Acc& acc = table.at(t, sourceOf(t), targetOf(t));
         if (!acc.second)

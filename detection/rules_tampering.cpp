@@ -22,7 +22,7 @@ bool hasFolder(std::string_view image) { return image.find('\\') != std::string_
 
 bool inList(const std::vector<std::string>& list, std::string_view value)
 {
-    const std::string v = lower(value);
+    const std::string v = lowerAscii(value);
     return std::find(list.begin(), list.end(), v) != list.end();
 }
 
@@ -71,15 +71,15 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& t : tampering) {
         if (ctx.cancelled())
             return;
-        const std::string type = lower(t.detail);
+        const std::string type = lowerAscii(t.detail);
         const bool high = inList(highTypes, t.detail);
         if (!high && type == "image is replaced"
-            && std::any_of(excludes.begin(), excludes.end(), [&](const std::string& e) { return containsI(t.srcImage, e); }))
+            && std::any_of(excludes.begin(), excludes.end(), [&](const std::string& e) { return containsI(t.subjectImage, e); }))
             continue;
-        const Row* creation = created.find(t.hostKey, t.srcGuid);
+        const Row* creation = created.find(t.hostKey, t.subjectGuid);
         model::AlertProcess tampered = sourceOf(t);
         if (creation && (tampered.image.empty() || containsI(tampered.image, "unknown process")))
-            tampered.image = creation->srcImage;
+            tampered.image = creation->subjectImage;
         Acc& acc = table.at(t, creation ? parentOf(*creation) : model::AlertProcess{}, tampered);
         if (!acc.first)
             acc.first = &t;
@@ -102,7 +102,7 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
             types += (types.empty() ? "'" : ", '") + v + "'";
         std::string text = describeRow(ctx.data, *acc.first) + " reports process tampering (" + types + ") for "
                + (acc.alert.target.image.empty() ? std::string("a process") : acc.alert.target.image) + ".";
-        if (containsI(acc.first->srcImage, "unknown process"))
+        if (containsI(acc.first->subjectImage, "unknown process"))
             text += " Sysmon could not name the image, as for a process whose file is gone.";
         if (acc.second)
             text += " It was created by " + acc.second->parentImage + " (" + describeRow(ctx.data, *acc.second)
@@ -131,10 +131,10 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& h : ctx.data.select(condition, Log::Sysmon, ctx.cancel)) {
         if (ctx.cancelled())
             return;
-        if (h.access < 0 || h.tgtImage.empty() || hasFolder(h.tgtImage) || inList(ignore, h.tgtImage)
-            || containsI(h.tgtImage, "unknown process") || lower(h.tgtImage).rfind("vmmem", 0) == 0 || sameProcess(h))
+        if (h.grantedAccess < 0 || h.targetImage.empty() || hasFolder(h.targetImage) || inList(ignore, h.targetImage)
+            || containsI(h.targetImage, "unknown process") || lowerAscii(h.targetImage).rfind("vmmem", 0) == 0 || sameProcess(h))
             continue;
-        const uint32_t m = uint32_t(h.access);
+        const uint32_t m = uint32_t(h.grantedAccess);
         if (!std::any_of(masks.begin(), masks.end(), [m](uint32_t want) { return (m & want) == want; }))
             continue;
         hits.push_back(&h);
@@ -151,20 +151,20 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
             acc.first = h;
         ++acc.alert.count;
         table.addEvidence(acc, *h, "handle");
-        table.addMask(acc, uint32_t(h->access));
+        table.addMask(acc, uint32_t(h->grantedAccess));
         if (!containsI(h->callTrace, "kernelbase"))
             acc.flags.insert("nokernelbase");
-        const Row* c = created.find(h->hostKey, h->tgtGuid);
-        if (c && c->parentGuid == h->srcGuid && !acc.second) {
+        const Row* c = created.find(h->hostKey, h->targetGuid);
+        if (c && c->parentGuid == h->subjectGuid && !acc.second) {
             acc.second = c;
             table.addEvidence(acc, *c, "creation");
         }
-        if (h->srcGuid.empty() || !acc.values.empty())
+        if (h->subjectGuid.empty() || !acc.values.empty())
             continue;
         // Files the creator wrote shortly before (subject GUID index, bounded time).
         for (Row& f : ctx.data.lookup("+event_id = 11 AND +utc_ms BETWEEN ?1 AND ?2 AND subject_guid = ?3",
-                                      Log::Sysmon, {h->utcMs - fileWindow, h->utcMs}, {h->srcGuid}))
-            if (f.hostKey == h->hostKey && lower(baseName(f.targetFilename)) == lower(baseName(h->tgtImage))) {
+                                      Log::Sysmon, {h->utcMs - fileWindow, h->utcMs}, {h->subjectGuid}))
+            if (f.hostKey == h->hostKey && lowerAscii(baseName(f.targetFilename)) == lowerAscii(baseName(h->targetImage))) {
                 files.push_back(std::make_unique<Row>(std::move(f)));
                 const Row& w = *files.back();
                 table.addEvidence(acc, w, "file");
@@ -183,7 +183,7 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
         if (helper)
             a.severity = Severity::Low;
         std::string text = describeRow(ctx.data, *acc.first) + ": " + a.source.image + " holds "
-                           + model::access::hex(uint32_t(acc.first->access)) + " (PROCESS_ALL_ACCESS) on a process "
+                           + model::access::hex(uint32_t(acc.first->grantedAccess)) + " (PROCESS_ALL_ACCESS) on a process "
                            "Sysmon names only '" + a.target.image + "', without a folder: the process was created "
                            "from a section whose file is gone, changed or transacted (NtCreateProcessEx).";
         text += noKernelbase ? " The CallTrace has no KERNELBASE frame, so the handle did not come from the "
@@ -191,7 +191,7 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
                              : " The CallTrace passes through KERNELBASE, which lowers confidence.";
         if (acc.second)
             text += " The new process's Sysmon 1 (" + describeRow(ctx.data, *acc.second) + ") names this source "
-                    "as parent; image " + acc.second->srcImage + ".";
+                    "as parent; image " + acc.second->subjectImage + ".";
         for (const auto& v : acc.values)
             text += " The creator wrote " + v + " the handle (Herpaderping pattern).";
         if (helper)
@@ -212,8 +212,8 @@ void runR5(RuleContext& ctx, std::vector<Alert>& out)
         for (const Row& p : ctx.data.select(condition, log, ctx.cancel)) {
             if (ctx.cancelled())
                 return;
-            if (p.srcImage.empty() || hasFolder(p.srcImage) || inList(ignore, p.srcImage)
-                || lower(p.srcImage).rfind("vmmem", 0) == 0)
+            if (p.subjectImage.empty() || hasFolder(p.subjectImage) || inList(ignore, p.subjectImage)
+                || lowerAscii(p.subjectImage).rfind("vmmem", 0) == 0)
                 continue;
             Acc& acc = table.at(p, parentOf(p), sourceOf(p));
             if (!acc.first)
@@ -224,7 +224,7 @@ void runR5(RuleContext& ctx, std::vector<Alert>& out)
     }
     for (auto& [key, acc] : table.entries())
         acc.alert.explanation = describeRow(ctx.data, *acc.first) + " records a process whose image is '"
-                                + acc.first->srcImage + "', a bare name with no folder: the file behind the process "
+                                + acc.first->subjectImage + "', a bare name with no folder: the file behind the process "
                                 "did not exist or could not be named when it started (Ghosting, Doppelgänging). Parent: "
                                 + (acc.first->parentImage.empty() ? std::string("unknown") : acc.first->parentImage)
                                 + "; command line: " + acc.first->commandLine;
@@ -251,20 +251,20 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& s : states) {
         if (ctx.cancelled())
             return;
-        if (std::any_of(installers.begin(), installers.end(), [&](const std::string& i) { return endsWithI(s.srcImage, i); }))
+        if (std::any_of(installers.begin(), installers.end(), [&](const std::string& i) { return endsWithI(s.subjectImage, i); }))
             continue;
         // A child: created on the same host by the same process (PID; images when both are known), within the window.
         // 4985 carries no process GUID: children are found by host and parent PID (and image when both name
         // one) among the process creations of the window.
         const Row* child = nullptr;
         for (const int id : {1, 4688}) {
-            if (child || s.srcPid < 0)
+            if (child || s.subjectPid < 0)
                 break;
             for (Row& c : ctx.data.lookup("event_id = ?1 AND utc_ms BETWEEN ?2 AND ?3",
                                           id == 1 ? Log::Sysmon : Log::Security, {id, s.utcMs, s.utcMs + window})) {
-                if (c.hostKey != s.hostKey || c.parentPid != s.srcPid)
+                if (c.hostKey != s.hostKey || c.parentPid != s.subjectPid)
                     continue;
-                if (!c.parentImage.empty() && !s.srcImage.empty() && lower(c.parentImage) != lower(s.srcImage))
+                if (!c.parentImage.empty() && !s.subjectImage.empty() && lowerAscii(c.parentImage) != lowerAscii(s.subjectImage))
                     continue;
                 children.push_back(std::make_unique<Row>(std::move(c)));
                 child = children.back().get();
@@ -299,7 +299,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
                            + statesText + ") by " + a.source.image + ", first " + describeRow(ctx.data, *acc.first)
                            + "; this process is not an installer, and Transactional NTFS is otherwise rare.";
         if (acc.second)
-            text += " It created " + acc.second->srcImage + " " + fmtMs(acc.second->utcMs - acc.first->utcMs)
+            text += " It created " + acc.second->subjectImage + " " + fmtMs(acc.second->utcMs - acc.first->utcMs)
                     + " later (" + describeRow(ctx.data, *acc.second) + ").";
         if (!acc.flags.empty()) {
             std::string files;

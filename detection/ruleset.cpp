@@ -2,6 +2,7 @@
 #include "ruleset.h"
 
 #include "domain/normalize.h"
+#include "domain/text.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -9,24 +10,18 @@
 
 namespace dscope::detection {
 
+using model::lowerAscii;
+
 namespace {
 
 std::string text(const QJsonValue& v) { return v.toString().toStdString(); }
-
-std::string lower(std::string s)
-{
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return s;
-}
 
 std::vector<std::string> strings(const QJsonValue& v, bool toLower)
 {
     std::vector<std::string> out;
     const QJsonArray array = v.toArray();
     for (const QJsonValue& item : array)
-        out.push_back(toLower ? lower(text(item)) : text(item));
+        out.push_back(toLower ? lowerAscii(text(item)) : text(item));
     return out;
 }
 
@@ -122,9 +117,9 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
         AllowEntry a;
         a.id = text(o.value(QLatin1String("id")));
         a.rules = strings(o.value(QLatin1String("rules")), false);
-        a.sourceImage = lower(text(o.value(QLatin1String("sourceImage"))));
-        a.targetImage = lower(text(o.value(QLatin1String("targetImage"))));
-        a.startFunction = lower(text(o.value(QLatin1String("startFunction"))));
+        a.sourceImage = lowerAscii(text(o.value(QLatin1String("sourceImage"))));
+        a.targetImage = lowerAscii(text(o.value(QLatin1String("targetImage"))));
+        a.startFunction = lowerAscii(text(o.value(QLatin1String("startFunction"))));
         a.why = text(o.value(QLatin1String("why")));
         set.m_allow.push_back(std::move(a));
     }

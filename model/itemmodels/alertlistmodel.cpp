@@ -2,7 +2,7 @@
 #include "alertlistmodel.h"
 
 #include "eventnames.h"
-#include "eventrow.h"
+#include "domain/text.h"
 #include "eventtablemodel.h"
 
 #include <QDateTime>

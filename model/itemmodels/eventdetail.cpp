@@ -5,6 +5,7 @@
 #include "evtx/evtxrecordrenderer.h"
 #include "domain/normalize.h"
 #include "storage/database.h"
+#include "storage/eventrecord.h"
 #include "storage/rawevent.h"
 #include "storage/statement.h"
 
@@ -16,54 +17,42 @@ namespace dscope::model {
 namespace {
 
 struct Field {
-    const char* column;
+    EventField field;
     const char* label;
     enum Kind { Text, Int, Hex, Time } kind;
 };
 
 // Order is the reading order in the pane: when and where, who acted, on whom, then event-specific values.
 constexpr Field kFields[] = {
-    {"utc_ms", "UTC time", Field::Time},
-    {"host", "Host", Field::Text},
-    {"channel", "Channel", Field::Text},
-    {"provider", "Provider", Field::Text},
-    {"event_id", "Event ID", Field::Int},
-    {"record_id", "Record ID", Field::Int},
-    {"position", "Position in input", Field::Int},
-    {"subject_guid", "Process GUID", Field::Text},
-    {"subject_pid", "Process ID", Field::Int},
-    {"subject_image", "Image", Field::Text},
-    {"command_line", "Command line", Field::Text},
-    {"user_name", "User", Field::Text},
-    {"parent_guid", "Parent GUID", Field::Text},
-    {"parent_pid", "Parent PID", Field::Int},
-    {"parent_image", "Parent image", Field::Text},
-    {"target_guid", "Target GUID", Field::Text},
-    {"target_pid", "Target PID", Field::Int},
-    {"target_image", "Target image", Field::Text},
-    {"granted_access", "Granted access", Field::Hex},
-    {"call_trace", "Call trace", Field::Text},
-    {"start_address", "Start address", Field::Text},
-    {"start_module", "Start module", Field::Text},
-    {"start_function", "Start function", Field::Text},
-    {"target_filename", "Target file / object", Field::Text},
-    {"transaction_id", "Transaction ID", Field::Text},
-    {"transaction_state", "Transaction state", Field::Text},
-    {"hashes", "Hashes", Field::Text},
-    {"detail", "Detail", Field::Text},
+    {EventField::UtcMs, "UTC time", Field::Time},
+    {EventField::Host, "Host", Field::Text},
+    {EventField::Channel, "Channel", Field::Text},
+    {EventField::Provider, "Provider", Field::Text},
+    {EventField::EventId, "Event ID", Field::Int},
+    {EventField::RecordId, "Record ID", Field::Int},
+    {EventField::Position, "Position in input", Field::Int},
+    {EventField::SubjectGuid, "Process GUID", Field::Text},
+    {EventField::SubjectPid, "Process ID", Field::Int},
+    {EventField::SubjectImage, "Image", Field::Text},
+    {EventField::CommandLine, "Command line", Field::Text},
+    {EventField::User, "User", Field::Text},
+    {EventField::ParentGuid, "Parent GUID", Field::Text},
+    {EventField::ParentPid, "Parent PID", Field::Int},
+    {EventField::ParentImage, "Parent image", Field::Text},
+    {EventField::TargetGuid, "Target GUID", Field::Text},
+    {EventField::TargetPid, "Target PID", Field::Int},
+    {EventField::TargetImage, "Target image", Field::Text},
+    {EventField::GrantedAccess, "Granted access", Field::Hex},
+    {EventField::CallTrace, "Call trace", Field::Text},
+    {EventField::StartAddress, "Start address", Field::Text},
+    {EventField::StartModule, "Start module", Field::Text},
+    {EventField::StartFunction, "Start function", Field::Text},
+    {EventField::TargetFilename, "Target file / object", Field::Text},
+    {EventField::TransactionId, "Transaction ID", Field::Text},
+    {EventField::TransactionState, "Transaction state", Field::Text},
+    {EventField::Hashes, "Hashes", Field::Text},
+    {EventField::Detail, "Detail", Field::Text},
 };
-
-std::string selectSql()
-{
-    std::string sql = "SELECT e.id, e.event_id, e.channel, i.path, NULL, NULL";
-    for (const Field& f : kFields) {
-        sql += ", e.";
-        sql += f.column;
-    }
-    sql += " FROM events e LEFT JOIN inputs i ON i.id = e.input_id "
-           "WHERE e.id = ?";
-    return sql;
-}
 
 QString qs(std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); }
 
@@ -73,19 +62,25 @@ EventDetail loadEventDetail(Database& db, int64_t id)
 {
     EventDetail d;
     d.id = id;
-    Statement st(db, selectSql());
-    if (!st.isValid()) {
-        d.error = QString::fromStdString(db.lastError());
+    EventReader reader(db, EventFields::all(), "id = ?1");
+    if (!reader.isValid()) {
+        d.error = QString::fromStdString(reader.error());
         return d;
     }
-    st.bind(1, id);
-    if (!st.next()) {
+    reader.statement().bind(1, id);
+    EventRecord r;
+    if (!reader.next(r)) {
         d.error = QStringLiteral("event %1 is not in the case").arg(id);
         return d;
     }
-    d.eventId = st.columnInt(1);
-    d.channel = qs(st.columnView(2));
-    d.inputPath = qs(st.columnView(3));
+    d.eventId = r.eventId;
+    d.channel = qs(r.channel);
+    {
+        Statement input(db, "SELECT path FROM inputs WHERE id = ?1");
+        input.bind(1, r.inputId);
+        if (input.next())
+            d.inputPath = qs(input.columnView(0));
+    }
     // The original text is stored compressed in its own table; the storage layer decodes it.
     RawEvent raw;
     std::string rawError;
@@ -98,20 +93,22 @@ EventDetail loadEventDetail(Database& db, int64_t id)
     } else if (!rawError.empty()) {
         d.rawError = QString::fromStdString(rawError);
     }
-    for (int i = 0; i < int(std::size(kFields)); ++i) {
-        const int col = 6 + i;
-        if (st.columnIsNull(col))
-            continue;
-        const Field& f = kFields[i];
+    for (const Field& f : kFields) {
         QString value;
-        switch (f.kind) {
-        case Field::Text: value = qs(st.columnView(col)); break;
-        case Field::Int: value = QString::number(st.columnInt(col)); break;
-        case Field::Hex:
-            d.grantedAccess = st.columnInt(col);
-            value = QStringLiteral("0x%1").arg(QString::number(st.columnInt(col), 16));
-            break;
-        case Field::Time: value = QString::fromStdString(normalize::isoUtc(st.columnInt(col))); break;
+        if (isIntegerField(f.field)) {
+            const int64_t v = r.integer(f.field);
+            if (f.field == EventField::UtcMs ? v == kNoValue : v < 0)
+                continue;
+            switch (f.kind) {
+            case Field::Hex:
+                d.grantedAccess = v;
+                value = QStringLiteral("0x%1").arg(QString::number(v, 16));
+                break;
+            case Field::Time: value = QString::fromStdString(normalize::isoUtc(v)); break;
+            default: value = QString::number(v); break;
+            }
+        } else {
+            value = qs(r.text(f.field));
         }
         if (!value.isEmpty())
             d.fields.append({QString::fromLatin1(f.label), value});

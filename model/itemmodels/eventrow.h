@@ -49,7 +49,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-/// "C:\\Windows\\notepad.exe" -> "notepad.exe"; the table shows names, the detail pane the full path.
-QString baseName(const QString& path);
-
 } // namespace dscope::model

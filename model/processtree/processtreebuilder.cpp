@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "processtreebuilder.h"
 
+#include "domain/text.h"
 #include "storage/database.h"
-#include "storage/statement.h"
 
 #include <algorithm>
 #include <limits>
@@ -14,37 +14,11 @@ namespace {
 
 constexpr int64_t kSameProcessWindowMs = 2000; // Sysmon 1 and 4688 of one creation are logged within ms
 constexpr int64_t kSpawnHandleWindowMs = 2000; // csrss and the parent open every new process at its start
-constexpr int64_t kUnknownTime = std::numeric_limits<int64_t>::min();
 
 // PROCESS_CREATE_THREAD, or PROCESS_VM_OPERATION together with PROCESS_VM_WRITE: the rights code injection needs.
 bool isInjectionMask(int64_t mask)
 {
     return mask >= 0 && ((mask & 0x2) || (mask & 0x28) == 0x28);
-}
-
-bool iequalsAscii(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    }
-    return true;
-}
-
-std::string_view fileName(std::string_view path)
-{
-    const size_t slash = path.find_last_of("\\/");
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string lowerAscii(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 // The null GUID stands for "no process" (System, or a parent Sysmon could not resolve).
@@ -53,9 +27,9 @@ bool usableGuid(const std::string& guid)
     return !guid.empty() && guid.find_first_not_of("0-") != std::string::npos;
 }
 
-bool timeLess(const ProcessEventRow& a, const ProcessEventRow& b)
+bool timeLess(const EventRecord& a, const EventRecord& b)
 {
-    return a.utcMs != b.utcMs ? a.utcMs < b.utcMs : a.rowId < b.rowId;
+    return a.utcMs != b.utcMs ? a.utcMs < b.utcMs : a.id < b.id;
 }
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
@@ -70,10 +44,10 @@ public:
     }
 
     /// Returns the node the creation produced or merged into, -1 for a duplicate.
-    int addCreation(const ProcessEventRow& r);
-    void addExit(const ProcessEventRow& r);
-    void linkParent(int child, const ProcessEventRow& r);
-    void addAccess(const ProcessEventRow& r);
+    int addCreation(const EventRecord& r);
+    void addExit(const EventRecord& r);
+    void linkParent(int child, const EventRecord& r);
+    void addAccess(const EventRecord& r);
     void addAlert(int index, const Alert& alert);
     void finishStructure();
 
@@ -91,7 +65,7 @@ private:
     int resolve(const std::string& host, const std::string& guid, int64_t pid, const std::string& image,
                 int64_t utcMs);
     void seen(int node, int64_t utcMs);
-    void addLink(int source, int target, uint8_t kind, const ProcessEventRow* r, int64_t utcMs);
+    void addLink(int source, int target, uint8_t kind, const EventRecord* r, int64_t utcMs);
 
     /// Small number per host (case-insensitive). Rows come in runs of one host, so the last one is cached.
     int hostId(const std::string& host);
@@ -131,7 +105,7 @@ int Build::newNode(const std::string& host, const std::string& guid, int64_t pid
     n.pid = pid;
     n.image = qs(image);
     n.inferred = inferred;
-    n.firstSeenUtcMs = seenUtcMs == kUnknownTime ? 0 : seenUtcMs;
+    n.firstSeenUtcMs = seenUtcMs == kNoValue ? 0 : seenUtcMs;
     m_tree.nodes.push_back(std::move(n));
     const int index = int(m_tree.nodes.size()) - 1;
     if (usableGuid(guid))
@@ -142,11 +116,11 @@ int Build::newNode(const std::string& host, const std::string& guid, int64_t pid
 void Build::seen(int node, int64_t utcMs)
 {
     auto& n = m_tree.nodes[size_t(node)];
-    if (utcMs != kUnknownTime && (n.firstSeenUtcMs == 0 || utcMs < n.firstSeenUtcMs))
+    if (utcMs != kNoValue && (n.firstSeenUtcMs == 0 || utcMs < n.firstSeenUtcMs))
         n.firstSeenUtcMs = utcMs;
 }
 
-int Build::addCreation(const ProcessEventRow& r)
+int Build::addCreation(const EventRecord& r)
 {
     HostMaps& host = maps(r.host);
     const bool hasGuid = usableGuid(r.subjectGuid);
@@ -160,7 +134,7 @@ int Build::addCreation(const ProcessEventRow& r)
         auto& n = m_tree.nodes[size_t(last)];
         const bool otherKind = n.guid.isEmpty() != !hasGuid;
         if (otherKind && r.utcMs - n.startUtcMs <= kSameProcessWindowMs
-            && iequalsAscii(fileName(n.image.toStdString()), fileName(r.subjectImage))) {
+            && equalsIgnoreCase(baseName(n.image.toStdString()), baseName(r.subjectImage))) {
             node = last;
             if (hasGuid) {
                 n.guid = qs(r.subjectGuid);
@@ -172,9 +146,9 @@ int Build::addCreation(const ProcessEventRow& r)
         node = newNode(r.host, hasGuid ? r.subjectGuid : std::string(), r.subjectPid, r.subjectImage, r.utcMs,
                        false);
         auto& n = m_tree.nodes[size_t(node)];
-        n.hasStart = r.utcMs != kUnknownTime;
+        n.hasStart = r.utcMs != kNoValue;
         n.startUtcMs = n.hasStart ? r.utcMs : 0;
-        n.creationEventRowId = r.rowId;
+        n.creationEventRowId = r.id;
         if (slot)
             slot->instances.push_back(node);
     }
@@ -240,7 +214,7 @@ int Build::resolve(const std::string& host, const std::string& guid, int64_t pid
     return resolvePid(host, pid, image, utcMs, true);
 }
 
-void Build::addExit(const ProcessEventRow& r)
+void Build::addExit(const EventRecord& r)
 {
     int node = -1;
     if (usableGuid(r.subjectGuid)) {
@@ -257,7 +231,7 @@ void Build::addExit(const ProcessEventRow& r)
     }
 }
 
-void Build::linkParent(int child, const ProcessEventRow& r)
+void Build::linkParent(int child, const EventRecord& r)
 {
     // A merged Sysmon 1 + 4688 links twice; the GUID link wins over the PID one.
     if (m_tree.nodes[size_t(child)].parent >= 0 && !usableGuid(r.parentGuid))
@@ -274,7 +248,7 @@ void Build::linkParent(int child, const ProcessEventRow& r)
         c.parent = parent;
 }
 
-void Build::addLink(int source, int target, uint8_t kind, const ProcessEventRow* r, int64_t utcMs)
+void Build::addLink(int source, int target, uint8_t kind, const EventRecord* r, int64_t utcMs)
 {
     const uint64_t key = (uint64_t(uint32_t(source)) << 32) | uint32_t(target);
     auto [it, added] = m_links.emplace(key, int(m_tree.injections.size()));
@@ -295,11 +269,11 @@ void Build::addLink(int source, int target, uint8_t kind, const ProcessEventRow*
         // Accesses arrive in time order, so the first event seen is the earliest.
         ++link.count;
         if (link.firstEventRowId == 0)
-            link.firstEventRowId = r->rowId;
+            link.firstEventRowId = r->id;
     }
 }
 
-void Build::addAccess(const ProcessEventRow& r)
+void Build::addAccess(const EventRecord& r)
 {
     const int source = resolve(r.host, r.subjectGuid, r.subjectPid, r.subjectImage, r.utcMs);
     const int target = resolve(r.host, r.targetGuid, r.targetPid, r.targetImage, r.utcMs);
@@ -316,7 +290,7 @@ void Build::addAccess(const ProcessEventRow& r)
     if (t.parent == source)
         return;
     const bool nearStart = t.hasStart && std::llabs(r.utcMs - t.startUtcMs) <= kSpawnHandleWindowMs;
-    if (nearStart && iequalsAscii(fileName(r.subjectImage), "csrss.exe"))
+    if (nearStart && equalsIgnoreCase(baseName(r.subjectImage), "csrss.exe"))
         return;
     addLink(source, target, InjectionAccess, &r, r.utcMs);
 }
@@ -438,7 +412,7 @@ bool ProcessTreeBuilder::isTreeEvent(int64_t eventId, const std::string& channel
     }
 }
 
-void ProcessTreeBuilder::add(ProcessEventRow row)
+void ProcessTreeBuilder::add(EventRecord row)
 {
     if (!isTreeEvent(row.eventId, row.channel))
         return;
@@ -460,7 +434,7 @@ ProcessTreePtr ProcessTreeBuilder::finish(const AlertSet* alerts, const std::ato
     tree->nodes.reserve(m_creations.size() + m_accesses.size() / 4 + 16);
     // Sort an index, then move each row once: swapping whole rows (a dozen strings each) in a merge sort
     // cost more than the rest of the build on 100,000 processes.
-    auto sortByTime = [](std::vector<ProcessEventRow>& rows) {
+    auto sortByTime = [](std::vector<EventRecord>& rows) {
         if (std::is_sorted(rows.begin(), rows.end(), timeLess))
             return;
         std::vector<uint32_t> order(rows.size());
@@ -468,7 +442,7 @@ ProcessTreePtr ProcessTreeBuilder::finish(const AlertSet* alerts, const std::ato
             order[i] = uint32_t(i);
         std::stable_sort(order.begin(), order.end(),
                          [&rows](uint32_t a, uint32_t b) { return timeLess(rows[a], rows[b]); });
-        std::vector<ProcessEventRow> sorted;
+        std::vector<EventRecord> sorted;
         sorted.reserve(rows.size());
         for (uint32_t i : order)
             sorted.push_back(std::move(rows[i]));
@@ -508,40 +482,31 @@ ProcessTreePtr ProcessTreeBuilder::finish(const AlertSet* alerts, const std::ato
 ProcessTreePtr buildProcessTree(Database& db, const AlertSet* alerts, std::string& error,
                                 const std::atomic_bool* cancel)
 {
-    Statement st(db, "SELECT id, utc_ms, event_id, host, channel, subject_guid, subject_pid, subject_image, "
-                     "target_guid, target_pid, target_image, parent_guid, parent_pid, parent_image, granted_access, "
-                     "command_line, user_name FROM events WHERE event_id IN (1, 5, 8, 10, 4688, 4689)");
-    if (!st.isValid()) {
-        error = "cannot read the process events: " + db.lastError();
+    EventReader reader(db,
+                       {EventField::UtcMs, EventField::EventId, EventField::Host, EventField::Channel,
+                        EventField::SubjectGuid, EventField::SubjectPid, EventField::SubjectImage,
+                        EventField::TargetGuid, EventField::TargetPid, EventField::TargetImage, EventField::ParentGuid,
+                        EventField::ParentPid, EventField::ParentImage, EventField::GrantedAccess,
+                        EventField::CommandLine, EventField::User},
+                       "event_id IN (1, 5, 8, 10, 4688, 4689)");
+    if (!reader.isValid()) {
+        error = "cannot read the process events: " + reader.error();
         return nullptr;
     }
-    auto intOr = [&st](int col) { return st.columnIsNull(col) ? int64_t(-1) : st.columnInt(col); };
     ProcessTreeBuilder builder;
     int64_t rows = 0;
-    while (st.next()) {
+    EventRecord r;
+    while (reader.next(r)) {
         if ((++rows & 0xfff) == 0 && cancel && cancel->load(std::memory_order_relaxed)) {
             error = "cancelled";
             return nullptr;
         }
-        ProcessEventRow r;
-        r.rowId = st.columnInt(0);
-        r.utcMs = st.columnIsNull(1) ? kUnknownTime : st.columnInt(1);
-        r.eventId = st.columnInt(2);
-        r.host = st.columnText(3);
-        r.channel = st.columnText(4);
-        r.subjectGuid = st.columnText(5);
-        r.subjectPid = intOr(6);
-        r.subjectImage = st.columnText(7);
-        r.targetGuid = st.columnText(8);
-        r.targetPid = intOr(9);
-        r.targetImage = st.columnText(10);
-        r.parentGuid = st.columnText(11);
-        r.parentPid = intOr(12);
-        r.parentImage = st.columnText(13);
-        r.grantedAccess = intOr(14);
-        r.commandLine = st.columnText(15);
-        r.user = st.columnText(16);
         builder.add(std::move(r));
+        r = EventRecord();
+    }
+    if (!reader.error().empty()) {
+        error = "cannot read the process events: " + reader.error();
+        return nullptr;
     }
     auto tree = builder.finish(alerts, cancel);
     if (!tree)

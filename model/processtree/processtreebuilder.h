@@ -3,6 +3,7 @@
 
 #include "domain/alert.h"
 #include "processtree.h"
+#include "storage/eventrecord.h"
 
 #include <atomic>
 #include <cstdint>
@@ -12,27 +13,6 @@
 namespace dscope::model {
 
 class Database;
-
-/// The columns of one events row the tree needs. Absent integers are -1, absent strings empty.
-struct ProcessEventRow {
-    int64_t rowId = 0;
-    int64_t utcMs = 0;
-    int64_t eventId = 0;
-    std::string host;
-    std::string channel;
-    std::string subjectGuid;
-    int64_t subjectPid = -1;
-    std::string subjectImage;
-    std::string targetGuid;
-    int64_t targetPid = -1;
-    std::string targetImage;
-    std::string parentGuid;
-    int64_t parentPid = -1;
-    std::string parentImage;
-    int64_t grantedAccess = -1;
-    std::string commandLine;
-    std::string user;
-};
 
 /**
  * Builds the process tree from creation, exit and access events. GUI-free and single-threaded: the loader runs
@@ -49,14 +29,14 @@ public:
     /// Event ids the builder reads; other rows passed to add() are ignored.
     static bool isTreeEvent(int64_t eventId, const std::string& channel);
 
-    void add(ProcessEventRow row);
+    void add(EventRecord row);
     /// Runs the passes and returns the tree. `alerts` may be null. `cancel` is polled between passes.
     ProcessTreePtr finish(const AlertSet* alerts, const std::atomic_bool* cancel = nullptr);
 
 private:
-    std::vector<ProcessEventRow> m_creations; // Sysmon 1, Security 4688
-    std::vector<ProcessEventRow> m_exits;     // Sysmon 5, Security 4689
-    std::vector<ProcessEventRow> m_accesses;  // Sysmon 8, 10
+    std::vector<EventRecord> m_creations; // Sysmon 1, Security 4688
+    std::vector<EventRecord> m_exits;     // Sysmon 5, Security 4689
+    std::vector<EventRecord> m_accesses;  // Sysmon 8, 10
     int64_t m_read = 0;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "processtreemodel.h"
 
+#include "domain/text.h"
 #include "itemmodels/plaintooltip.h"
 
 #include <QDateTime>
@@ -9,11 +10,6 @@ namespace dscope::model {
 
 namespace {
 
-QString baseNameOf(const QString& path)
-{
-    const qsizetype slash = std::max(path.lastIndexOf(QLatin1Char('\\')), path.lastIndexOf(QLatin1Char('/')));
-    return slash < 0 ? path : path.mid(slash + 1);
-}
 
 QString kindsText(uint8_t kinds)
 {
@@ -100,7 +96,7 @@ QString ProcessTreeModel::nodeLabel(int node) const
     if (!m_tree || node < 0 || node >= int(m_tree->nodes.size()))
         return {};
     const auto& n = m_tree->nodes[size_t(node)];
-    const QString name = n.image.isEmpty() ? QStringLiteral("<unknown image>") : baseNameOf(n.image);
+    const QString name = n.image.isEmpty() ? QStringLiteral("<unknown image>") : baseName(n.image);
     return n.pid >= 0 ? QStringLiteral("%1 (%2)").arg(name).arg(n.pid) : name;
 }
 
@@ -122,7 +118,7 @@ QString ProcessTreeModel::injectionSummary(int node) const
 QVariant ProcessTreeModel::display(const ProcessNode& n, int node, int column) const
 {
     switch (column) {
-    case ProcessColumn: return n.image.isEmpty() ? QStringLiteral("<unknown image>") : baseNameOf(n.image);
+    case ProcessColumn: return n.image.isEmpty() ? QStringLiteral("<unknown image>") : baseName(n.image);
     case PidColumn: return n.pid >= 0 ? QVariant(qint64(n.pid)) : QVariant();
     case StartColumn:
         if (n.hasStart)

@@ -3,6 +3,7 @@
 
 #include "database.h"
 #include "schema.h"
+#include "eventrecord.h"
 #include "rawevent.h"
 #include "statement.h"
 
@@ -15,12 +16,15 @@ namespace dscope::model {
 
 namespace {
 
+// The normalized columns in EventField order (storage/eventrecord.h, their one list), then where the original event
+// is kept; insert() binds in this order.
 std::string insertEventSql()
 {
     std::string sql = "INSERT INTO events(";
-    sql += schema::eventColumns();
-    sql += ") VALUES(";
-    for (int i = 0; i < 32; ++i)
+    for (int f = 0; f < int(EventField::Count); ++f)
+        sql += std::string(eventFieldColumn(EventField(f))) + ", ";
+    sql += "raw_block, raw_offset, raw_length) VALUES(";
+    for (int i = 0; i < int(EventField::Count) + 3; ++i)
         sql += i ? ",?" : "?";
     sql += ")";
     return sql;
@@ -224,6 +228,7 @@ bool EventWriter::insert(std::vector<Event>& events, const std::vector<RawBlock>
             return false;
         blockIds.push_back(m_db.lastInsertRowId());
     }
+    static_assert(int(EventField::Count) == 29, "the binds below follow EventField's order: extend them with it");
     Statement& st = *m_insertEvent;
     for (Event& e : events) {
         e.inputId = inputId;

@@ -204,14 +204,6 @@ bool markEndedImportsIncomplete(Database& db)
 
 int currentVersion() { return migrations().back().toVersion; }
 
-const char* eventColumns()
-{
-    return "input_id, position, record_id, utc_ms, host, channel, provider, event_id, "
-           "subject_guid, subject_pid, subject_image, target_guid, target_pid, target_image, "
-           "parent_guid, parent_pid, parent_image, granted_access, call_trace, start_address, start_module, "
-           "start_function, command_line, user_name, hashes, target_filename, transaction_id, transaction_state, "
-           "detail, raw_block, raw_offset, raw_length";
-}
 
 bool prepareForWriting(Database& db, std::string& error)
 {

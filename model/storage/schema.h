@@ -28,8 +28,6 @@ bool createEventIndexes(Database& db);
 /// Drops them: only for the first bulk load into an empty case, which rebuilds them at the end.
 bool dropEventIndexes(Database& db);
 
-/// Column list of the events table in insert order (without id), shared by the writer and tests.
-const char* eventColumns();
 
 } // namespace schema
 } // namespace dscope::model

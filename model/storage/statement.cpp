@@ -58,7 +58,8 @@ bool Statement::next()
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
-    if (rc != SQLITE_DONE)
+    m_failed = rc != SQLITE_DONE;
+    if (m_failed)
         m_db.setError("step");
     return false;
 }
@@ -76,8 +77,15 @@ bool Statement::exec()
     return true;
 }
 
+void Statement::rewind()
+{
+    sqlite3_reset(m_stmt);
+    m_failed = false;
+}
+
 void Statement::reset()
 {
+    m_failed = false;
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
 }

@@ -36,8 +36,13 @@ public:
     /// kNoValue becomes NULL.
     void bindIntOrNull(int index, int64_t value);
 
-    /// Steps once. True when a row is available.
+    /// Steps once. True when a row is available; false at the end or on an error (failed()).
     bool next();
+    /// True when the last step ended in an error rather than at the end of the rows.
+    bool failed() const { return m_failed; }
+    /// Starts the statement again from its first row, keeping the bound values.
+    void rewind();
+    Database& database() const { return m_db; }
     /// Steps to completion (INSERT/UPDATE). False on error, with Database::lastError() set.
     bool exec();
     void reset();
@@ -52,6 +57,7 @@ public:
 private:
     Database& m_db;
     sqlite3_stmt* m_stmt = nullptr;
+    bool m_failed = false;
 };
 
 } // namespace dscope::model

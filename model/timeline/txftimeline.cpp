@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "txftimeline.h"
 
+#include "domain/text.h"
 #include "storage/database.h"
+#include "storage/eventrecord.h"
 #include "storage/statement.h"
 
 #include <QStringList>
@@ -17,9 +19,12 @@ namespace {
 constexpr int64_t kAlertMarginMs = 60 * 1000;
 constexpr size_t kMaxMarkers = 20000; // a chart with more points than pixels shows nothing more
 
-const char* kEventColumns = "id, utc_ms, event_id, subject_guid, subject_pid, subject_image, target_guid, "
-                            "target_pid, target_image, target_filename, transaction_id, transaction_state, "
-                            "granted_access, detail, channel";
+// What a marker needs of an event.
+constexpr EventFields kMarkerFields = {
+    EventField::UtcMs, EventField::EventId, EventField::Channel, EventField::Provider, EventField::SubjectGuid,
+    EventField::SubjectPid, EventField::SubjectImage, EventField::TargetGuid, EventField::TargetPid,
+    EventField::TargetImage, EventField::TargetFilename, EventField::TransactionId, EventField::TransactionState,
+    EventField::GrantedAccess, EventField::Detail};
 
 bool isNullGuid(const std::string& g)
 {
@@ -28,12 +33,7 @@ bool isNullGuid(const std::string& g)
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QString fileName(const std::string& path)
-{
-    const QString p = qs(path);
-    const qsizetype slash = std::max(p.lastIndexOf(QLatin1Char('\\')), p.lastIndexOf(QLatin1Char('/')));
-    return slash < 0 ? p : p.mid(slash + 1);
-}
+QString fileName(const std::string& path) { return baseName(qs(path)); }
 
 QString processName(const std::string& image, int64_t pid)
 {
@@ -41,16 +41,16 @@ QString processName(const std::string& image, int64_t pid)
     return pid >= 0 ? QStringLiteral("%1 (%2)").arg(name).arg(pid) : name;
 }
 
-bool kindFor(int64_t eventId, const std::string& channel, const std::string& txn, MarkerKind& kind)
+bool kindFor(const EventRecord& r, MarkerKind& kind)
 {
-    const bool sysmon = channel.find("Sysmon") != std::string::npos || channel.find("sysmon") != std::string::npos;
+    const int64_t eventId = r.eventId;
     switch (eventId) {
     case 4985: kind = MarkerKind::TxState; return true;
-    case 4656: kind = MarkerKind::TxHandle; return !isNullGuid(txn); // only handles opened inside a transaction
+    case 4656: kind = MarkerKind::TxHandle; return !isNullGuid(r.transactionId); // only handles inside a transaction
     case 4688: kind = MarkerKind::ProcessCreate; return true;
     default: break;
     }
-    if (!sysmon)
+    if (!r.isSysmon())
         return false;
     switch (eventId) {
     case 1: kind = MarkerKind::ProcessCreate; return true;
@@ -64,42 +64,15 @@ bool kindFor(int64_t eventId, const std::string& channel, const std::string& txn
     }
 }
 
-struct Row {
-    int64_t id = 0, utcMs = 0, eventId = 0, subjectPid = -1, targetPid = -1, access = -1;
-    std::string subjectGuid, subjectImage, targetGuid, targetImage, file, txn, state, detail, channel;
-};
-
-Row readRow(const Statement& st)
+QString markerText(const EventRecord& r)
 {
-    auto intOr = [&st](int c) { return st.columnIsNull(c) ? int64_t(-1) : st.columnInt(c); };
-    Row r;
-    r.id = st.columnInt(0);
-    r.utcMs = st.columnInt(1);
-    r.eventId = st.columnInt(2);
-    r.subjectGuid = st.columnText(3);
-    r.subjectPid = intOr(4);
-    r.subjectImage = st.columnText(5);
-    r.targetGuid = st.columnText(6);
-    r.targetPid = intOr(7);
-    r.targetImage = st.columnText(8);
-    r.file = st.columnText(9);
-    r.txn = st.columnText(10);
-    r.state = st.columnText(11);
-    r.access = intOr(12);
-    r.detail = st.columnText(13);
-    r.channel = st.columnText(14);
-    return r;
-}
-
-QString markerText(const Row& r)
-{
-    const QString access = r.access >= 0 ? QStringLiteral("0x%1").arg(r.access, 0, 16) : QStringLiteral("?");
+    const QString access = r.grantedAccess >= 0 ? QStringLiteral("0x%1").arg(r.grantedAccess, 0, 16) : QStringLiteral("?");
     switch (r.eventId) {
     case 4985:
-        return QStringLiteral("4985 transaction {%1} changed state to %2").arg(qs(r.txn), qs(r.state));
+        return QStringLiteral("4985 transaction {%1} changed state to %2").arg(qs(r.transactionId), qs(r.transactionState));
     case 4656:
         return QStringLiteral("4656 %1 opened %2 inside transaction {%3}, access %4")
-            .arg(processName(r.subjectImage, r.subjectPid), qs(r.file), qs(r.txn), access);
+            .arg(processName(r.subjectImage, r.subjectPid), qs(r.targetFilename), qs(r.transactionId), access);
     case 1:
     case 4688: return QStringLiteral("%1 process created: %2").arg(r.eventId).arg(qs(r.subjectImage));
     case 3: return QStringLiteral("3 network connection by %1").arg(processName(r.subjectImage, r.subjectPid));
@@ -110,7 +83,7 @@ QString markerText(const Row& r)
     case 10:
         return QStringLiteral("10 %1 opened %2 with %3")
             .arg(processName(r.subjectImage, r.subjectPid), processName(r.targetImage, r.targetPid), access);
-    case 11: return QStringLiteral("11 file created: %1").arg(qs(r.file));
+    case 11: return QStringLiteral("11 file created: %1").arg(qs(r.targetFilename));
     case 25:
         return QStringLiteral("25 process tampering in %1: %2")
             .arg(processName(r.subjectImage, r.subjectPid), qs(r.detail));
@@ -128,34 +101,36 @@ bool laneMatches(const TimelineProcess& p, const std::string& guid, int64_t pid)
 /// The creation event of a process: its parent and, for PID-only requests, its GUID and image.
 bool findCreation(Database& db, TimelineProcess& p, int64_t beforeMs, TimelineProcess& parent)
 {
-    std::unique_ptr<Statement> st;
+    const EventFields fields = {EventField::ParentGuid, EventField::ParentPid, EventField::ParentImage,
+                                EventField::SubjectImage, EventField::SubjectPid, EventField::SubjectGuid};
+    std::unique_ptr<EventReader> reader;
     if (!p.guid.empty()) {
-        st = std::make_unique<Statement>(db, "SELECT parent_guid, parent_pid, parent_image, subject_image, "
-                                             "subject_pid FROM events WHERE subject_guid=? AND event_id=1 "
-                                             "AND host=? COLLATE NOCASE LIMIT 1");
-        st->bindText(1, p.guid);
-        st->bindText(2, p.host);
+        reader = std::make_unique<EventReader>(db, fields, "subject_guid=?1 AND event_id=1 AND host=?2 COLLATE NOCASE",
+                                               std::string_view(), 1);
+        reader->statement().bindText(1, p.guid);
+        reader->statement().bindText(2, p.host);
     } else {
-        st = std::make_unique<Statement>(db, "SELECT parent_guid, parent_pid, parent_image, subject_image, "
-                                             "subject_pid, subject_guid FROM events WHERE event_id IN (1, 4688) "
-                                             "AND subject_pid=? AND utc_ms<=? AND host=? COLLATE NOCASE "
-                                             "ORDER BY utc_ms DESC LIMIT 1");
-        st->bind(1, p.pid);
-        st->bind(2, beforeMs);
-        st->bindText(3, p.host);
+        reader = std::make_unique<EventReader>(db, fields,
+                                               "event_id IN (1, 4688) AND subject_pid=?1 AND utc_ms<=?2 "
+                                               "AND host=?3 COLLATE NOCASE",
+                                               "utc_ms DESC", 1);
+        reader->statement().bind(1, p.pid);
+        reader->statement().bind(2, beforeMs);
+        reader->statement().bindText(3, p.host);
     }
-    if (!st->next())
+    EventRecord r;
+    if (!reader->next(r))
         return false;
     parent.host = p.host;
-    parent.guid = isNullGuid(st->columnText(0)) ? std::string() : st->columnText(0);
-    parent.pid = st->columnIsNull(1) ? -1 : st->columnInt(1);
-    parent.image = st->columnText(2);
+    parent.guid = isNullGuid(r.parentGuid) ? std::string() : r.parentGuid;
+    parent.pid = r.parentPid;
+    parent.image = r.parentImage;
     if (p.image.empty())
-        p.image = st->columnText(3);
-    if (p.pid < 0 && !st->columnIsNull(4))
-        p.pid = st->columnInt(4);
-    if (p.guid.empty() && st->columnCount() > 5 && !isNullGuid(st->columnText(5)))
-        p.guid = st->columnText(5);
+        p.image = r.subjectImage;
+    if (p.pid < 0)
+        p.pid = r.subjectPid;
+    if (p.guid.empty() && !isNullGuid(r.subjectGuid))
+        p.guid = r.subjectGuid;
     return parent.pid >= 0 || !parent.guid.empty();
 }
 
@@ -284,43 +259,46 @@ TimelineRequest timelineRequestForAlert(const Alert& alert)
 TimelineRequest timelineRequestForTxf(Database& db, std::string& error)
 {
     TimelineRequest r;
-    Statement first(db, "SELECT host, subject_pid, subject_image, utc_ms, subject_guid FROM events "
-                        "WHERE event_id=4985 OR (event_id=4656 AND transaction_id IS NOT NULL "
-                        "AND transaction_id<>'00000000-0000-0000-0000-000000000000') ORDER BY utc_ms LIMIT 1");
+    EventReader first(db, {EventField::Host, EventField::SubjectPid, EventField::SubjectImage, EventField::UtcMs,
+                           EventField::SubjectGuid},
+                      "event_id=4985 OR (event_id=4656 AND transaction_id IS NOT NULL "
+                      "AND transaction_id<>'00000000-0000-0000-0000-000000000000')",
+                      "utc_ms", 1);
     if (!first.isValid()) {
-        error = db.lastError();
+        error = first.error();
         return r;
     }
-    if (!first.next())
+    EventRecord e;
+    if (!first.next(e))
         return r;
-    TimelineProcess loader{first.columnText(0), first.columnText(4), first.columnIsNull(1) ? -1 : first.columnInt(1),
-                           first.columnText(2), "loader"};
-    const int64_t t = first.columnInt(3);
+    TimelineProcess loader{e.host, e.subjectGuid, e.subjectPid, e.subjectImage, "loader"};
+    const int64_t t = e.utcMs;
     r.title = QStringLiteral("TxF activity of %1").arg(processName(loader.image, loader.pid));
     r.fromMs = t - kAlertMarginMs;
     r.toMs = t + 2 * kAlertMarginMs;
     if (loader.guid.empty() && loader.pid >= 0) {
         // Security events carry only the PID; Sysmon events of the same process around then give the GUID.
-        Statement g(db, "SELECT subject_guid FROM events WHERE subject_pid=? AND host=? COLLATE NOCASE "
-                        "AND subject_guid IS NOT NULL AND utc_ms BETWEEN ? AND ? LIMIT 1");
-        g.bind(1, loader.pid);
-        g.bindText(2, loader.host);
-        g.bind(3, r.fromMs);
-        g.bind(4, r.toMs);
-        if (g.next())
-            loader.guid = g.columnText(0);
+        EventReader g(db, {EventField::SubjectGuid},
+                      "subject_pid=?1 AND host=?2 COLLATE NOCASE AND subject_guid IS NOT NULL "
+                      "AND utc_ms BETWEEN ?3 AND ?4",
+                      std::string_view(), 1);
+        g.statement().bind(1, loader.pid);
+        g.statement().bindText(2, loader.host);
+        g.statement().bind(3, r.fromMs);
+        g.statement().bind(4, r.toMs);
+        if (g.next(e))
+            loader.guid = e.subjectGuid;
     }
     r.processes.push_back(loader);
-    Statement kids(db, "SELECT subject_guid, subject_pid, subject_image FROM events WHERE event_id IN (1, 4688) "
-                       "AND utc_ms BETWEEN ? AND ? AND parent_pid=? AND host=? COLLATE NOCASE ORDER BY utc_ms");
-    kids.bind(1, t);
-    kids.bind(2, r.toMs);
-    kids.bind(3, loader.pid);
-    kids.bindText(4, loader.host);
-    while (kids.next() && r.processes.size() < 8) {
-        r.processes.push_back({loader.host, kids.columnText(0), kids.columnIsNull(1) ? -1 : kids.columnInt(1),
-                               kids.columnText(2), "new process"});
-    }
+    EventReader kids(db, {EventField::SubjectGuid, EventField::SubjectPid, EventField::SubjectImage},
+                     "event_id IN (1, 4688) AND utc_ms BETWEEN ?1 AND ?2 AND parent_pid=?3 AND host=?4 COLLATE NOCASE",
+                     "utc_ms");
+    kids.statement().bind(1, t);
+    kids.statement().bind(2, r.toMs);
+    kids.statement().bind(3, loader.pid);
+    kids.statement().bindText(4, loader.host);
+    while (r.processes.size() < 8 && kids.next(e))
+        r.processes.push_back({loader.host, e.subjectGuid, e.subjectPid, e.subjectImage, "new process"});
     return r;
 }
 
@@ -345,50 +323,47 @@ TxfTimelinePtr buildTxfTimeline(Database& db, const TimelineRequest& request, st
     for (const auto& p : lanes)
         t->lanes.push_back({p, QStringLiteral("%1 - %2").arg(processName(p.image, p.pid), qs(p.role))});
 
-    std::map<int64_t, Row> rows; // by events.id: the same event reached from two lanes is one marker
-    const std::string byGuid = std::string("SELECT ") + kEventColumns
-                               + " FROM events WHERE (subject_guid=? OR target_guid=?) AND utc_ms BETWEEN ? AND ? "
-                                 "AND host=? COLLATE NOCASE LIMIT 50000";
-    // Security events name processes by PID only; the window keeps a reused PID out.
-    const std::string byPid = std::string("SELECT ") + kEventColumns
-                              + " FROM events WHERE event_id IN (1, 3, 7, 8, 10, 11, 25, 4656, 4688, 4985) "
-                                "AND utc_ms BETWEEN ? AND ? AND (subject_pid=? OR target_pid=?) "
-                                "AND host=? COLLATE NOCASE LIMIT 50000";
+    std::map<int64_t, EventRecord> rows; // by events.id: the same event reached from two lanes is one marker
+    constexpr int64_t kMaxRowsPerLane = 50000;
     for (const auto& p : lanes) {
+        EventRecord r;
         if (!p.guid.empty()) {
-            Statement st(db, byGuid);
-            st.bindText(1, p.guid);
-            st.bindText(2, p.guid);
-            st.bind(3, request.fromMs);
-            st.bind(4, request.toMs);
-            st.bindText(5, p.host);
-            while (st.next())
-                rows.emplace(st.columnInt(0), readRow(st));
+            EventReader byGuid(db, kMarkerFields,
+                               "(subject_guid=?1 OR target_guid=?1) AND utc_ms BETWEEN ?2 AND ?3 AND host=?4 COLLATE NOCASE",
+                               std::string_view(), kMaxRowsPerLane);
+            byGuid.statement().bindText(1, p.guid);
+            byGuid.statement().bind(2, request.fromMs);
+            byGuid.statement().bind(3, request.toMs);
+            byGuid.statement().bindText(4, p.host);
+            while (byGuid.next(r))
+                rows.emplace(r.id, r);
         }
         if (p.pid >= 0) {
-            Statement st(db, byPid);
-            st.bind(1, request.fromMs);
-            st.bind(2, request.toMs);
-            st.bind(3, p.pid);
-            st.bind(4, p.pid);
-            st.bindText(5, p.host);
-            if (!st.isValid()) {
-                error = db.lastError();
+            // Security events name processes by PID only; the window keeps a reused PID out.
+            EventReader byPid(db, kMarkerFields,
+                              "event_id IN (1, 3, 7, 8, 10, 11, 25, 4656, 4688, 4985) AND utc_ms BETWEEN ?1 AND ?2 "
+                              "AND (subject_pid=?3 OR target_pid=?3) AND host=?4 COLLATE NOCASE",
+                              std::string_view(), kMaxRowsPerLane);
+            if (!byPid.isValid()) {
+                error = byPid.error();
                 return nullptr;
             }
-            while (st.next()) {
-                Row r = readRow(st);
+            byPid.statement().bind(1, request.fromMs);
+            byPid.statement().bind(2, request.toMs);
+            byPid.statement().bind(3, p.pid);
+            byPid.statement().bindText(4, p.host);
+            while (byPid.next(r)) {
                 // A GUID-bearing event of another process that reused the PID is not this lane's.
                 const std::string& guid = r.subjectPid == p.pid ? r.subjectGuid : r.targetGuid;
                 if (!p.guid.empty() && !isNullGuid(guid) && guid != p.guid)
                     continue;
-                rows.emplace(r.id, std::move(r));
+                rows.emplace(r.id, r);
             }
         }
     }
     for (const auto& [id, r] : rows) {
         MarkerKind kind;
-        if (!kindFor(r.eventId, r.channel, r.txn, kind))
+        if (!kindFor(r, kind))
             continue;
         int lane = -1;
         for (size_t i = 0; i < lanes.size() && lane < 0; ++i) {

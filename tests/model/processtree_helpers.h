@@ -25,9 +25,9 @@ inline void parseProcess(const QString& value, std::string& guid, int64_t& pid, 
     image = parts.mid(2).join(QLatin1Char(':')).toStdString(); // paths have colons
 }
 
-inline std::vector<ProcessEventRow> parseRows(const QString& text)
+inline std::vector<EventRecord> parseRows(const QString& text)
 {
-    std::vector<ProcessEventRow> rows;
+    std::vector<EventRecord> rows;
     int64_t line = 0;
     for (const QString& raw : text.split(QLatin1Char('\n'))) {
         const QString l = raw.trimmed();
@@ -35,8 +35,8 @@ inline std::vector<ProcessEventRow> parseRows(const QString& text)
         if (l.isEmpty() || l.startsWith(QLatin1Char('#')))
             continue;
         const QStringList f = l.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        ProcessEventRow r;
-        r.rowId = line;
+        EventRecord r;
+        r.id = line;
         r.utcMs = f.value(0).toLongLong();
         r.eventId = f.value(1).toLongLong();
         r.host = "H";

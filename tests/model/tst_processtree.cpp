@@ -137,7 +137,7 @@ private slots:
     void otherChannelIgnored()
     {
         ProcessTreeBuilder builder;
-        ProcessEventRow r;
+        EventRecord r;
         r.eventId = 1;
         r.channel = "Application";
         r.subjectGuid = "a";
@@ -198,8 +198,8 @@ private slots:
         ProcessTreeBuilder builder;
         const int depth = 50000;
         for (int i = 0; i < depth; ++i) {
-            ProcessEventRow r;
-            r.rowId = i + 1;
+            EventRecord r;
+            r.id = i + 1;
             r.utcMs = 1000 + i;
             r.eventId = 1;
             r.host = "H";
