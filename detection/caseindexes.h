@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace dscope::detection {
@@ -16,8 +17,11 @@ bool ensureDetectionIndexes(const std::string& casePath, std::string* error = nu
 namespace where {
 // Each index is on (event_id, utc_ms) like events_eid_time, so the planner prefers the smaller partial one
 // for "event_id = 10 AND <term>" and still gets time order.
-inline constexpr const char* kInjectionHandle = "(granted_access & 42) = 42";
-inline constexpr const char* kDraftHandle = "(granted_access & 5184) = 5184";
+/// Handles holding every bit of `mask` (an integer, written here: nothing from outside enters the SQL text).
+std::string handleWith(uint32_t mask);
+/// R1's handles (access::kInjectionSet) and the draft's (access::kDraftMask).
+std::string injectionHandle();
+std::string draftHandle();
 inline constexpr const char* kLsassHandle = "target_image LIKE '%\\lsass.exe'";
 inline constexpr const char* kPathlessTarget = "instr(target_image, '\\') = 0";
 inline constexpr const char* kPathlessSubject = "instr(subject_image, '\\') = 0";

@@ -50,11 +50,14 @@ quint64 DetectionRunner::start(const QString& casePath, const EngineOptions& opt
         };
         std::string error;
         model::AlertSetPtr result = engine->run(path, options, cancelFlag.get(), progress, error);
-        if (cancelFlag->load())
-            return;
-        QMetaObject::invokeMethod(self, [self, result, error, token] {
-            if (!self || self->m_token != token)
-                return; // a newer job started: drop the stale result
+        const bool cancelled = cancelFlag->load();
+        QMetaObject::invokeMethod(self, [self, result, error, token, cancelled] {
+            if (!self)
+                return;
+            if (cancelled || self->m_token != token) {
+                Q_EMIT self->resultDropped(token); // a newer job started, or this one was cancelled
+                return;
+            }
             if (result)
                 Q_EMIT self->alertsAvailable(result, token);
             else

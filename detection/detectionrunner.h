@@ -32,6 +32,8 @@ Q_SIGNALS:
     void alertsAvailable(dscope::model::AlertSetPtr alerts, quint64 token);
     void progressChanged(int percent, const QString& stage, quint64 token);
     void failed(const QString& message, quint64 token);
+    /// A job ended without delivering: it was cancelled, or a newer start() superseded it.
+    void resultDropped(quint64 token);
 
 private:
     std::shared_ptr<const Engine> m_engine;

@@ -68,14 +68,12 @@ void AlertTable::addEvidence(Acc& acc, const Row& row, const char* role)
     acc.alert.evidence.push_back(m_ctx.data.evidence(row, role));
 }
 
-void AlertTable::addMask(Acc& acc, uint32_t mask, const char* objectType)
+void AlertTable::addMask(Acc& acc, uint32_t mask, model::access::ObjectType type)
 {
     if (!acc.masks.insert(mask).second)
         return;
-    const auto type = std::string_view(objectType) == "file" ? model::access::ObjectType::File
-                                                              : model::access::ObjectType::Process;
     const auto d = model::access::decode(mask, type);
-    acc.alert.masks.push_back({int64_t(mask), objectType, model::access::hex(mask) + " = " + d.names});
+    acc.alert.masks.push_back({int64_t(mask), type, model::access::hex(mask) + " = " + d.names});
 }
 
 void AlertTable::gap(Acc& acc, int64_t ms)
@@ -130,13 +128,8 @@ std::string describeRow(CaseData& data, const Row& r)
 
 std::string handleCondition(uint32_t mask)
 {
-    if (mask == 42)
-        return std::string("event_id = 10 AND ") + where::kInjectionHandle;
-    if (mask == 5184)
-        return std::string("event_id = 10 AND ") + where::kDraftHandle;
-    // A rule file with another mask: an integer, formatted here, so nothing from outside enters the SQL text.
-    const std::string m = std::to_string(mask);
-    return "event_id = 10 AND (granted_access & " + m + ") = " + m;
+    // The default masks give the indexed terms verbatim; a rule file's other mask gives the same form, unindexed.
+    return "event_id = 10 AND " + where::handleWith(mask);
 }
 
 bool sameProcess(const Row& r)

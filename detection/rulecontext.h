@@ -52,7 +52,7 @@ public:
     /// The alert for (host, source, target), created from the row's fields on first use.
     Acc& at(const Row& row, const model::AlertProcess& source, const model::AlertProcess& target);
     void addEvidence(Acc& acc, const Row& row, const char* role);
-    void addMask(Acc& acc, uint32_t mask, const char* objectType = "process");
+    void addMask(Acc& acc, uint32_t mask, model::access::ObjectType type = model::access::ObjectType::Process);
     void gap(Acc& acc, int64_t ms);
 
     std::map<std::string, Acc>& entries() { return m_entries; }

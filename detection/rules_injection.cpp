@@ -23,7 +23,7 @@ std::string pairKey(const Row& r) { return r.hostKey + '\x1f' + r.subjectGuid + 
 std::string maskWords(uint32_t mask)
 {
     // The full name list of PROCESS_ALL_ACCESS is noise in a sentence; the alert's masks carry it.
-    if (mask == 0x1FFFFF || mask == 0x1F0FFF)
+    if (access::isProcessAllAccess(mask))
         return access::hex(mask) + " (PROCESS_ALL_ACCESS)";
     return access::hex(mask) + " (" + access::decode(mask, access::ObjectType::Process).names + ")";
 }
@@ -91,7 +91,7 @@ void runR0(RuleContext& ctx, std::vector<Alert>& out)
             masks += (masks.empty() ? "" : ", ") + access::hex(m);
         acc.alert.explanation =
             "Draft analytic: " + std::to_string(acc.nSecond) + " Sysmon 8 thread(s) of this source joined with every "
-            "Sysmon 10 of the same source GUID whose mask has all bits of 0x1440 (" + masks + "), giving "
+            "Sysmon 10 of the same source GUID whose mask has all bits of " + access::hex(mask) + " (" + masks + "), giving "
             + std::to_string(acc.alert.count) + " joined rows. The join ignores the target, the host and the time, "
             "so the handle may belong to a different target or come after the thread. First thread: "
             + describeRow(ctx.data, *acc.second) + ".";
@@ -178,8 +178,9 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
         for (uint32_t m : acc.masks)
             masks += (masks.empty() ? "" : "; ") + maskWords(m);
         a.explanation = describeRow(ctx.data, *acc.first) + " opened the target with " + masks
-                        + ", which includes CREATE_THREAD | VM_OPERATION | VM_WRITE (0x2a)"
-                        + (strictTier ? " and all of 0x143a" : "") + "; then " + std::to_string(acc.nSecond)
+                        + ", which includes " + access::decode(mask, access::ObjectType::Process).names + " ("
+                        + access::hex(mask) + ")" + (strictTier ? " and all of " + access::hex(strict) : "")
+                        + "; then " + std::to_string(acc.nSecond)
                         + " remote thread(s) from the same source into the same target followed, the first at "
                         + describeRow(ctx.data, *acc.second) + ", " + fmtMs(acc.minGapMs) + " after the handle"
                         + (acc.maxGapMs != acc.minGapMs ? " (largest gap " + fmtMs(acc.maxGapMs) + ")" : "")

@@ -272,8 +272,8 @@ void AlertsPage::onCurrentChanged()
     m_masks->setRowCount(int(a->masks.size()));
     for (int i = 0; i < int(a->masks.size()); ++i) {
         const auto& m = a->masks[size_t(i)];
-        m_masks->setItem(i, 0, new QTableWidgetItem(QStringLiteral("0x%1").arg(quint32(m.value), 0, 16)));
-        m_masks->setItem(i, 1, new QTableWidgetItem(qs(m.objectType)));
+        m_masks->setItem(i, 0, new QTableWidgetItem(qs(model::access::hex(uint32_t(m.value)))));
+        m_masks->setItem(i, 1, new QTableWidgetItem(QLatin1String(model::access::objectTypeName(m.objectType))));
         m_masks->setItem(i, 2, new QTableWidgetItem(qs(m.summary)));
     }
     m_masks->resizeColumnsToContents();

@@ -24,19 +24,6 @@
 
 namespace dscope::views {
 
-namespace {
-
-/// Which object a mask is about, from the event: Security 4656/4663 name files and transactions, Sysmon 10 and
-/// Security 4690 processes.
-model::access::ObjectType maskObject(const model::EventDetail& d)
-{
-    if (d.channel == QLatin1String("Security") && (d.eventId == 4656 || d.eventId == 4663))
-        return model::access::ObjectType::File;
-    return model::access::ObjectType::Process;
-}
-
-} // namespace
-
 DetailPane::DetailPane(QWidget* parent)
     : QWidget(parent)
     , m_loader(new model::EventDetailLoader(this))
@@ -160,12 +147,13 @@ void DetailPane::onDetail(const model::EventDetail& d)
     const bool hasMask = d.grantedAccess >= 0;
     m_tabs->setTabEnabled(2, hasMask);
     if (hasMask) {
-        m_maskModel->setObjectType(maskObject(d));
+        const auto type = model::access::maskObjectType(d.channel.toStdString(), d.eventId);
+        m_maskModel->setObjectType(type);
         m_maskModel->setMask(quint32(d.grantedAccess));
         m_maskTable->resizeColumnsToContents();
-        const auto decoded = model::access::decode(quint32(d.grantedAccess), maskObject(d));
-        m_maskSummary->setText(QStringLiteral("0x%1: %2").arg(quint32(d.grantedAccess), 0, 16).arg(
-                                   QString::fromStdString(decoded.description)));
+        const auto decoded = model::access::decode(quint32(d.grantedAccess), type);
+        m_maskSummary->setText(QString::fromStdString(model::access::hex(quint32(d.grantedAccess))) + QLatin1String(": ")
+                               + QString::fromStdString(decoded.description));
     } else {
         m_maskModel->setMask(0);
         m_maskSummary->clear();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "accessmask.h"
 
+#include "text.h"
+
 #include <cstdio>
 
 namespace dscope::model::access {
@@ -12,11 +14,11 @@ namespace {
 
 // Process-specific rights (low 16 bits).
 constexpr uint32_t PROCESS_TERMINATE = 0x0001;
-constexpr uint32_t PROCESS_CREATE_THREAD = 0x0002;
+constexpr uint32_t PROCESS_CREATE_THREAD = kProcessCreateThread;
 constexpr uint32_t PROCESS_SET_SESSIONID = 0x0004; // winnt.h; not in Microsoft's table
-constexpr uint32_t PROCESS_VM_OPERATION = 0x0008;
+constexpr uint32_t PROCESS_VM_OPERATION = kProcessVmOperation;
 constexpr uint32_t PROCESS_VM_READ = 0x0010;
-constexpr uint32_t PROCESS_VM_WRITE = 0x0020;
+constexpr uint32_t PROCESS_VM_WRITE = kProcessVmWrite;
 constexpr uint32_t PROCESS_DUP_HANDLE = 0x0040;
 constexpr uint32_t PROCESS_CREATE_PROCESS = 0x0080;
 constexpr uint32_t PROCESS_SET_QUOTA = 0x0100;
@@ -42,8 +44,8 @@ constexpr uint32_t GENERIC_READ = 0x80000000;
 
 // PROCESS_ALL_ACCESS = STANDARD_RIGHTS_REQUIRED (0xF0000) | SYNCHRONIZE | 0xFFFF on Vista and later;
 // XP/2003 headers used 0xFFF for the specific part.
-constexpr uint32_t PROCESS_ALL_ACCESS = 0x001FFFFF;
-constexpr uint32_t PROCESS_ALL_ACCESS_XP = 0x001F0FFF;
+constexpr uint32_t PROCESS_ALL_ACCESS = kProcessAllAccess;
+constexpr uint32_t PROCESS_ALL_ACCESS_XP = kProcessAllAccessXp;
 constexpr uint32_t THREAD_ALL_ACCESS = 0x001FFFFF;
 constexpr uint32_t THREAD_ALL_ACCESS_XP = 0x001F03FF;
 constexpr uint32_t FILE_ALL_ACCESS = 0x001F01FF;
@@ -271,6 +273,23 @@ const std::vector<Right>& rights(ObjectType type)
         break;
     }
     return processRights();
+}
+
+const char* objectTypeName(ObjectType type)
+{
+    switch (type) {
+    case ObjectType::Process: return "process";
+    case ObjectType::Thread: return "thread";
+    case ObjectType::File: return "file";
+    }
+    return "process";
+}
+
+ObjectType maskObjectType(std::string_view channel, int64_t eventId)
+{
+    if (equalsIgnoreCase(channel, "Security") && (eventId == 4656 || eventId == 4663))
+        return ObjectType::File;
+    return ObjectType::Process;
 }
 
 std::string hex(uint32_t mask)

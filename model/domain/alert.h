@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "accessmask.h"
 #include "severity.h"
 
 #include <cstdint>
@@ -31,7 +32,7 @@ struct AlertProcess {
 /// One decoded access mask shown with an alert.
 struct AlertMask {
     int64_t value = 0;
-    std::string objectType;   ///< "process", "thread", "file"
+    access::ObjectType objectType = access::ObjectType::Process;
     std::string summary;      ///< names of the rights, e.g. "PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION | ..."
 };
 

@@ -64,7 +64,7 @@ QVariant AccessMaskModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case ColRight: return unknownRow ? tr("(undocumented bits)") : QString::fromLatin1(m_rows[size_t(index.row())].name);
-        case ColValue: return QStringLiteral("0x%1").arg(bit, 0, 16);
+        case ColValue: return QString::fromStdString(access::hex(bit));
         case ColMeaning:
             return unknownRow ? tr("no documented right of this object type") : QString::fromUtf8(m_rows[size_t(index.row())].meaning);
         default: return {};

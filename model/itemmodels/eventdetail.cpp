@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eventdetail.h"
 
+#include "domain/accessmask.h"
 #include "domain/event.h"
 #include "evtx/evtxrecordrenderer.h"
 #include "domain/normalize.h"
@@ -102,7 +103,7 @@ EventDetail loadEventDetail(Database& db, int64_t id)
             switch (f.kind) {
             case Field::Hex:
                 d.grantedAccess = v;
-                value = QStringLiteral("0x%1").arg(QString::number(v, 16));
+                value = QString::fromStdString(access::hex(uint32_t(v)));
                 break;
             case Field::Time: value = QString::fromStdString(normalize::isoUtc(v)); break;
             default: value = QString::number(v); break;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eventrow.h"
 
+#include "domain/accessmask.h"
 #include "domain/event.h"
 #include "eventnames.h"
 #include "domain/text.h"
@@ -44,7 +45,7 @@ QString summary(const EventRecord& r)
 {
     const QString access = r.grantedAccess < 0
                                ? QString()
-                               : QStringLiteral("access 0x%1").arg(QString::number(r.grantedAccess, 16));
+                               : QLatin1String("access ") + QString::fromStdString(access::hex(uint32_t(r.grantedAccess)));
     if (r.isSysmon()) {
         switch (r.eventId) {
         case 8: {

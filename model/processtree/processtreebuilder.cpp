@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "processtreebuilder.h"
 
+#include "domain/accessmask.h"
 #include "domain/text.h"
 #include "storage/database.h"
 
@@ -15,11 +16,6 @@ namespace {
 constexpr int64_t kSameProcessWindowMs = 2000; // Sysmon 1 and 4688 of one creation are logged within ms
 constexpr int64_t kSpawnHandleWindowMs = 2000; // csrss and the parent open every new process at its start
 
-// PROCESS_CREATE_THREAD, or PROCESS_VM_OPERATION together with PROCESS_VM_WRITE: the rights code injection needs.
-bool isInjectionMask(int64_t mask)
-{
-    return mask >= 0 && ((mask & 0x2) || (mask & 0x28) == 0x28);
-}
 
 // The null GUID stands for "no process" (System, or a parent Sysmon could not resolve).
 bool usableGuid(const std::string& guid)
@@ -283,7 +279,7 @@ void Build::addAccess(const EventRecord& r)
         addLink(source, target, InjectionThread, &r, r.utcMs);
         return;
     }
-    if (!isInjectionMask(r.grantedAccess))
+    if (r.grantedAccess < 0 || !access::grantsCodeInjection(uint32_t(r.grantedAccess)))
         return;
     // Every CreateProcess gives the parent and csrss a full handle to the child at its start: not injection.
     const auto& t = m_tree.nodes[size_t(target)];

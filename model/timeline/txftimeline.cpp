@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "txftimeline.h"
 
+#include "domain/accessmask.h"
 #include "domain/text.h"
 #include "storage/database.h"
 #include "storage/eventrecord.h"
@@ -66,7 +67,8 @@ bool kindFor(const EventRecord& r, MarkerKind& kind)
 
 QString markerText(const EventRecord& r)
 {
-    const QString access = r.grantedAccess >= 0 ? QStringLiteral("0x%1").arg(r.grantedAccess, 0, 16) : QStringLiteral("?");
+    const QString access = r.grantedAccess >= 0 ? QString::fromStdString(access::hex(uint32_t(r.grantedAccess)))
+                                                : QStringLiteral("?");
     switch (r.eventId) {
     case 4985:
         return QStringLiteral("4985 transaction {%1} changed state to %2").arg(qs(r.transactionId), qs(r.transactionState));

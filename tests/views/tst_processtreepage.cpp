@@ -217,7 +217,7 @@ private slots:
         QCOMPARE(chosen.count(), 1); // the other pages follow, with the host as the tree spells it
         QCOMPARE(chosen.last().first().toString(), QStringLiteral("HOST-B"));
         QCOMPARE(visible(), QStringList(4, QStringLiteral("HOST-B")));
-        QTest::qWait(20); // the bar's relayout for the host names is a posted event
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // the bar's relayout for the host names
         QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-one-host.png")));
 
         // Another page asks for a process of HOST-A: the filter moves to its host.

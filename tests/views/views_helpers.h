@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "support/syntheticcase.h"
+
 #include <QString>
 
 class QTemporaryDir;
@@ -9,18 +11,10 @@ class QTemporaryDir;
 
 namespace dscope::testing {
 
-/// Writes a synthetic case of `count` events: hosts alternate between "HOST-A" and "HOST-B", event ids cycle
-/// through 1, 8, 10, 11, one millisecond apart from 2020-01-01, subject GUIDs cycle through 10 processes, every
-/// 10th event has granted_access 0x1410 and each event has a JSON original. Returns false on a write error.
-bool writeSyntheticCase(const QString& path, int64_t count, QString* error = nullptr);
-
 /// Imports one input into a new case inside dir (named after the input); empty when nothing was imported.
 QString importCase(const QTemporaryDir& dir, const QString& input, bool libevtx = false);
 
 /// Where page tests save their screenshots for a person to look at.
 QString screenshotDir();
-
-/// First synthetic timestamp.
-inline constexpr int64_t kSyntheticStartMs = 1577836800000; // 2020-01-01T00:00:00Z
 
 } // namespace dscope::testing

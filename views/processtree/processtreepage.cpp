@@ -57,6 +57,19 @@ ProcessTreePage::ProcessTreePage(QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);
     layout->addWidget(m_view, 1);
+    // What the Injection column draws (model::access::grantsCodeInjection), in the tree's own words.
+    auto* legend = new QLabel(tr("Injection (\u2192 into, \u2190 from): a remote thread (Sysmon 8), or a handle (Sysmon 10) granting "
+                                 "PROCESS_CREATE_THREAD, or PROCESS_VM_OPERATION with PROCESS_VM_WRITE: code can be "
+                                 "run in the target by some route. R1 alerts only on a handle with all three (0x2a) "
+                                 "followed by a remote thread. The handles a parent and csrss.exe get when a process "
+                                 "starts are not drawn. Italic: a process known only from other events (inferred)."),
+                              this);
+    legend->setWordWrap(true);
+    legend->setObjectName(QStringLiteral("processTreeLegend"));
+    QFont small = legend->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    legend->setFont(small);
+    layout->addWidget(legend);
     layout->addWidget(m_status);
 
     m_proxy->setSourceModel(m_model);

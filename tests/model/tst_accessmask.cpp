@@ -4,6 +4,7 @@
 #include <QTest>
 
 using namespace dscope::model::access;
+namespace am = dscope::model::access;
 
 class TestAccessMask : public QObject
 {
@@ -104,5 +105,59 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAccessMask)
+// The one vocabulary of masks: what R1 asks for, what the process tree draws, how a mask is written and which
+// object an event's mask is about.
+class TestAccessMaskVocabulary : public QObject
+{
+    Q_OBJECT
+private slots:
+    void injectionRelations_data()
+    {
+        QTest::addColumn<quint32>("mask");
+        QTest::addColumn<bool>("r1");   // every right of the injection set
+        QTest::addColumn<bool>("tree"); // a route to run code in the target
+        QTest::newRow("0x2a") << quint32(0x2a) << true << true;
+        QTest::newRow("0x143a (the draft's six rights)") << quint32(0x143a) << true << true;
+        QTest::newRow("0x1440 (the draft's constant)") << quint32(0x1440) << false << false;
+        QTest::newRow("0x1fffff") << quint32(0x1fffff) << true << true;
+        QTest::newRow("create thread only") << quint32(0x1002) << false << true;
+        QTest::newRow("write memory, no thread") << quint32(0x1428) << false << true;
+        QTest::newRow("write without operation") << quint32(0x1420) << false << false;
+        QTest::newRow("read only (lsass dumpers)") << quint32(0x1410) << false << false;
+    }
+    void injectionRelations()
+    {
+        QFETCH(quint32, mask);
+        QFETCH(bool, r1);
+        QFETCH(bool, tree);
+        QCOMPARE(am::hasAll(mask, am::kInjectionSet), r1);
+        QCOMPARE(am::grantsCodeInjection(mask), tree);
+        QVERIFY(!r1 || tree); // what R1 asks for is always drawn in the tree
+    }
+    void constants()
+    {
+        QCOMPARE(am::kInjectionSet, 0x2au);
+        QCOMPARE(am::kDraftListedRights, 0x143au);
+        QVERIFY(am::isProcessAllAccess(0x1fffff) && am::isProcessAllAccess(0x1f0fff));
+        QVERIFY(!am::isProcessAllAccess(0x1f3fff));
+        QCOMPARE(am::hex(0x1f3fff), std::string("0x1f3fff"));
+        QCOMPARE(am::hex(0), std::string("0x0"));
+    }
+    void objectOfAMask()
+    {
+        QCOMPARE(am::maskObjectType("Security", 4656), am::ObjectType::File);
+        QCOMPARE(am::maskObjectType("security", 4663), am::ObjectType::File);
+        QCOMPARE(am::maskObjectType("Microsoft-Windows-Sysmon/Operational", 10), am::ObjectType::Process);
+        QCOMPARE(am::maskObjectType("Security", 4690), am::ObjectType::Process);
+        QCOMPARE(std::string(am::objectTypeName(am::ObjectType::File)), std::string("file"));
+        QCOMPARE(std::string(am::objectTypeName(am::ObjectType::Thread)), std::string("thread"));
+    }
+};
+
+int main(int argc, char** argv)
+{
+    TestAccessMask masks;
+    TestAccessMaskVocabulary vocabulary;
+    return QTest::qExec(&masks, argc, argv) | QTest::qExec(&vocabulary, argc, argv);
+}
 #include "tst_accessmask.moc"
