@@ -3,27 +3,26 @@
 
 #include "alertspage.h"
 #include "casecontroller.h"
+#include "casestatusbar.h"
 #include "caseinputsdialog.h"
 #include "democase.h"
 #include "detectioncontroller.h"
 #include "eventspage.h"
 #include "importcontroller.h"
 #include "importdialog.h"
-#include "itemmodels/alertlistmodel.h"
-#include "itemmodels/plaintooltip.h"
 #include "maskcalculatordialog.h"
 #include "processtree/processtreepage.h"
+#include "scope/investigationscope.h"
+#include "storage/caseinfo.h"
 #include "timeline/timelinepage.h"
 
 #include <QAction>
 #include <QCloseEvent>
 #include <QCoreApplication>
-#include <QScopedValueRollback>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -35,6 +34,7 @@ namespace dscope::app {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_scope(new model::InvestigationScope(this))
     , m_case(new CaseController(this))
     , m_import(new ImportController(this))
     , m_detection(new DetectionController(this))
@@ -43,10 +43,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_events(new views::EventsPage(this))
     , m_processTree(new views::ProcessTreePage(this))
     , m_timeline(new views::TimelinePage(this))
-    , m_eventsLabel(new QLabel(this))
-    , m_hostsLabel(new QLabel(this))
-    , m_rangeLabel(new QLabel(this))
-    , m_inputsLabel(new QLabel(this))
+    , m_caseStatus(new views::CaseStatusBar(this))
 {
     setWindowTitle(QStringLiteral("Doppelscope"));
     setAcceptDrops(true);
@@ -56,25 +53,18 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_timeline, tr("&Timeline"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
-    statusBar()->addPermanentWidget(m_eventsLabel);
-    statusBar()->addPermanentWidget(m_hostsLabel);
-    statusBar()->addPermanentWidget(m_rangeLabel);
-    // Shown only when something was not imported: a link to the inputs, on the input that needs attention.
-    statusBar()->addPermanentWidget(m_inputsLabel);
-    m_inputsLabel->setTextFormat(Qt::RichText);
-    m_inputsLabel->setToolTip(tr("Show the case's inputs (Ctrl+Shift+L)"));
-    m_inputsLabel->hide();
-    connect(m_inputsLabel, &QLabel::linkActivated, this, [this] { showInputs(true); });
-    createMenus();
+    statusBar()->addPermanentWidget(m_caseStatus);
+    connect(m_caseStatus, &views::CaseStatusBar::inputsRequested, this, [this] { showInputs(true); });
 
     connect(m_case, &CaseController::infoAvailable, this, &MainWindow::onCaseInfo);
     connect(m_case, &CaseController::infoFailed, this,
             [this](const QString& error) { statusBar()->showMessage(tr("Case summary failed: %1").arg(error)); });
-    connectPages();
+    attachPages();
     connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
 
     QSettings settings;
     setUtc(settings.value(QStringLiteral("display/utc"), true).toBool());
+    createMenus(); // after the time display is known: View > Show local time starts checked as saved
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1280, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -82,66 +72,19 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::connectPages()
+void MainWindow::attachPages()
 {
-    connect(m_detection, &DetectionController::alertsAvailable, m_alerts, &views::AlertsPage::setAlerts);
-    connect(m_detection, &DetectionController::alertsAvailable, m_processTree, &views::ProcessTreePage::setAlerts);
+    // The pages follow the scope and report to it; they never call each other. The window adds only what
+    // belongs to the window: switching to the Events page, and running detection on the scope's case.
+    m_alerts->attach(m_scope);
+    m_events->attach(m_scope);
+    m_processTree->attach(m_scope);
+    m_timeline->attach(m_scope);
+    connect(m_scope, &model::InvestigationScope::eventOpenRequested, this, [this] { showPage(EventsPageIndex); });
+    connect(m_scope, &model::InvestigationScope::caseChanged, m_detection, &DetectionController::run);
+    connect(m_scope, &model::InvestigationScope::caseReloaded, m_detection, &DetectionController::run);
+    connect(m_detection, &DetectionController::alertsAvailable, m_scope, &model::InvestigationScope::setAlerts);
     connect(m_detection, &DetectionController::statusChanged, m_alerts, &views::AlertsPage::setDetectionStatus);
-    connect(m_alerts, &views::AlertsPage::openEventRequested, this, [this](qint64 id) {
-        showPage(EventsPageIndex);
-        m_events->goToEvent(id);
-    });
-    // Selecting an alert positions the other pages on it; they stay where they are until the user looks.
-    connect(m_alerts, &views::AlertsPage::alertSelected, this, [this](int index) {
-        const auto& alerts = m_detection->alerts();
-        if (!alerts || index < 0 || index >= int(alerts->alerts.size()))
-            return;
-        m_processTree->revealAlert(index);
-        m_timeline->showAlert(alerts->alerts[size_t(index)]);
-    });
-    // Linked selection: an event, a process or a marker selected on one page is selected on the others. The guard
-    // stops the echo (the page that receives a selection emits its own selection signal in turn).
-    auto linked = [this](auto&& mirror) {
-        if (m_linking)
-            return;
-        const QScopedValueRollback guard(m_linking, true);
-        mirror();
-    };
-    connect(m_events, &views::EventsPage::eventSelected, this,
-            [this, linked](qint64 id, const QString& host, const QString& guid) {
-                linked([&] {
-                    m_timeline->selectEvent(id);
-                    if (guid.isEmpty())
-                        m_processTree->selectEvent(id);
-                    else
-                        m_processTree->selectProcess(host, guid);
-                });
-            });
-    connect(m_processTree, &views::ProcessTreePage::eventSelected, this, [this, linked](qint64 id) {
-        linked([&] {
-            m_timeline->selectEvent(id);
-            m_events->goToEvent(id);
-        });
-    });
-    // One host at a time: a host chosen on the Alerts or Process tree page scopes the other pages too.
-    connect(m_alerts, &views::AlertsPage::hostChosen, this, [this, linked](const QString& host) {
-        linked([&] {
-            m_processTree->setHost(host);
-            m_events->setHostFilter(host);
-        });
-    });
-    connect(m_processTree, &views::ProcessTreePage::hostChosen, this, [this, linked](const QString& host) {
-        linked([&] {
-            m_alerts->setHost(host);
-            m_events->setHostFilter(host);
-        });
-    });
-    connect(m_timeline, &views::TimelinePage::eventSelected, this, [this, linked](qint64 id) {
-        linked([&] {
-            m_events->goToEvent(id);
-            m_processTree->selectEvent(id);
-        });
-    });
 }
 
 void MainWindow::createMenus()
@@ -169,7 +112,7 @@ void MainWindow::createMenus()
     view->addSeparator();
     QAction* local = view->addAction(tr("Show &local time"));
     local->setCheckable(true);
-    local->setChecked(!m_utc);
+    local->setChecked(!m_scope->utc());
     connect(local, &QAction::toggled, this, [this](bool on) { setUtc(!on); });
     view->addAction(tr("&Reload events"), QKeySequence::Refresh, this, [this] { m_events->reload(); });
 
@@ -212,56 +155,23 @@ bool MainWindow::openCase(const QString& path)
         QMessageBox::warning(this, tr("Open case"), error);
         return false;
     }
-    m_events->closeCase();
-    m_alerts->setAlerts(nullptr);
     if (m_inputsDialog)
         m_inputsDialog->close(); // another case: its inputs open afresh
-    if (!m_events->openCase(m_case->path(), &error)) {
-        QMessageBox::warning(this, tr("Open case"), error);
-        return false;
-    }
     setWindowTitle(tr("%1 \u2014 Doppelscope").arg(m_case->path()));
-    m_eventsLabel->setText(tr("Loading case summary\u2026"));
-    m_hostsLabel->clear();
-    m_rangeLabel->clear();
-    m_processTree->setCase(m_case->path());
-    m_timeline->setCase(m_case->path());
-    m_detection->run(m_case->path());
+    m_caseStatus->setLoading();
+    m_scope->setCase(m_case->path());
     return true;
 }
 
 void MainWindow::onCaseInfo(const model::CaseInfo& info)
 {
-    m_eventsLabel->setText(tr("%L1 events").arg(info.events));
+    m_caseStatus->setInfo(info, m_scope->utc());
     QStringList hosts;
     for (const auto& h : info.hosts)
         hosts << QString::fromStdString(h.key);
-    m_hostsLabel->setText(tr("%n host(s)", nullptr, int(hosts.size())));
-    m_hostsLabel->setToolTip(model::plainToolTip(hosts.join(QLatin1Char('\n'))));
     m_events->setHosts(hosts);
-    qint64 skipped = 0;
-    int failed = 0, unfinished = 0;
-    for (const auto& r : info.inputs) {
-        skipped += r.skipped;
-        failed += r.status == model::InputStatus::Failed;
-        unfinished += r.status == model::InputStatus::Incomplete || r.status == model::InputStatus::Importing;
-    }
-    QStringList attention;
-    if (skipped)
-        attention << tr("%n skipped at import", nullptr, int(skipped));
-    if (failed)
-        attention << tr("%n input(s) failed", nullptr, failed);
-    if (unfinished)
-        attention << tr("%n input(s) not imported in full", nullptr, unfinished);
-    m_inputsLabel->setText(QStringLiteral("<a href=\"inputs\">%1</a>").arg(attention.join(QStringLiteral(", "))));
-    m_inputsLabel->setVisible(!attention.isEmpty());
     if (m_inputsDialog)
         m_inputsDialog->setInfo(m_case->path(), info);
-    m_rangeLabel->setText(info.events ? tr("%1 \u2192 %2 %3")
-                                            .arg(model::formatTime(info.firstUtcMs, m_utc),
-                                                 model::formatTime(info.lastUtcMs, m_utc),
-                                                 m_utc ? tr("UTC") : tr("local"))
-                                      : tr("no events"));
 }
 
 void MainWindow::showInputs(bool onProblem)
@@ -278,7 +188,7 @@ void MainWindow::showInputs(bool onProblem)
                     showPage(EventsPageIndex);
                     m_events->setInputFilter(inputId, QFileInfo(path).fileName());
                 });
-        m_inputsDialog->setUtc(m_utc);
+        m_inputsDialog->setUtc(m_scope->utc());
         if (m_case->hasInfo())
             m_inputsDialog->setInfo(m_case->path(), m_case->info());
     }
@@ -293,11 +203,9 @@ void MainWindow::showInputs(bool onProblem)
 
 void MainWindow::setUtc(bool utc)
 {
-    m_utc = utc;
+    m_scope->setUtc(utc);
     if (m_inputsDialog)
         m_inputsDialog->setUtc(utc);
-    m_events->setUtc(utc);
-    m_alerts->setUtc(utc);
     if (m_case->hasInfo())
         onCaseInfo(m_case->info());
     QSettings().setValue(QStringLiteral("display/utc"), utc);
@@ -379,12 +287,9 @@ void MainWindow::importPaths(const QStringList& paths)
 
 void MainWindow::onImportFinished()
 {
-    // New events: reload the table and the summary, and run detection again; the Alerts page updates itself.
-    m_events->reload();
-    m_processTree->setCase(m_case->path(), m_detection->alerts());
-    m_timeline->setCase(m_case->path());
+    // New events: every page reads the case again and detection runs again (through the scope); the summary too.
+    m_scope->reloadCase();
     m_case->refreshInfo();
-    m_detection->run(m_case->path());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -6,12 +6,12 @@
 #include <QMainWindow>
 #include <QPointer>
 
-class QLabel;
 class QMenu;
 class QTabWidget;
 
 namespace dscope::views {
 class AlertsPage;
+class CaseStatusBar;
 class EventsPage;
 class ImportDialog;
 class ProcessTreePage;
@@ -20,6 +20,7 @@ class TimelinePage;
 
 namespace dscope::model {
 struct CaseInfo;
+class InvestigationScope;
 }
 
 namespace dscope::app {
@@ -55,6 +56,8 @@ public:
     CaseController* caseController() const { return m_case; }
     DetectionController* detection() const { return m_detection; }
     ImportController* importer() const { return m_import; }
+    model::InvestigationScope* scope() const { return m_scope; }
+    views::CaseStatusBar* caseStatus() const { return m_caseStatus; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -71,8 +74,9 @@ private:
     void setUtc(bool utc);
     void onCaseInfo(const model::CaseInfo& info);
     void onImportFinished();
-    void connectPages();
+    void attachPages();
 
+    model::InvestigationScope* m_scope;
     CaseController* m_case;
     ImportController* m_import;
     DetectionController* m_detection;
@@ -83,13 +87,8 @@ private:
     views::TimelinePage* m_timeline;
     views::ImportDialog* m_importDialog = nullptr;
     QMenu* m_recent = nullptr;
-    QLabel* m_eventsLabel;
-    QLabel* m_hostsLabel;
-    QLabel* m_rangeLabel;
-    QLabel* m_inputsLabel;
+    views::CaseStatusBar* m_caseStatus;
     QPointer<views::CaseInputsDialog> m_inputsDialog;
-    bool m_utc = true;
-    bool m_linking = false; // a selection being mirrored to the other pages: their echoes are ignored
 };
 
 } // namespace dscope::app

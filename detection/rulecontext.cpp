@@ -111,11 +111,8 @@ std::string fmtMs(int64_t ms)
 
 std::string describeRow(CaseData& data, const Row& r)
 {
-    std::string s = "Sysmon/Security " + std::to_string(r.eventId);
-    if (r.eventId == 4985 || r.eventId == 4656 || r.eventId == 4688)
-        s = "Security " + std::to_string(r.eventId);
-    else
-        s = "Sysmon " + std::to_string(r.eventId);
+    const bool security = r.eventId == 4985 || r.eventId == 4656 || r.eventId == 4688;
+    std::string s = (security ? "Security " : "Sysmon ") + std::to_string(r.eventId);
     s += " at " + model::normalize::isoUtc(r.utcMs);
     if (r.recordId >= 0)
         s += " (record " + std::to_string(r.recordId);

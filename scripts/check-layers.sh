@@ -18,7 +18,7 @@ if [ -n "$hits" ]; then
   status=1
 fi
 
-# model/'s sub-layers, lowest first, with the sub-layers each may include. Same-folder includes are always allowed.
+# model/'s sub-layers, lowest first (scope/ stands apart: it needs only domain/), with the sub-layers each may include. Same-folder includes are always allowed.
 declare -A allowed=(
   [domain]=""
   [storage]="domain"
@@ -28,6 +28,7 @@ declare -A allowed=(
   [itemmodels]="domain storage evtx"
   [timeline]="domain storage"
   [processtree]="domain storage itemmodels"
+  [scope]="domain"
 )
 for dir in model/*/; do
   layer=$(basename "$dir")

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "alertspage.h"
 
+#include "scope/investigationscope.h"
+
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 
@@ -152,6 +154,21 @@ bool AlertsPage::selectAlert(int row)
     m_table->selectionModel()->setCurrentIndex(index,
                                                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     return true;
+}
+
+void AlertsPage::attach(model::InvestigationScope* scope)
+{
+    using model::InvestigationScope;
+    connect(scope, &InvestigationScope::caseChanged, this, [this] { setAlerts(nullptr); });
+    connect(scope, &InvestigationScope::alertsChanged, this, &AlertsPage::setAlerts);
+    connect(scope, &InvestigationScope::utcChanged, this, &AlertsPage::setUtc);
+    connect(scope, &InvestigationScope::hostChosen, this, [this](const QString& host, const QObject* origin) {
+        if (origin != this)
+            setHost(host);
+    });
+    connect(this, &AlertsPage::hostChosen, scope, [this, scope](const QString& host) { scope->chooseHost(host, this); });
+    connect(this, &AlertsPage::alertSelected, scope, [this, scope](int index) { scope->selectAlert(index, this); });
+    connect(this, &AlertsPage::openEventRequested, scope, [this, scope](qint64 id) { scope->openEvent(id, this); });
 }
 
 void AlertsPage::fillHosts()

@@ -17,6 +17,10 @@ class AlertListModel;
 class EvidenceModel;
 } // namespace dscope::model
 
+namespace dscope::model {
+class InvestigationScope;
+}
+
 namespace dscope::views {
 
 /// Detection results: the alert list, the selected alert's explanation, decoded masks and evidence, and the
@@ -37,6 +41,8 @@ public:
     /// Lists only one host's alerts (empty: every host). Hosts are offered worst first; a host without alerts
     /// shows an empty list under its name.
     void setHost(const QString& host);
+    /// Follows the scope (case, alerts, host, time display) and reports the alert and host chosen here to it.
+    void attach(model::InvestigationScope* scope);
 
     QTableView* table() const { return m_table; }
     model::AlertListModel* model() const { return m_model; }

@@ -178,12 +178,7 @@ void DetailPane::showRaw(const model::EventDetail& d)
         m_raw->setPlainText(doc.isNull() ? QString::fromUtf8(d.raw) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
         break;
     }
-    case RawFormat::EvtxBinXml:
-        m_rawNote->setText(tr("This event was stored as EVTX binary XML (%1 bytes). Rendering it as XML is not "
-                              "available in this build yet; the normalized fields are complete.")
-                               .arg(d.raw.size()));
-        m_raw->setPlainText(QString::fromLatin1(d.raw.left(4096).toHex(' ')));
-        break;
+    case RawFormat::EvtxBinXml: // never reaches the pane: the loader renders a stored EVTX record to XML
     case RawFormat::None:
         m_rawNote->setText(!d.rawError.isEmpty() ? tr("The original text cannot be decoded: %1").arg(d.rawError)
                            : d.id            ? tr("The case holds no original text for this event.")

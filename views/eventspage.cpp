@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "eventspage.h"
 
+#include "scope/investigationscope.h"
+
 #include "detailpane.h"
 #include "itemmodels/eventtablemodel.h"
 
@@ -291,6 +293,32 @@ void EventsPage::showContextMenu(const QPoint& pos)
     }
     menu.addAction(tr("Clear filter"), this, &EventsPage::clearFilter);
     menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void EventsPage::attach(model::InvestigationScope* scope)
+{
+    using model::InvestigationScope;
+    connect(scope, &InvestigationScope::caseChanged, this, [this](const QString& path) {
+        closeCase();
+        QString error;
+        if (!openCase(path, &error))
+            Q_EMIT statusChanged(tr("Events not shown: %1").arg(error));
+    });
+    connect(scope, &InvestigationScope::caseReloaded, this, &EventsPage::reload);
+    connect(scope, &InvestigationScope::utcChanged, this, &EventsPage::setUtc);
+    connect(scope, &InvestigationScope::hostChosen, this, [this](const QString& host, const QObject* origin) {
+        if (origin != this)
+            setHostFilter(host);
+    });
+    connect(scope, &InvestigationScope::eventSelected, this,
+            [this](qint64 id, const QString&, const QString&, const QObject* origin) {
+                if (origin != this)
+                    goToEvent(id);
+            });
+    connect(scope, &InvestigationScope::eventOpenRequested, this, [this](qint64 id) { goToEvent(id); });
+    connect(this, &EventsPage::eventSelected, scope, [this, scope](qint64 id, const QString& host, const QString& guid) {
+        scope->selectEvent(id, host, guid, this);
+    });
 }
 
 } // namespace dscope::views

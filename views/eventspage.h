@@ -14,6 +14,10 @@ namespace dscope::model {
 class EventTableModel;
 }
 
+namespace dscope::model {
+class InvestigationScope;
+}
+
 namespace dscope::views {
 
 class DetailPane;
@@ -41,6 +45,9 @@ public:
     void setHostFilter(const QString& host);
     /// Shows the events of one input only (inputs.id), named in the status line; Clear shows the case again.
     void setInputFilter(qint64 inputId, const QString& name);
+    /// Opens the scope's case and follows it (new events, host, time display, linked selection); reports the event
+    /// selected here to it.
+    void attach(model::InvestigationScope* scope);
 
     model::EventTableModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }

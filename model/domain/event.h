@@ -81,8 +81,6 @@ struct Event {
     friend void swap(Event& a, Event& b) noexcept;
 };
 
-/// One block of original events, ready for the raw_blocks table. Text formats (XML, JSON) hold the events one
-/// after the other; EvtxBinXml holds one EVTX chunk, whose records are rendered to XML when they are shown.
 /// How a raw block's bytes are stored (raw_blocks.codec).
 enum class RawCodec : int {
     Stored = 0,
@@ -90,6 +88,8 @@ enum class RawCodec : int {
     Lz4 = 2,  ///< the decoded size (4 bytes, little endian), then one LZ4 block
 };
 
+/// One block of original events, ready for the raw_blocks table. Text formats (XML, JSON) hold the events one
+/// after the other; EvtxBinXml holds one EVTX chunk, whose records are rendered to XML when they are shown.
 struct RawBlock {
     RawFormat format = RawFormat::None;
     int codec = 0;     ///< a RawCodec

@@ -30,7 +30,7 @@ public:
     void cancel();
     bool isLoading() const { return m_running > 0; }
 
-signals:
+Q_SIGNALS:
     void treeAvailable(dscope::model::ProcessTreePtr tree, dscope::model::AlertSetPtr alerts, double seconds);
     void loadFailed(const QString& message);
 

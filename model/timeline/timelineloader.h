@@ -25,7 +25,7 @@ public:
     void load(const QString& casePath, const TimelineRequest& request);
     bool isLoading() const { return m_running > 0; }
 
-signals:
+Q_SIGNALS:
     void timelineAvailable(dscope::model::TxfTimelinePtr timeline);
     void loadFailed(const QString& message);
 

@@ -63,7 +63,7 @@ class TestCorpus : public QObject
     QTemporaryDir m_dir;
     std::string m_case;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         const QString root = QStringLiteral(DSCOPE_DATASETS);

@@ -53,7 +53,7 @@ class TestRules : public QObject
     }
     static bool has(const std::string& text, const char* needle) { return text.find(needle) != std::string::npos; }
 
-private slots:
+private Q_SLOTS:
     void ruleFile()
     {
         const auto rules = loadRules();

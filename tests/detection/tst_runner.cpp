@@ -17,7 +17,7 @@ class TestRunner : public QObject
     QTemporaryDir m_dir;
     QString m_case;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         m_case = m_dir.filePath(QStringLiteral("runner.dscase"));

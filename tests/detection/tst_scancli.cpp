@@ -14,7 +14,7 @@ class TestScanCli : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void scanFixture()
     {
         if (!QFile::exists(QStringLiteral(DSCOPE_BINARY)))

@@ -22,7 +22,7 @@ private:
     ImportSummary m_summary;
     QHash<QString, qint64> m_manifest; // relpath -> records
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         if (!QFile::exists(m_root + QStringLiteral("/MANIFEST.tsv")))

@@ -10,7 +10,7 @@ class TestAccessMask : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void processNames_data()
     {
         QTest::addColumn<uint>("mask");
@@ -110,7 +110,7 @@ private slots:
 class TestAccessMaskVocabulary : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void injectionRelations_data()
     {
         QTest::addColumn<quint32>("mask");

@@ -71,7 +71,7 @@ private:
     QTemporaryDir m_dir;
     QString m_a, m_b;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         m_a = m_dir.filePath(QStringLiteral("a.jsonl"));

@@ -66,7 +66,7 @@ class TestEventStore : public QObject
 private:
     Database m_db;
 
-private slots:
+private Q_SLOTS:
     void init()
     {
         std::string error;

@@ -32,7 +32,7 @@ using namespace evtxtest;
 class TestEvtxImport : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void archiveOfEvtxAndJsonKeepsEveryOriginal()
     {
         // One input whose members alternate between EVTX (events share their stored chunk) and JSON lines (events

@@ -50,7 +50,7 @@ private:
     QTemporaryDir m_dir;
     std::string casePath(const char* name) const { return m_dir.filePath(QLatin1String(name)).toStdString(); }
 
-private slots:
+private Q_SLOTS:
     void sameFileTwiceAddsNothing()
     {
         const std::string c = casePath("dup.dscase");

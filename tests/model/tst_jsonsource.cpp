@@ -86,7 +86,7 @@ QByteArray arrayDoc() { return fixture("array_winlogbeat.json"); }
 class TestJsonSource : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void layouts_data()
     {
         QTest::addColumn<QByteArray>("json");

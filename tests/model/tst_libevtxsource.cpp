@@ -111,7 +111,7 @@ class TestLibevtxSource : public QObject
 private:
     QTemporaryDir m_dir;
 
-private slots:
+private Q_SLOTS:
     void notAnEvtxFileFailsWithTheReason()
     {
         // The EVTX magic followed by garbage: libevtx refuses the header and says why.

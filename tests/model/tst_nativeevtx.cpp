@@ -74,7 +74,7 @@ VectorSink decode(const std::string& file, bool recover = false, int threads = 1
 class TestNativeEvtx : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void nonTemplateRecord()
     {
         const VectorSink s = decode(buildFile(1, 1, 1), false, 1, evtx::EvtxRaw::Xml);

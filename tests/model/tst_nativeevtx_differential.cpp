@@ -201,7 +201,7 @@ std::string describe(const Rec& r)
 class TestNativeEvtxDifferential : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void corpus()
     {
         const QString root = QStringLiteral(DSCOPE_DATASETS);

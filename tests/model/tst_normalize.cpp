@@ -10,7 +10,7 @@ using namespace dscope::model;
 class TestNormalize : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void guidSpellings_data()
     {
         QTest::addColumn<QString>("input");

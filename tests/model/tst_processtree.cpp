@@ -16,7 +16,7 @@ using namespace dscope::model;
 class TestProcessTree : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void build_data()
     {
         QTest::addColumn<QString>("events");

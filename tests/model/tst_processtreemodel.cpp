@@ -58,7 +58,7 @@ bool writeCase(const QString& path, int processes, const std::string& image, std
 class TestProcessTreeModel : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void modelMatchesTree()
     {
         ProcessTreeModel model;

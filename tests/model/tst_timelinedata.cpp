@@ -66,7 +66,7 @@ private:
     QTemporaryDir m_dir;
     QString m_demoCase;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         const QString demo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");

@@ -20,7 +20,7 @@ int64_t utc(const char* iso)
 class TestTimelineMapping : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void mapsBothWays()
     {
         TimeMapping m;

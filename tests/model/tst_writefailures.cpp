@@ -94,7 +94,7 @@ private:
     QTemporaryDir m_dir;
     QString m_input;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());

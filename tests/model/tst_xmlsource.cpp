@@ -72,7 +72,7 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 class TestXmlSource : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void savedAsXml()
     {
         const Result r = readFixture("saved_events.xml");

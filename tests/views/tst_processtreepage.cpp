@@ -96,7 +96,7 @@ private:
         return node < 0 ? QString() : page.treeModel()->nodeLabel(node);
     }
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         m_demo = importCase(m_dir, QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"));

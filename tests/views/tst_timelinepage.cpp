@@ -40,7 +40,7 @@ private:
     QTemporaryDir m_dir;
     QString m_demo;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         m_demo = importCase(m_dir, QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "processtreepage.h"
 
+#include "scope/investigationscope.h"
+
 #include "processfilterproxy.h"
 #include "processtree/processtreeloader.h"
 #include "processtree/processtreemodel.h"
@@ -367,6 +369,31 @@ QMenu* ProcessTreePage::createContextMenu(int node)
                         [this, parent] { revealNode(parent); });
     }
     return menu;
+}
+
+void ProcessTreePage::attach(model::InvestigationScope* scope)
+{
+    using model::InvestigationScope;
+    connect(scope, &InvestigationScope::caseChanged, this, [this](const QString& path) { setCase(path); });
+    connect(scope, &InvestigationScope::caseReloaded, this,
+            [this, scope](const QString& path) { setCase(path, scope->alerts()); });
+    connect(scope, &InvestigationScope::alertsChanged, this, &ProcessTreePage::setAlerts);
+    connect(scope, &InvestigationScope::hostChosen, this, [this](const QString& host, const QObject* origin) {
+        if (origin != this)
+            setHost(host);
+    });
+    connect(scope, &InvestigationScope::eventSelected, this,
+            [this](qint64 id, const QString& host, const QString& guid, const QObject* origin) {
+                if (origin == this)
+                    return;
+                if (guid.isEmpty())
+                    selectEvent(id);
+                else
+                    selectProcess(host, guid);
+            });
+    connect(scope, &InvestigationScope::alertSelected, this, &ProcessTreePage::revealAlert);
+    connect(this, &ProcessTreePage::eventSelected, scope, [this, scope](qint64 id) { scope->selectEvent(id, {}, {}, this); });
+    connect(this, &ProcessTreePage::hostChosen, scope, [this, scope](const QString& host) { scope->chooseHost(host, this); });
 }
 
 } // namespace dscope::views

@@ -20,6 +20,10 @@ class ProcessTreeModel;
 class ProcessTreeLoader;
 } // namespace dscope::model
 
+namespace dscope::model {
+class InvestigationScope;
+}
+
 namespace dscope::views {
 
 class ProcessFilterProxy;
@@ -50,7 +54,7 @@ public:
     /// The navigation menu of a node ("Go to injection target/source", "Go to parent"); the caller owns it.
     QMenu* createContextMenu(int node);
 
-public slots:
+public Q_SLOTS:
     void selectProcess(const QString& host, const QString& guid);
     void selectProcessByPid(const QString& host, qint64 pid, qint64 utcMs);
     /// Selects the process created by that event, or the source of the injection that event shows.
@@ -61,8 +65,11 @@ public slots:
     void setFlaggedOnly(bool on);
     /// Shows one host's processes (empty: every host); the host list comes with each tree.
     void setHost(const QString& host);
+    /// Builds the scope's case and follows it (alerts, host, linked selection); reports the event and host chosen
+    /// here to it.
+    void attach(model::InvestigationScope* scope);
 
-signals:
+Q_SIGNALS:
     void processSelected(const QString& host, const QString& guid, qint64 pid);
     /// The creation event of the selected process (0 when it was inferred), for the detail pane.
     void eventSelected(qint64 eventRowId);

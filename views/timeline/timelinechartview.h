@@ -41,7 +41,7 @@ public:
     /// Where a marker is drawn, in viewport coordinates (for tests and keyboard navigation).
     QPointF markerPosition(int marker) const;
 
-signals:
+Q_SIGNALS:
     void markerClicked(int marker, Qt::KeyboardModifiers modifiers);
     void markerHovered(int marker, bool entered);
     void viewChanged();

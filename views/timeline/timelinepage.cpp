@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "timelinepage.h"
 
+#include "scope/investigationscope.h"
+
 #include "timeline/timelineloader.h"
 #include "timeline/timemapping.h"
 #include "timelinechartview.h"
@@ -285,6 +287,24 @@ void TimelinePage::selectProcess(const QString& host, const QString& guid)
             }
         }
     }
+}
+
+void TimelinePage::attach(model::InvestigationScope* scope)
+{
+    using model::InvestigationScope;
+    connect(scope, &InvestigationScope::caseChanged, this, &TimelinePage::setCase);
+    connect(scope, &InvestigationScope::caseReloaded, this, &TimelinePage::setCase);
+    connect(scope, &InvestigationScope::eventSelected, this,
+            [this](qint64 id, const QString&, const QString&, const QObject* origin) {
+                if (origin != this)
+                    selectEvent(id);
+            });
+    connect(scope, &InvestigationScope::alertSelected, this, [this, scope](int index) {
+        const auto& alerts = scope->alerts();
+        if (alerts && index >= 0 && index < int(alerts->alerts.size()))
+            showAlert(alerts->alerts[size_t(index)]);
+    });
+    connect(this, &TimelinePage::eventSelected, scope, [this, scope](qint64 id) { scope->selectEvent(id, {}, {}, this); });
 }
 
 } // namespace dscope::views

@@ -16,6 +16,10 @@ class TimeMapping;
 class TimelineLoader;
 } // namespace dscope::model
 
+namespace dscope::model {
+class InvestigationScope;
+}
+
 namespace dscope::views {
 
 class TimelineChartView;
@@ -55,15 +59,17 @@ public:
     const std::vector<int>& selectedMarkers() const { return m_selection; }
     QString deltaText() const;
 
-public slots:
+public Q_SLOTS:
     /// Selects the marker of that event, if it is on the timeline, and scrolls it into view.
     void selectEvent(qint64 eventRowId);
     /// Selects the first marker of that process's lane, if it has one.
     void selectProcess(const QString& host, const QString& guid);
     /// A click on a marker selects it; with Ctrl or Shift it joins the last one, and the delta is shown.
     void clickMarker(int marker, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
+    /// Follows the scope's case, alerts and linked selection; reports the event selected here to it.
+    void attach(model::InvestigationScope* scope);
 
-signals:
+Q_SIGNALS:
     void eventSelected(qint64 eventRowId);
     void processSelected(const QString& host, const QString& guid, qint64 pid);
     void timelineLoaded(int markers);
