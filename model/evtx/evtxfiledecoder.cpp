@@ -2,6 +2,7 @@
 #include "evtxfiledecoder.h"
 
 #include "evtxchunkreader.h"
+#include "evtxvalues.h"
 #include "ingest/eventbuilder.h"
 #include "storage/rawevent.h"
 
@@ -105,7 +106,7 @@ public:
 private:
     static int64_t fileTimeToMillisChecked(uint64_t ft)
     {
-        return ft ? int64_t(ft / 10000) - 11644473600000LL : kNoValue;
+        return ft ? fileTimeToMillis(ft) : kNoValue;
     }
     EventBuilder m_builder;
 };

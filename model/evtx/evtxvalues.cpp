@@ -167,7 +167,7 @@ void appendFileTime(std::string& out, uint64_t ft)
 {
     const uint64_t secs = ft / 10000000ULL;
     const unsigned frac = unsigned(ft % 10000000ULL);
-    const int64_t unixSecs = int64_t(secs) - 11644473600LL;
+    const int64_t unixSecs = int64_t(secs) - kFileTimeEpochSeconds;
     int64_t days = unixSecs / 86400;
     int64_t rem = unixSecs % 86400;
     if (rem < 0) {

@@ -50,11 +50,8 @@ void appendUtf16(std::string& out, const uint8_t* data, size_t units);
 void appendAnsi(std::string& out, const uint8_t* data, size_t size);
 
 /// Milliseconds since the Unix epoch for a FILETIME (100 ns ticks since 1601), floor-rounded.
-inline int64_t fileTimeToMillis(uint64_t ft)
-{
-    constexpr int64_t kEpochDiff = 11644473600000LL; // ms between 1601-01-01 and 1970-01-01
-    return int64_t(ft / 10000) - kEpochDiff;
-}
+inline constexpr int64_t kFileTimeEpochSeconds = 11644473600LL; // seconds from 1601-01-01 to 1970-01-01
+inline int64_t fileTimeToMillis(uint64_t ft) { return int64_t(ft / 10000) - kFileTimeEpochSeconds * 1000; }
 
 /// "2019-05-18T17:16:16.176921300Z" (libevtx spelling: 9 fraction digits).
 void appendFileTime(std::string& out, uint64_t ft);

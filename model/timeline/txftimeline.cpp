@@ -34,11 +34,9 @@ bool isNullGuid(const std::string& g)
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QString fileName(const std::string& path) { return baseName(qs(path)); }
-
 QString processName(const std::string& image, int64_t pid)
 {
-    const QString name = image.empty() ? QStringLiteral("<unknown>") : fileName(image);
+    const QString name = image.empty() ? QStringLiteral("<unknown>") : baseName(qs(image));
     return pid >= 0 ? QStringLiteral("%1 (%2)").arg(name).arg(pid) : name;
 }
 
@@ -318,7 +316,7 @@ TxfTimelinePtr buildTxfTimeline(Database& db, const TimelineRequest& request, st
         if (hasParent && std::none_of(lanes.begin(), lanes.end(), [&](const auto& l) { return sameProcess(l, parent); })
             && std::none_of(request.processes.begin(), request.processes.end(),
                             [&](const auto& l) { return sameProcess(l, parent); })) {
-            parent.role = "parent of " + fileName(p.image).toStdString();
+            parent.role = "parent of " + std::string(baseName(p.image));
             lanes.push_back(parent);
         }
     }
