@@ -57,6 +57,8 @@ const std::unordered_map<std::string_view, Field>& fieldTable()
         {"hashes", Field::Hashes},
         {"hash", Field::Hashes},
         {"targetfilename", Field::TargetFilename},
+        // Sysmon 7: the DLL loaded is the file the event is about (R8 tells .NET processes by their runtime loads).
+        {"imageloaded", Field::TargetFilename},
         {"objectname", Field::ObjectName},
         {"transactionid", Field::TransactionId},
         {"newstate", Field::NewState},
