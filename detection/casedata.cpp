@@ -4,6 +4,9 @@
 #include "storage/schema.h"
 #include "storage/statement.h"
 
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+
 #include <algorithm>
 #include <climits>
 #include <tuple>
@@ -87,15 +90,43 @@ const std::vector<Row>& CaseData::select(const std::string& condition, Log log, 
     return out;
 }
 
-std::vector<Row> CaseData::lookup(const std::string& condition, Log log, const std::vector<int64_t>& ints,
-                                  const std::vector<std::string>& texts)
+const std::vector<Row>& CaseData::selectForSubjects(const std::string& condition,
+                                                    const std::vector<std::string>& subjectGuids, Log log,
+                                                    const std::atomic_bool* cancel)
 {
-    std::vector<Row> out;
-    model::EventReader reader(m_db, kRuleFields, whereFor(condition, log), kOrder);
+    const auto key = std::make_pair("subjects:" + condition, int(log));
+    auto it = m_cache.find(key);
+    if (it != m_cache.end())
+        return it->second;
+    std::vector<Row>& out = m_cache[key];
+    QJsonArray list; // GUIDs come from logs: JSON-escaped by Qt, bound as a value, never spliced into the SQL
+    for (const std::string& g : subjectGuids)
+        list.append(QString::fromStdString(g));
+    model::EventReader reader(m_db, kRuleFields,
+                              whereFor("subject_guid IN (SELECT value FROM json_each(?1)) AND " + condition, log), kOrder);
     if (!reader.isValid()) {
         m_error = reader.error();
         return out;
     }
+    const std::string json = QJsonDocument(list).toJson(QJsonDocument::Compact).toStdString();
+    reader.statement().bindText(1, json);
+    readRows(reader, out, cancel);
+    return out;
+}
+
+std::vector<Row> CaseData::lookup(const std::string& condition, Log log, const std::vector<int64_t>& ints,
+                                  const std::vector<std::string>& texts)
+{
+    std::vector<Row> out;
+    auto& cached = m_lookups[std::make_pair(condition, int(log))];
+    if (!cached)
+        cached = std::make_unique<model::EventReader>(m_db, kRuleFields, whereFor(condition, log), kOrder);
+    model::EventReader& reader = *cached;
+    if (!reader.isValid()) {
+        m_error = reader.error();
+        return out;
+    }
+    reader.rewind();
     Statement& st = reader.statement();
     int index = 1;
     for (int64_t v : ints)
@@ -103,6 +134,7 @@ std::vector<Row> CaseData::lookup(const std::string& condition, Log log, const s
     for (const std::string& t : texts)
         st.bindText(index++, t);
     readRows(reader, out, nullptr);
+    reader.rewind(); // a kept statement must not hold a read snapshot between lookups
     return out;
 }
 
@@ -142,6 +174,51 @@ void CaseData::readRows(model::EventReader& reader, std::vector<Row>& out, const
         m_error = reader.error();
 }
 
+
+const Row* CaseData::creationOf(const std::string& hostKey, const std::string& guid)
+{
+    if (guid.empty())
+        return nullptr;
+    const std::string key = hostKey + '\x1f' + guid;
+    auto it = m_creations.find(key);
+    if (it == m_creations.end()) {
+        // The unary + keeps SQLite on the subject GUID index: left to itself it walks every Sysmon 1 through the
+        // event-id index.
+        std::vector<Row> rows = lookup("+event_id = 1 AND subject_guid = ?1", Log::Sysmon, {}, {guid});
+        std::unique_ptr<Row> found;
+        for (Row& r : rows)
+            if (r.hostKey == hostKey) {
+                found = std::make_unique<Row>(std::move(r));
+                break;
+            }
+        it = m_creations.emplace(key, std::move(found)).first;
+    }
+    return it->second.get();
+}
+
+const std::vector<std::string>& CaseData::imagesLoadedBy(const std::string& hostKey, const std::string& guid)
+{
+    const std::string key = hostKey + '\x1f' + guid;
+    auto it = m_loads.find(key);
+    if (it != m_loads.end())
+        return it->second;
+    std::vector<std::string>& files = m_loads[key];
+    if (guid.empty())
+        return files;
+    // Two columns of a process's image loads, not a rule row each: a process loads tens of DLLs.
+    if (!m_loadsReader)
+        m_loadsReader = std::make_unique<model::EventReader>(
+            m_db, model::EventFields{EventField::Host, EventField::TargetFilename},
+            whereFor("+event_id = 7 AND subject_guid = ?1", Log::Sysmon));
+    m_loadsReader->rewind();
+    m_loadsReader->statement().bindText(1, guid);
+    model::EventRecord r;
+    while (m_loadsReader->next(r))
+        if (!r.targetFilename.empty() && lowerAscii(r.host) == hostKey)
+            files.push_back(lowerAscii(r.targetFilename));
+    m_loadsReader->rewind();
+    return files;
+}
 
 bool CaseData::has(int eventId, Log log)
 {

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,9 +47,18 @@ public:
     /// Rows matching a fixed SQL condition written in the code (never text from a log or a rule file), in the
     /// same order; cached by the condition. Used with the detection indexes' exact terms.
     const std::vector<Row>& select(const std::string& condition, Log log, const std::atomic_bool* cancel);
+    /// Rows for a fixed condition from processes in `subjectGuids` only (bound as one JSON array, walked through the
+    /// subject GUID index), in the same order; cached by the condition for the run (one set per condition). A rule
+    /// that pairs events of the same source reads the few sources of its rarer event instead of every row.
+    const std::vector<Row>& selectForSubjects(const std::string& condition, const std::vector<std::string>& subjectGuids,
+                                              Log log, const std::atomic_bool* cancel);
     /// Rows for a fixed condition with bound integer (?1...) and text (?N after the integers) parameters.
     std::vector<Row> lookup(const std::string& condition, Log log, const std::vector<int64_t>& ints,
                             const std::vector<std::string>& texts = {});
+    /// The Sysmon 1 of a process (host key and GUID), cached for the run; null when the case has none.
+    const Row* creationOf(const std::string& hostKey, const std::string& guid);
+    /// The files (DLLs) a process loaded, from its Sysmon 7 events, lower case; cached for the run.
+    const std::vector<std::string>& imagesLoadedBy(const std::string& hostKey, const std::string& guid);
     bool has(int eventId, Log log);
     int64_t eventCount();
     const std::string& inputPath(int64_t inputId);
@@ -61,6 +71,11 @@ private:
     void readRows(model::EventReader& reader, std::vector<Row>& out, const std::atomic_bool* cancel);
     std::map<std::pair<std::string, int>, std::vector<Row>> m_cache;
     std::unordered_map<int64_t, std::string> m_inputs;
+    // Prepared once per condition: rules look up thousands of processes (their creation, their image loads).
+    std::map<std::pair<std::string, int>, std::unique_ptr<model::EventReader>> m_lookups;
+    std::unordered_map<std::string, std::unique_ptr<Row>> m_creations;
+    std::unordered_map<std::string, std::vector<std::string>> m_loads;
+    std::unique_ptr<model::EventReader> m_loadsReader;
     std::string m_error;
 };
 

@@ -5,6 +5,10 @@
 
 #include "caseindexes.h"
 #include "domain/accessmask.h"
+#include "pathpattern.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
 
 #include <algorithm>
 #include <unordered_map>
@@ -107,8 +111,15 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
     const int64_t burst = ctx.rule.intParam("burstThreads", 5);
     const auto scriptHosts = ctx.rule.stringList("scriptHosts");
     const auto longLived = ctx.rule.stringList("longLivedTargets");
-    const auto& handles = ctx.data.select(handleCondition(mask), Log::Sysmon, ctx.cancel);
     const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    // Only a source that started a remote thread can pair: its handles are read, not every injection handle of the
+    // case (on a 10 M-event case, 8 thousand threads from a few hundred sources against 154 thousand handles).
+    std::set<std::string> threadSources;
+    for (const Row& t : threads)
+        if (!t.subjectGuid.empty())
+            threadSources.insert(t.subjectGuid);
+    const auto& handles = ctx.data.selectForSubjects(handleCondition(mask), {threadSources.begin(), threadSources.end()},
+                                                     Log::Sysmon, ctx.cancel);
 
     // Qualifying handles per (host, source, target), already in time order from the query.
     std::unordered_map<std::string, std::vector<const Row*>> byPair;
@@ -293,12 +304,46 @@ void runR7(RuleContext& ctx, std::vector<Alert>& out)
     table.appendTo(out);
 }
 
+namespace {
+
+/// A program that opens every process as part of what it is for (a monitor, a profiler), known by its image and
+/// the program that starts it: a copy under its name started by anything else is not excused.
+struct KnownTool {
+    std::string image, parent, why;
+};
+
+std::vector<KnownTool> knownTools(const Rule& rule)
+{
+    std::vector<KnownTool> tools;
+    const QJsonArray list = rule.params.value(QLatin1String("knownTools")).toArray();
+    for (const QJsonValue& v : list) {
+        const QJsonObject o = v.toObject();
+        tools.push_back({lowerAscii(o.value(QLatin1String("image")).toString().toStdString()),
+                         lowerAscii(o.value(QLatin1String("parent")).toString().toStdString()),
+                         o.value(QLatin1String("why")).toString().toStdString()});
+    }
+    return tools;
+}
+
+bool matchesAny(std::string_view path, const std::vector<std::string>& patterns)
+{
+    const std::string canonical = canonicalPath(path);
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return matchesCanonicalPath(canonical, p); });
+}
+
+} // namespace
+
 void runR8(RuleContext& ctx, std::vector<Alert>& out)
 {
     const std::string target = lowerAscii(ctx.rule.params.value(QLatin1String("target")).toString().toStdString());
     const auto masks = ctx.rule.maskList("masks");
     const auto benign = ctx.rule.maskList("benignMasks");
-    const auto benignSources = ctx.rule.stringList("benignSources");
+    const auto systemSources = ctx.rule.stringList("systemSources");
+    const auto tools = knownTools(ctx.rule);
+    const auto runtimeModules = ctx.rule.stringList("managedRuntimeModules");
+    const auto runtimeFrames = ctx.rule.stringList("managedRuntimeFrames");
+    const auto queryMasks = ctx.rule.maskList("runtimeQueryMasks");
     AlertTable table(ctx);
     const auto& handles = ctx.data.select(target == "\\lsass.exe" ? std::string("event_id = 10 AND ") + where::kLsassHandle
                                                                    : std::string("event_id = 10"),
@@ -311,13 +356,46 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
         const uint32_t m = uint32_t(h.grantedAccess);
         if (std::find(benign.begin(), benign.end(), m) != benign.end())
             continue;
-        const bool unknownCaller = containsI(h.callTrace, "unknown(");
+        const bool unknownFrames = containsI(h.callTrace, "unknown(");
         const bool listed = std::find(masks.begin(), masks.end(), m) != masks.end();
-        if (!listed && !((m & 0x10) && unknownCaller))
+        if (!listed && !((m & 0x10) && unknownFrames))
+            continue; // the cheap test first: the lookups below run for candidates only
+        // .NET code compiled at run time has no module behind it, so every managed process shows UNKNOWN frames.
+        // Whether the source is managed comes from the runtime's frames in the CallTrace or, without them, from its
+        // own image loads (Sysmon 7 of the runtime); the loads are looked up only when UNKNOWN frames ask for it.
+        const bool queryMask = std::find(queryMasks.begin(), queryMasks.end(), m) != queryMasks.end();
+        bool runtimeInTrace = false;
+        if (unknownFrames || queryMask) {
+            const std::string trace = lowerAscii(h.callTrace);
+            runtimeInTrace = std::any_of(runtimeFrames.begin(), runtimeFrames.end(),
+                                         [&](const std::string& f) { return trace.find(f) != std::string::npos; });
+        }
+        bool runtimeLoaded = false;
+        if (unknownFrames && !runtimeInTrace) {
+            const auto& loads = ctx.data.imagesLoadedBy(h.hostKey, h.subjectGuid);
+            runtimeLoaded = std::any_of(loads.begin(), loads.end(), [&](const std::string& file) {
+                return std::any_of(runtimeModules.begin(), runtimeModules.end(),
+                                   [&](const std::string& mod) { return endsWithI(file, mod); });
+            });
+        }
+        const bool managed = runtimeLoaded || runtimeInTrace;
+        const bool unbackedCaller = unknownFrames && !managed;
+        // Windows' own processes (pinned to their folders) open lsass.exe in normal operation; the same process
+        // calling from unbacked memory has been injected and stays alerted.
+        if (matchesAny(h.subjectImage, systemSources) && !unbackedCaller)
             continue;
-        const bool benignSource = std::any_of(benignSources.begin(), benignSources.end(),
-                                              [&](const std::string& s) { return endsWithI(h.subjectImage, s); });
-        if (benignSource && !unknownCaller)
+        const auto tool = std::find_if(tools.begin(), tools.end(),
+                                       [&](const KnownTool& t) { return matchesPath(h.subjectImage, t.image); });
+        if (tool != tools.end() && !unbackedCaller) {
+            const Row* created = ctx.data.creationOf(h.hostKey, h.subjectGuid);
+            if (created && matchesPath(created->parentImage, tool->parent))
+                continue;
+        }
+        // The .NET Process class asks for these rights to read a process's modules and details: through the
+        // runtime's own frames, such a handle is a process query, not a memory read for credentials.
+        if (managed && runtimeInTrace && queryMask)
+            continue;
+        if (!listed && !((m & 0x10) && unbackedCaller))
             continue;
         Acc& acc = table.at(h, sourceOf(h), targetOf(h));
         if (!acc.first)
@@ -326,8 +404,11 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
         ++acc.alert.count;
         table.addEvidence(acc, h, "handle");
         table.addMask(acc, m);
-        if (unknownCaller)
-            acc.flags.insert("the CallTrace has UNKNOWN frames");
+        if (unbackedCaller)
+            acc.flags.insert("unbacked");
+        else if (unknownFrames)
+            acc.values.insert(runtimeLoaded ? "the process loaded the .NET runtime (Sysmon 7)"
+                                            : "the CallTrace passes through the .NET runtime");
     }
     for (const Row& t : ctx.data.rows(8, Log::Sysmon, ctx.cancel)) {
         if (!endsWithI(t.targetImage, target) || sameProcess(t) || ctx.allowListed(t))
@@ -347,8 +428,13 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
             for (uint32_t m : acc.masks)
                 ms += (ms.empty() ? "" : "; ") + maskWords(m);
             text = std::to_string(acc.nFirst) + " Sysmon 10 handle(s) to " + std::string(baseName(acc.alert.target.image))
-                   + " with " + ms + ", first " + describeRow(ctx.data, *acc.first) + "."
-                   + (acc.flags.empty() ? "" : " The CallTrace has UNKNOWN frames: the caller runs from unbacked memory.");
+                   + " with " + ms + ", first " + describeRow(ctx.data, *acc.first) + ".";
+            if (acc.flags.count("unbacked"))
+                text += " The CallTrace has UNKNOWN frames: the caller runs from unbacked memory.";
+            else if (!acc.values.empty())
+                text += " The CallTrace has UNKNOWN frames, but " + *acc.values.begin()
+                        + ": code compiled at run time has no module, so those frames are not read as unbacked code; "
+                          "the alert rests on the rights and the target.";
         }
         if (acc.second)
             text += (text.empty() ? "" : " ") + std::to_string(acc.nSecond) + " remote thread(s) started in "

@@ -5,8 +5,13 @@
 
 #include "caseindexes.h"
 #include "domain/accessmask.h"
+#include "pathpattern.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -26,47 +31,21 @@ bool inList(const std::vector<std::string>& list, std::string_view value)
     return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-/// The Sysmon 1 of a process, by host and process GUID, cached per run. The unary + keeps SQLite on the subject
-/// GUID index: left to itself it walks every Sysmon 1 through the event-id index.
-class Creations
-{
-public:
-    explicit Creations(RuleContext& ctx) : m_ctx(ctx) {}
-    const Row* find(const std::string& hostKey, const std::string& guid)
-    {
-        if (guid.empty())
-            return nullptr;
-        const std::string key = hostKey + '\x1f' + guid;
-        auto it = m_rows.find(key);
-        if (it == m_rows.end()) {
-            std::vector<Row> rows = m_ctx.data.lookup("+event_id = 1 AND subject_guid = ?1", Log::Sysmon, {}, {guid});
-            std::unique_ptr<Row> found;
-            for (Row& r : rows)
-                if (r.hostKey == hostKey) {
-                    found = std::make_unique<Row>(std::move(r));
-                    break;
-                }
-            it = m_rows.emplace(key, std::move(found)).first;
-        }
-        return it->second.get();
-    }
-
-private:
-    RuleContext& m_ctx;
-    std::unordered_map<std::string, std::unique_ptr<Row>> m_rows;
-};
-
 } // namespace
 
 void runR3(RuleContext& ctx, std::vector<Alert>& out)
 {
     const auto highTypes = ctx.rule.stringList("highTypes");
     const auto excludes = ctx.rule.stringList("replacedExcludes");
-    const auto knownBenign = ctx.rule.stringList("knownBenignImages");
+    // Known-benign images (pinned to their folder) with the parent that starts them: the genuine process is left
+    // out; the same image with another or an unknown parent alerts at low severity.
+    std::vector<std::pair<std::string, std::string>> knownBenign;
+    for (const QJsonValue& v : ctx.rule.params.value(QLatin1String("knownBenign")).toArray())
+        knownBenign.emplace_back(lowerAscii(v.toObject().value(QLatin1String("image")).toString().toStdString()),
+                                 lowerAscii(v.toObject().value(QLatin1String("parent")).toString().toStdString()));
     const auto& tampering = ctx.data.rows(25, Log::Sysmon, ctx.cancel);
     if (tampering.empty())
         return;
-    Creations created(ctx);
     AlertTable table(ctx);
     for (const Row& t : tampering) {
         if (ctx.cancelled())
@@ -76,10 +55,15 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
         if (!high && type == "image is replaced"
             && std::any_of(excludes.begin(), excludes.end(), [&](const std::string& e) { return containsI(t.subjectImage, e); }))
             continue;
-        const Row* creation = created.find(t.hostKey, t.subjectGuid);
+        const Row* creation = ctx.data.creationOf(t.hostKey, t.subjectGuid);
         model::AlertProcess tampered = sourceOf(t);
         if (creation && (tampered.image.empty() || containsI(tampered.image, "unknown process")))
             tampered.image = creation->subjectImage;
+        const auto benign = std::find_if(knownBenign.begin(), knownBenign.end(), [&](const auto& b) {
+            return matchesPath(tampered.image, b.first);
+        });
+        if (benign != knownBenign.end() && creation && matchesPath(creation->parentImage, benign->second))
+            continue;
         Acc& acc = table.at(t, creation ? parentOf(*creation) : model::AlertProcess{}, tampered);
         if (!acc.first)
             acc.first = &t;
@@ -92,8 +76,7 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
             acc.second = creation;
             table.addEvidence(acc, *creation, "creation");
         }
-        if (std::any_of(knownBenign.begin(), knownBenign.end(),
-                        [&](const std::string& b) { return endsWithI(tampered.image, b); }))
+        if (benign != knownBenign.end())
             acc.flags.insert("known-benign");
     }
     for (auto& [key, acc] : table.entries()) {
@@ -111,8 +94,8 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
             text += " No Sysmon 1 for the process is in the case, so its parent is unknown.";
         if (acc.flags.count("known-benign")) {
             acc.alert.severity = Severity::Low;
-            text += " The image is on the rule's known-benign list (configurations exclude it); low severity, but "
-                    "check that path and parent are the genuine ones.";
+            text += " The image is on the rule's known-benign list, but its parent is not the one that starts it (or is "
+                    "not in the case); low severity: check the parent.";
         }
         acc.alert.explanation = text;
     }
@@ -141,20 +124,35 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
     }
     if (hits.empty())
         return;
+    // One alert per created process: its creator and the system processes that receive a handle to every new
+    // process (csrss.exe, conhost.exe) hold the same kind of handle; the creator is the source, the others evidence.
+    auto isSecondary = [&](const Row& r) {
+        return std::any_of(secondary.begin(), secondary.end(), [&](const std::string& s) { return matchesPath(r.subjectImage, s); });
+    };
+    std::map<std::string, std::vector<const Row*>> byTarget; // ordered: stable output
+    for (const Row* h : hits) {
+        const model::AlertProcess t = targetOf(*h);
+        byTarget[h->hostKey + '\x1f' + (t.guid.empty() ? std::to_string(t.pid) + '|' + lowerAscii(t.image) : t.guid)]
+            .push_back(h);
+    }
     // Escalation: the creator wrote a file of the same name shortly before (Herpaderping writes, maps, then
     // overwrites its own file); the new process's Sysmon 1 names the creator as parent.
-    Creations created(ctx);
     std::vector<std::unique_ptr<Row>> files; // evidence rows must outlive the table
-    for (const Row* h : hits) {
+    for (const auto& [key, group] : byTarget) {
+        const auto creator = std::find_if(group.begin(), group.end(), [&](const Row* r) { return !isSecondary(*r); });
+        const Row* h = creator != group.end() ? *creator : group.front();
         Acc& acc = table.at(*h, sourceOf(*h), targetOf(*h));
-        if (!acc.first)
-            acc.first = h;
-        ++acc.alert.count;
-        table.addEvidence(acc, *h, "handle");
-        table.addMask(acc, uint32_t(h->grantedAccess));
+        acc.first = h;
+        for (const Row* r : group) {
+            ++acc.alert.count;
+            table.addEvidence(acc, *r, r == h ? "handle" : "handle of a system process");
+            table.addMask(acc, uint32_t(r->grantedAccess));
+            if (r != h)
+                acc.flags.insert("also held by " + std::string(baseName(r->subjectImage)));
+        }
         if (!containsI(h->callTrace, "kernelbase"))
             acc.flags.insert("nokernelbase");
-        const Row* c = created.find(h->hostKey, h->targetGuid);
+        const Row* c = ctx.data.creationOf(h->hostKey, h->targetGuid);
         if (c && c->parentGuid == h->subjectGuid && !acc.second) {
             acc.second = c;
             table.addEvidence(acc, *c, "creation");
@@ -178,8 +176,7 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
         a.severity = noKernelbase ? std::max(a.severity, Severity::High) : Severity::Medium;
         if (!acc.values.empty())
             a.severity = Severity::Critical;
-        const bool helper = std::any_of(secondary.begin(), secondary.end(),
-                                        [&](const std::string& s) { return endsWithI(a.source.image, s); });
+        const bool helper = isSecondary(*acc.first);
         if (helper)
             a.severity = Severity::Low;
         std::string text = describeRow(ctx.data, *acc.first) + ": " + a.source.image + " holds "
@@ -194,9 +191,16 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
                     "as parent; image " + acc.second->subjectImage + ".";
         for (const auto& v : acc.values)
             text += " The creator wrote " + v + " the handle (Herpaderping pattern).";
+        std::string others;
+        for (const auto& f : acc.flags)
+            if (f.rfind("also held by ", 0) == 0)
+                others += (others.empty() ? "" : ", ") + f.substr(13);
+        if (!others.empty())
+            text += " System processes that receive a handle to every new process hold one too (" + others
+                    + "); their events are in the evidence.";
         if (helper)
-            text += " This source is a system process that receives a handle to new processes, not their creator; "
-                    "look for the creator's alert on the same target.";
+            text += " No handle of the creator is in the case: this source is a system process that receives a "
+                    "handle to new processes, not their creator.";
         a.explanation = text;
     }
     table.appendTo(out);
@@ -235,6 +239,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
 {
     const int64_t window = ctx.rule.intParam("windowMs", 60000);
     const auto installers = ctx.rule.stringList("installers");
+    const auto writers = ctx.rule.stringList("transactionalWriters");
     const auto extensions = ctx.rule.stringList("fileExtensions");
     const auto& states = ctx.data.rows(4985, Log::Security, ctx.cancel);
     if (states.empty())
@@ -251,7 +256,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& s : states) {
         if (ctx.cancelled())
             return;
-        if (std::any_of(installers.begin(), installers.end(), [&](const std::string& i) { return endsWithI(s.subjectImage, i); }))
+        if (std::any_of(installers.begin(), installers.end(), [&](const std::string& i) { return matchesPath(s.subjectImage, i); }))
             continue;
         // A child: created on the same host by the same process (PID; images when both are known), within the window.
         // 4985 carries no process GUID: children are found by host and parent PID (and image when both name
@@ -271,6 +276,17 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
                 break;
             }
         }
+        const auto o = opens.find(s.transactionId);
+        // Processes that use transactions in normal operation (IIS writes its configuration under one) are left
+        // out, unless a process is then created from a file opened inside the transaction: Doppelgänging's mark.
+        if (std::any_of(writers.begin(), writers.end(), [&](const std::string& w) { return matchesPath(s.subjectImage, w); })) {
+            const bool fromTransactedFile = child && o != opens.end()
+                && std::any_of(o->second.begin(), o->second.end(), [&](const Row* f) {
+                       return canonicalPath(f->targetFilename) == canonicalPath(child->subjectImage);
+                   });
+            if (!fromTransactedFile)
+                continue;
+        }
         Acc& acc = table.at(s, sourceOf(s), child ? sourceOf(*child) : model::AlertProcess{});
         if (!acc.first)
             acc.first = &s;
@@ -281,7 +297,6 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
             acc.second = child;
             table.addEvidence(acc, *child, "creation");
         }
-        const auto o = opens.find(s.transactionId);
         if (o != opens.end())
             for (const Row* f : o->second) {
                 table.addEvidence(acc, *f, "file");

@@ -133,7 +133,9 @@ void AlertsPage::setAlerts(model::AlertSetPtr alerts)
     else
         m_status->setText(tr("%n alert(s) from %L1 events scanned in %2 s", nullptr, int(alerts->alerts.size()))
                               .arg(alerts->eventsScanned)
-                              .arg(alerts->seconds, 0, 'f', 2));
+                              .arg(alerts->seconds, 0, 'f', 2)
+                          + (alerts->alerts.empty() ? QString()
+                                                    : tr(" \u2014 per rule: %1").arg(qs(model::alertsPerRuleText(*alerts)))));
     showBlindSpots();
     onCurrentChanged();
 }

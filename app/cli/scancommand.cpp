@@ -52,6 +52,8 @@ void printAlerts(const AlertSet& set)
                  .arg(set.alerts.size())
                  .arg(set.eventsScanned)
                  .arg(set.seconds, 0, 'f', 3);
+    if (!set.alerts.empty())
+        out() << "per rule: " << QString::fromStdString(alertsPerRuleText(set)) << '\n';
     if (!set.alerts.empty()) {
         out() << "RULE SEVERITY  FIRST (UTC)               HOST                 SOURCE -> TARGET                        COUNT\n";
         for (const Alert& a : set.alerts) {

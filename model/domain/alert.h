@@ -73,4 +73,9 @@ struct AlertSet {
 
 using AlertSetPtr = std::shared_ptr<const AlertSet>;
 
+/// How many alerts each rule raised, by rule id: a noisy rule shows at once.
+std::vector<std::pair<std::string, int>> alertsPerRule(const AlertSet& set);
+/// The same as text: "R1 7, R2 13, R8 30".
+std::string alertsPerRuleText(const AlertSet& set);
+
 } // namespace dscope::model

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The rules against the public corpus and its ground truth: every TP pair alerted by R1, every 8-only injection
-// by some rule other than the draft, no benign pair by any rule. Prints precision and recall per rule and what
-// the draft (R0) finds and misses. Set DSCOPE_CORPUS_CASE to reuse an imported case.
+// by some rule other than the draft, no benign pair by any rule; and every alert against its hand-made label
+// (tests/data/alert-labels.tsv): an alert without a label, or a default rule's alert labelled FP, fails. Prints
+// precision (over the labels) and recall (over the ground truth) per rule, and what the draft (R0) finds and
+// misses. Set DSCOPE_CORPUS_CASE to reuse an imported case.
 #include "detection_helpers.h"
 
 #include "engine.h"
@@ -53,6 +55,33 @@ std::vector<Truth> readTruth(const QString& path)
 QString key(const QString& host, const QString& src, const QString& tgt)
 {
     return host + QLatin1Char('|') + src + QLatin1Char('|') + tgt;
+}
+
+struct Label {
+    QString label, reason;
+};
+
+/// rule|host|source image|target image (lower case) -> label.
+std::map<QString, Label> readLabels(const QString& path)
+{
+    std::map<QString, Label> labels;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return labels;
+    bool header = true;
+    while (!f.atEnd()) {
+        const QString line = QString::fromUtf8(f.readLine()).remove(QLatin1Char('\n')).remove(QLatin1Char('\r'));
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        if (header) { // column names
+            header = false;
+            continue;
+        }
+        const QStringList c = line.split(QLatin1Char('\t'));
+        if (c.size() >= 6)
+            labels[c.mid(0, 4).join(QLatin1Char('|')).toLower()] = {c[4], c[5]};
+    }
+    return labels;
 }
 
 } // namespace
@@ -143,26 +172,43 @@ private Q_SLOTS:
                         failures << QStringLiteral("benign pair alerted by %1: ").arg(QString::fromStdString(r)) + name;
             }
         }
-        // Precision over labelled pairs (alerts on pairs the ground truth does not list are counted apart),
-        // recall over the positive pairs (R1 over the TP rows).
-        qInfo("%-4s %7s %6s %6s %9s %9s %7s", "rule", "alerts", "TP", "FP", "unlabeled", "precision", "recall");
-        for (const auto& r : engine.rules().rules()) {
-            int tp = 0, fp = 0, other = 0;
-            for (const auto& [k, rules] : rulesByPair) {
-                if (!rules.count(r.id))
-                    continue;
-                const auto l = labels.find(k);
-                if (l == labels.end())
-                    ++other;
-                else if (l->second > 0)
-                    ++tp;
-                else
-                    ++fp;
+        // Every alert against its hand-made label. Precision over the labels (context counts as not false), recall
+        // over the ground truth's positive pairs (R1 over its TP rows).
+        const auto handLabels = readLabels(QStringLiteral(DSCOPE_TEST_DATA "/alert-labels.tsv"));
+        QVERIFY(!handLabels.empty());
+        std::map<std::string, std::map<QString, int>> byRuleLabel;
+        for (const auto& a : set->alerts) {
+            const QString k = (QString::fromStdString(a.ruleId) + QLatin1Char('|') + QString::fromStdString(a.host)
+                               + QLatin1Char('|') + QString::fromStdString(a.source.image) + QLatin1Char('|')
+                               + QString::fromStdString(a.target.image))
+                                  .toLower();
+            const auto l = handLabels.find(k);
+            const QString what = QString::fromStdString(a.ruleId + " " + a.host + " " + a.source.image + " -> "
+                                                        + a.target.image);
+            if (l == handLabels.end()) {
+                failures << QStringLiteral("alert without a label: ") + what;
+                ++byRuleLabel[a.ruleId][QStringLiteral("unlabeled")];
+                continue;
             }
+            ++byRuleLabel[a.ruleId][l->second.label];
+            if (l->second.label == QLatin1String("FP") && a.ruleId != "R0")
+                failures << QStringLiteral("false positive (%1): ").arg(l->second.reason) + what;
+        }
+        qInfo("%-4s %7s %5s %8s %5s %9s %9s %7s", "rule", "alerts", "TP", "context", "FP", "unlabeled", "precision",
+              "recall");
+        for (const auto& r : engine.rules().rules()) {
+            auto& n = byRuleLabel[r.id];
+            const int tp = n[QStringLiteral("TP")], ctx = n[QStringLiteral("context")], fp = n[QStringLiteral("FP")];
+            int found = 0;
+            for (const auto& [k, rules] : rulesByPair)
+                if (rules.count(r.id) && labels.count(k) && labels[k] > 0)
+                    ++found;
             const int denominator = r.id == "R1" ? tps : positives;
-            qInfo("%-4s %7d %6d %6d %9d %9s %6.0f%%", r.id.c_str(), alertsByRule[r.id], tp, fp, other,
-                  tp + fp ? qPrintable(QStringLiteral("%1%").arg(100.0 * tp / (tp + fp), 0, 'f', 0)) : "-",
-                  denominator ? 100.0 * std::min(tp, denominator) / denominator : 0.0);
+            qInfo("%-4s %7d %5d %8d %5d %9d %9s %6.0f%%", r.id.c_str(), alertsByRule[r.id], tp, ctx, fp,
+                  n[QStringLiteral("unlabeled")],
+                  tp + ctx + fp ? qPrintable(QStringLiteral("%1%").arg(100.0 * (tp + ctx) / (tp + ctx + fp), 0, 'f', 0))
+                                : "-",
+                  denominator ? 100.0 * std::min(found, denominator) / denominator : 0.0);
         }
         // The draft, row by row.
         for (const Truth& t : truth) {

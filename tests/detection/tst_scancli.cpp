@@ -29,6 +29,7 @@ private Q_SLOTS:
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         QVERIFY2(p.exitCode() == 0, qPrintable(QString::fromUtf8(p.readAllStandardError())));
         QVERIFY2(out.contains(QLatin1String("R1   critical")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\nper rule: R1 1, R2 1\n")), qPrintable(out)); // a noisy rule shows at once
         QVERIFY(out.contains(QLatin1String("Blind spots")));
         QVERIFY(out.contains(QLatin1String("No Sysmon 25")));
         QVERIFY(!out.contains(QLatin1String("No Security 4985"))); // only the requested rules' blind spots

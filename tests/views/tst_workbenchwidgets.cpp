@@ -232,6 +232,11 @@ private Q_SLOTS:
         add("ws-quiet", "high", "R2"); // the same host spelled in lower case
         add("LAPTOP-9", "medium", "R6");
         page.setAlerts(set);
+        // The per-rule counts are in the page's summary line.
+        bool counted = false;
+        for (const QLabel* label : page.findChildren<QLabel*>())
+            counted = counted || label->text().contains(QLatin1String("per rule: R1 1, R2 2, R6 1, R7 1"));
+        QVERIFY(counted);
         auto* hosts = page.findChild<QComboBox*>();
         QVERIFY(hosts);
         QStringList items;
