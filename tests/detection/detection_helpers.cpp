@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "detection_helpers.h"
 
+#include <QDir>
+
 #include "import/importer.h"
 #include "storage/database.h"
 #include "storage/eventwriter.h"
@@ -84,6 +86,22 @@ bool writeCase(const std::string& casePath, std::vector<Event> events, const std
     report.inputId = id;
     report.events = int64_t(events.size());
     return id > 0 && writer.insert(events, id) && writer.finishInput(report, dscope::model::InputStatus::Complete) && writer.commit();
+}
+
+model::AlertSetPtr scanEvents(const QString& dir, std::vector<model::Event> events, std::vector<std::string> rules)
+{
+    static int n = 0;
+    const std::string path = QDir(dir).filePath(QStringLiteral("fixture%1.dscase").arg(++n)).toStdString();
+    if (!writeCase(path, std::move(events)))
+        qFatal("cannot write fixture case %s", path.c_str());
+    detection::Engine engine(loadRules());
+    detection::EngineOptions options;
+    options.ruleIds = std::move(rules);
+    std::string error;
+    auto result = engine.run(path, options, nullptr, {}, error);
+    if (!result)
+        qFatal("run failed: %s", error.c_str());
+    return result;
 }
 
 } // namespace dscope::testing

@@ -25,6 +25,10 @@ model::Event thread8(int64_t ms, const std::string& src, const std::string& tgt,
                      const std::string& srcImage = "C:\\Users\\a\\evil.exe",
                      const std::string& tgtImage = "C:\\Windows\\System32\\notepad.exe");
 
+/// Writes the events into a new case in `dir` and runs `rules` on it with the project's rule file. A fixture that
+/// cannot be written or run stops the test program (qFatal): it is the fixture that is broken, not the rule.
+model::AlertSetPtr scanEvents(const QString& dir, std::vector<model::Event> events, std::vector<std::string> rules);
+
 /// Writes the events into a new case (one input named inputName, positions/records in vector order unless set).
 bool writeCase(const std::string& casePath, std::vector<model::Event> events, const std::string& inputName = "fixture.json");
 

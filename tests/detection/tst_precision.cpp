@@ -72,21 +72,10 @@ class TestPrecision : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
-    int m_n = 0;
 
     model::AlertSetPtr scan(std::vector<Event> events, std::vector<std::string> rules)
     {
-        const std::string path = m_dir.filePath(QStringLiteral("p%1.dscase").arg(++m_n)).toStdString();
-        if (!writeCase(path, std::move(events)))
-            qFatal("cannot write fixture case");
-        detection::Engine engine(loadRules());
-        detection::EngineOptions options;
-        options.ruleIds = std::move(rules);
-        std::string error;
-        auto result = engine.run(path, options, nullptr, {}, error);
-        if (!result)
-            qFatal("run failed: %s", error.c_str());
-        return result;
+        return scanEvents(m_dir.path(), std::move(events), std::move(rules));
     }
     static const model::Alert* only(const model::AlertSet& set)
     {
