@@ -10,6 +10,8 @@
 
 #include <QtCore/qglobal.h>
 
+#include <sqlite3.h>
+
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -66,10 +68,19 @@ bool CaseWriter::open()
     // minute for it is better than failing an import that would have gone on a moment later.
     if (m_db->open(m_path))
         m_db->setBusyTimeout(60000);
+    if (m_db->isOpen() && m_db->isReadOnly()) {
+        // SQLite opens a write-protected file for reading without a word; writing would fail at the first batch.
+        m_failed = true;
+        m_error = "cannot import into case " + m_path + ": the case file is read-only (no permission to write it, "
+                  "or a read-only file system); it can be opened and read, or copied to import into the copy";
+        return false;
+    }
     if (!m_db->isOpen() || !schema::prepareForWriting(*m_db, error)) {
         m_failed = true;
+        const int code = m_db->lastErrorCode() & 0xff;
+        const bool storage = code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN;
         m_error = "cannot open case " + m_path + ": " + (error.empty() ? m_db->lastError() : error)
-                  + storageDiagnosis(m_path);
+                  + (storage ? storageDiagnosis(m_path) : std::string());
         return false;
     }
     m_writer = std::make_unique<EventWriter>(*m_db);

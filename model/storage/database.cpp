@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -39,6 +40,50 @@ bool Database::open(const std::string& path, Mode mode)
         return false;
     }
     sqlite3_busy_timeout(m_db, 5000);
+    sqlite3_extended_result_codes(m_db, 1);
+    if (mode == Mode::ReadOnly && !canReadWalCase())
+        return reopenImmutable();
+    return true;
+}
+
+bool Database::canReadWalCase()
+{
+    // A case in WAL mode is read through its -shm index, which a reader that may not write the case's folder
+    // (a case on read-only media, or another user's) cannot create: the first read then fails as read-only.
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(m_db, "PRAGMA user_version", -1, &st, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return (sqlite3_errcode(m_db) & 0xff) != SQLITE_READONLY;
+    }
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || (rc & 0xff) != SQLITE_READONLY;
+}
+
+bool Database::reopenImmutable()
+{
+    // Such a case is read as immutable: no index, no lock. Nobody can write it through this reader either; a
+    // writer elsewhere at the same time is the one risk, and the only way to read it at all.
+    sqlite3_close_v2(m_db);
+    m_db = nullptr;
+    std::string uri = "file:";
+    for (char c : m_path) {
+        if (c == '%' || c == '?' || c == '#') {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+            uri += hex;
+        } else {
+            uri += c;
+        }
+    }
+    uri += "?immutable=1";
+    if (sqlite3_open_v2(uri.c_str(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr)
+        != SQLITE_OK) {
+        setError("open");
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        return false;
+    }
     sqlite3_extended_result_codes(m_db, 1);
     return true;
 }
@@ -90,6 +135,8 @@ bool Database::checkpoint(bool truncate)
     setError("checkpoint");
     return false;
 }
+
+bool Database::isReadOnly() const { return m_db && sqlite3_db_readonly(m_db, "main") == 1; }
 
 int Database::lastErrorCode() const { return m_db ? sqlite3_extended_errcode(m_db) : SQLITE_NOMEM; }
 

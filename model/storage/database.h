@@ -28,6 +28,8 @@ public:
     bool open(const std::string& path, Mode mode = Mode::ReadWrite);
     void close();
     bool isOpen() const { return m_db != nullptr; }
+    /// The file could be opened for reading only (write-protected file or file system).
+    bool isReadOnly() const;
 
     /// Runs one or more statements without results. Values must never be spliced in: use Statement.
     bool exec(std::string_view sql);
@@ -58,6 +60,9 @@ public:
 private:
     friend class Statement;
     void setError(const char* context);
+    /// For Mode::ReadOnly: whether the case can be read as usual (see reopenImmutable).
+    bool canReadWalCase();
+    bool reopenImmutable();
     /// SQLite's message for the last error, with the system's reason for an I/O error or a full disk.
     std::string describeError() const;
 

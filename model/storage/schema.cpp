@@ -207,6 +207,23 @@ int currentVersion() { return migrations().back().toVersion; }
 
 bool prepareForWriting(Database& db, std::string& error)
 {
+    // Refuse what this build must not touch before anything is written: switching a foreign or newer file to WAL
+    // would change its header. (migrate() checks again under the write lock, for a case created meanwhile.)
+    {
+        const int64_t version = db.scalar("PRAGMA user_version", -1);
+        if (version < 0) {
+            error = "cannot read the case file: " + db.lastError();
+            return false;
+        }
+        if (version > currentVersion()) {
+            error = "the case was written by a newer Doppelscope (schema " + std::to_string(version) + ")";
+            return false;
+        }
+        if (version == 0 && db.scalar("SELECT count(*) FROM sqlite_master") > 0 && !isDoppelscopeCase(db)) {
+            error = "not a Doppelscope case: the file is an SQLite database with other tables";
+            return false;
+        }
+    }
     // WAL: readers (GUI, detection) see committed batches while the single writer goes on, and a killed
     // import leaves every committed batch in place. NORMAL sync is durable against process crashes.
     // 32 KiB pages (effective only for a new file): fewer B-tree splits, and several compressed EVTX chunks
@@ -238,7 +255,11 @@ bool dropEventIndexes(Database& db)
 bool prepareForReading(Database& db, std::string& error)
 {
     const int version = int(db.scalar("PRAGMA user_version", -1));
-    if (version <= 0 || !isDoppelscopeCase(db)) {
+    if (version < 0) { // SQLite's own reason says more: not a database, malformed, cannot be opened
+        error = "cannot read the case file: " + db.lastError();
+        return false;
+    }
+    if (version == 0 || !isDoppelscopeCase(db)) {
         error = "not a Doppelscope case file";
         return false;
     }
