@@ -84,6 +84,7 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
     }
     RuleSet set;
     const QJsonArray rules = root.value(QLatin1String("rules")).toArray();
+    set.m_version = root.value(QLatin1String("version")).toInt();
     for (qsizetype i = 0; i < rules.size(); ++i) {
         const QJsonObject o = rules.at(i).toObject();
         Rule r;

@@ -88,6 +88,8 @@ public:
     static std::optional<RuleSet> fromFile(const QString& path, std::string& error);
 
     const std::vector<Rule>& rules() const { return m_rules; }
+    /// The rule file's "version": it changes whenever a rule's logic or data does.
+    int version() const { return m_version; }
     const Rule* find(const std::string& id) const;
     const std::vector<AllowEntry>& allowList() const { return m_allow; }
     const std::vector<AddressClass>& addressClasses() const { return m_addressClasses; }
@@ -95,6 +97,7 @@ public:
     const std::map<std::string, Checklist>& checklists() const { return m_checklists; }
 
 private:
+    int m_version = 0;
     std::vector<Rule> m_rules;
     std::vector<AllowEntry> m_allow;
     std::vector<AddressClass> m_addressClasses;

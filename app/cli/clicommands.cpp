@@ -2,6 +2,9 @@
 #include "clicommands.h"
 
 #include "clicontext.h"
+#include "import/libraryversions.h"
+#include "ruleset.h"
+#include "storage/schema.h"
 
 #include <QHash>
 #include <functional>
@@ -42,6 +45,13 @@ int runCli(const QStringList& args)
     const QString name = args.at(1);
     if (name == QLatin1String("--version")) {
         out() << "doppelscope " << DSCOPE_VERSION << '\n';
+        std::string error;
+        const auto rules = detection::RuleSet::fromFile(QString::fromLatin1(detection::kEmbeddedRules), error);
+        out() << "rule set " << (rules ? QString::number(rules->version()) : QStringLiteral("unreadable: ") + QString::fromStdString(error))
+              << '\n';
+        out() << "case file schema " << model::schema::currentVersion() << '\n';
+        for (const auto& [library, version] : model::libraryVersions())
+            out() << library.c_str() << ' ' << version.c_str() << '\n';
         return 0;
     }
     const auto it = commands().constFind(name);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `doppelscope scan` end to end on a small fixture: import into a temporary case, alerts, JSON lines, blind spots;
 // import and scan from standard input.
+#include "detection_helpers.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
@@ -58,6 +60,21 @@ private Q_SLOTS:
         QCOMPARE(ev.at(0).toObject().value(QLatin1String("record")).toInt(), 101);
         QVERIFY(ev.at(0).toObject().value(QLatin1String("file")).toString().endsWith(QLatin1String("injection-pair.jsonl")));
         QVERIFY(r1.value(QLatin1String("explanation")).toString().contains(QLatin1String("250 ms")));
+    }
+
+    void versionNamesTheRuleSetAndTheLibraries()
+    {
+        QProcess p;
+        p.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("--version")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        // The rule set's version is the rule file's, read from the copy the binary embeds.
+        QCOMPARE(out.section(QLatin1Char('\n'), 1, 1), QStringLiteral("rule set %1").arg(dscope::testing::loadRules().version()));
+        for (const char* library : {"Qt ", "SQLite ", "libevtx ", "libarchive ", "zstd ", "LZ4 ", "libdeflate ", "OpenSSL ",
+                                    "simdjson ", "pugixml "})
+            QVERIFY2(out.contains(QLatin1Char('\n') + QLatin1String(library)), library);
+        QVERIFY(out.contains(QStringLiteral("\nQt %1\n").arg(QLatin1String(qVersion()))));
     }
 
     void standardInputIsAnInput()
