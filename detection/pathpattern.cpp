@@ -61,6 +61,17 @@ bool matchesPath(std::string_view path, std::string_view pattern)
     return !path.empty() && matchesCanonicalPath(canonicalPath(path), pattern);
 }
 
+bool matchesAnyPath(std::string_view path, const std::vector<std::string>& patterns)
+{
+    if (path.empty())
+        return false;
+    const std::string canonical = canonicalPath(path);
+    for (const std::string& p : patterns)
+        if (matchesCanonicalPath(canonical, p))
+            return true;
+    return false;
+}
+
 bool matchesCanonicalPath(std::string_view canonical, std::string_view pattern)
 {
     if (pattern.empty() || canonical.empty())

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dscope::detection {
 
@@ -20,6 +21,9 @@ namespace dscope::detection {
 bool matchesPath(std::string_view path, std::string_view pattern);
 /// The same on a path already made canonical (canonicalPath), to test one path against many patterns.
 bool matchesCanonicalPath(std::string_view canonical, std::string_view pattern);
+
+/// Whether the path matches any of the patterns (made canonical once).
+bool matchesAnyPath(std::string_view path, const std::vector<std::string>& patterns);
 
 /// The path as matchesPath compares it: lower case, without drive or \??\ prefix, \SystemRoot\ as \windows\.
 std::string canonicalPath(std::string_view path);

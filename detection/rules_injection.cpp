@@ -304,43 +304,15 @@ void runR7(RuleContext& ctx, std::vector<Alert>& out)
     table.appendTo(out);
 }
 
-namespace {
-
-/// A program that opens every process as part of what it is for (a monitor, a profiler), known by its image and
-/// the program that starts it: a copy under its name started by anything else is not excused.
-struct KnownTool {
-    std::string image, parent, why;
-};
-
-std::vector<KnownTool> knownTools(const Rule& rule)
-{
-    std::vector<KnownTool> tools;
-    const QJsonArray list = rule.params.value(QLatin1String("knownTools")).toArray();
-    for (const QJsonValue& v : list) {
-        const QJsonObject o = v.toObject();
-        tools.push_back({lowerAscii(o.value(QLatin1String("image")).toString().toStdString()),
-                         lowerAscii(o.value(QLatin1String("parent")).toString().toStdString()),
-                         o.value(QLatin1String("why")).toString().toStdString()});
-    }
-    return tools;
-}
-
-bool matchesAny(std::string_view path, const std::vector<std::string>& patterns)
-{
-    const std::string canonical = canonicalPath(path);
-    return std::any_of(patterns.begin(), patterns.end(),
-                       [&](const std::string& p) { return matchesCanonicalPath(canonical, p); });
-}
-
-} // namespace
-
 void runR8(RuleContext& ctx, std::vector<Alert>& out)
 {
     const std::string target = lowerAscii(ctx.rule.params.value(QLatin1String("target")).toString().toStdString());
     const auto masks = ctx.rule.maskList("masks");
     const auto benign = ctx.rule.maskList("benignMasks");
     const auto systemSources = ctx.rule.stringList("systemSources");
-    const auto tools = knownTools(ctx.rule);
+    // A program that opens every process as part of what it is for (a monitor), known by its image and the program
+    // that starts it: a copy under its name started by anything else is not excused.
+    const auto tools = ctx.rule.startedByList("knownTools");
     const auto runtimeModules = ctx.rule.stringList("managedRuntimeModules");
     const auto runtimeFrames = ctx.rule.stringList("managedRuntimeFrames");
     const auto queryMasks = ctx.rule.maskList("runtimeQueryMasks");
@@ -382,10 +354,10 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
         const bool unbackedCaller = unknownFrames && !managed;
         // Windows' own processes (pinned to their folders) open lsass.exe in normal operation; the same process
         // calling from unbacked memory has been injected and stays alerted.
-        if (matchesAny(h.subjectImage, systemSources) && !unbackedCaller)
+        if (matchesAnyPath(h.subjectImage, systemSources) && !unbackedCaller)
             continue;
         const auto tool = std::find_if(tools.begin(), tools.end(),
-                                       [&](const KnownTool& t) { return matchesPath(h.subjectImage, t.image); });
+                                       [&](const Rule::StartedBy& t) { return matchesPath(h.subjectImage, t.image); });
         if (tool != tools.end() && !unbackedCaller) {
             const Row* created = ctx.data.creationOf(h.hostKey, h.subjectGuid);
             if (created && matchesPath(created->parentImage, tool->parent))

@@ -39,10 +39,7 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
     const auto excludes = ctx.rule.stringList("replacedExcludes");
     // Known-benign images (pinned to their folder) with the parent that starts them: the genuine process is left
     // out; the same image with another or an unknown parent alerts at low severity.
-    std::vector<std::pair<std::string, std::string>> knownBenign;
-    for (const QJsonValue& v : ctx.rule.params.value(QLatin1String("knownBenign")).toArray())
-        knownBenign.emplace_back(lowerAscii(v.toObject().value(QLatin1String("image")).toString().toStdString()),
-                                 lowerAscii(v.toObject().value(QLatin1String("parent")).toString().toStdString()));
+    const auto knownBenign = ctx.rule.startedByList("knownBenign");
     const auto& tampering = ctx.data.rows(25, Log::Sysmon, ctx.cancel);
     if (tampering.empty())
         return;
@@ -60,9 +57,9 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
         if (creation && (tampered.image.empty() || containsI(tampered.image, "unknown process")))
             tampered.image = creation->subjectImage;
         const auto benign = std::find_if(knownBenign.begin(), knownBenign.end(), [&](const auto& b) {
-            return matchesPath(tampered.image, b.first);
+            return matchesPath(tampered.image, b.image);
         });
-        if (benign != knownBenign.end() && creation && matchesPath(creation->parentImage, benign->second))
+        if (benign != knownBenign.end() && creation && matchesPath(creation->parentImage, benign->parent))
             continue;
         Acc& acc = table.at(t, creation ? parentOf(*creation) : model::AlertProcess{}, tampered);
         if (!acc.first)
@@ -127,7 +124,7 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
     // One alert per created process: its creator and the system processes that receive a handle to every new
     // process (csrss.exe, conhost.exe) hold the same kind of handle; the creator is the source, the others evidence.
     auto isSecondary = [&](const Row& r) {
-        return std::any_of(secondary.begin(), secondary.end(), [&](const std::string& s) { return matchesPath(r.subjectImage, s); });
+        return matchesAnyPath(r.subjectImage, secondary);
     };
     std::map<std::string, std::vector<const Row*>> byTarget; // ordered: stable output
     for (const Row* h : hits) {
@@ -256,7 +253,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& s : states) {
         if (ctx.cancelled())
             return;
-        if (std::any_of(installers.begin(), installers.end(), [&](const std::string& i) { return matchesPath(s.subjectImage, i); }))
+        if (matchesAnyPath(s.subjectImage, installers))
             continue;
         // A child: created on the same host by the same process (PID; images when both are known), within the window.
         // 4985 carries no process GUID: children are found by host and parent PID (and image when both name
@@ -279,7 +276,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
         const auto o = opens.find(s.transactionId);
         // Processes that use transactions in normal operation (IIS writes its configuration under one) are left
         // out, unless a process is then created from a file opened inside the transaction: Doppelgänging's mark.
-        if (std::any_of(writers.begin(), writers.end(), [&](const std::string& w) { return matchesPath(s.subjectImage, w); })) {
+        if (matchesAnyPath(s.subjectImage, writers)) {
             const bool fromTransactedFile = child && o != opens.end()
                 && std::any_of(o->second.begin(), o->second.end(), [&](const Row* f) {
                        return canonicalPath(f->targetFilename) == canonicalPath(child->subjectImage);

@@ -167,6 +167,17 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
     return set;
 }
 
+std::vector<Rule::StartedBy> Rule::startedByList(const char* key) const
+{
+    std::vector<StartedBy> out;
+    for (const QJsonValue& v : params.value(QLatin1String(key)).toArray()) {
+        const QJsonObject o = v.toObject();
+        out.push_back({lowerAscii(text(o.value(QLatin1String("image")))), lowerAscii(text(o.value(QLatin1String("parent")))),
+                       text(o.value(QLatin1String("why")))});
+    }
+    return out;
+}
+
 bool AddressClass::matches(std::string_view address) const
 {
     const auto value = model::normalize::hexInteger(address);

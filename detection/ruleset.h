@@ -35,6 +35,13 @@ struct Rule {
     std::vector<uint32_t> maskList(const char* key) const;
     /// Lower-cased strings.
     std::vector<std::string> stringList(const char* key) const;
+
+    /// A known-benign program, recognised by its image and by the program that starts it (path patterns).
+    struct StartedBy {
+        std::string image, parent, why;
+    };
+    /// A list of {"image", "parent", "why"} objects (R3's known-benign images, R8's known tools).
+    std::vector<StartedBy> startedByList(const char* key) const;
 };
 
 /// A known-benign pattern, suppressing alerts of the listed rules. Empty fields match anything.

@@ -28,8 +28,6 @@ constexpr size_t kFirstBatchEvents = 256;
 constexpr size_t kQueueBatches = 4;
 // Stored batches kept for their string buffers: each holds some MiB of them, so only a couple.
 constexpr size_t kSpareBatches = 2;
-// A pipe or device is read into memory whole (it can be read only once, and the fingerprint comes first).
-constexpr int64_t kMaxStreamBytes = int64_t(4) << 30;
 
 struct BeginMsg {
     size_t slot;
