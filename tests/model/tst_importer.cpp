@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The import pipeline end to end: duplicates, bad inputs next to good ones, cancel, and a kill mid-import.
+// The import pipeline end to end: duplicates, bad inputs next to good ones, hostile archive member names, cancel,
+// and a kill mid-import.
 #include "bulkjson_helpers.h"
 #include "import/importer.h"
 #include "storage/database.h"
@@ -7,6 +8,8 @@
 #include "storage/statement.h"
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -111,6 +114,38 @@ private Q_SLOTS:
         QVERIFY(s.inputs[2].failure.find("does-not-exist.evtx") != std::string::npos);
         QCOMPARE(statusName(s.inputs[3].status), "failed");
         QCOMPARE(countEvents(c), int64_t(24));
+    }
+
+    void hostileArchiveMemberNamesAreNeverWritten()
+    {
+        // Members named "../../dscope-escaped.jsonl" and "/tmp/dscope-absolute.jsonl" are read in memory: nothing is
+        // written where the names point, from the working directory or the archive's own folder, and their events
+        // load under the archive's name.
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const QString deep = root.filePath(QStringLiteral("a/b"));
+        QVERIFY(QDir().mkpath(deep));
+        const std::string absoluteTarget = "/tmp/dscope-absolute.jsonl";
+        QVERIFY2(!QFile::exists(QString::fromStdString(absoluteTarget)), "a stale file from elsewhere is in the way");
+        const QString previousDir = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(deep));
+        for (const char* name : {"hostile_names.zip", "hostile_names.tar.gz"}) {
+            const QString archive = deep + QLatin1Char('/') + QLatin1String(name);
+            QVERIFY(QFile::copy(QStringLiteral(DSCOPE_TEST_DATA "/fuzz/archive/") + QLatin1String(name), archive));
+            const auto s = Importer(casePath(name) + ".dscase").run({archive.toStdString()});
+            QVERIFY(s.fatal.empty());
+            QCOMPARE(statusName(s.inputs[0].status), "imported");
+            QVERIFY2(s.inputs[0].events > 0, name);
+            QCOMPARE(s.inputs[0].path, archive.toStdString());
+        }
+        QDir::setCurrent(previousDir);
+        QStringList written;
+        QDirIterator it(root.path(), QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            written << QDir(root.path()).relativeFilePath(it.next());
+        written.sort();
+        QCOMPARE(written, (QStringList{QStringLiteral("a/b/hostile_names.tar.gz"), QStringLiteral("a/b/hostile_names.zip")}));
+        QVERIFY(!QFile::exists(QString::fromStdString(absoluteTarget)));
     }
 
     void cancelledBeforeStart()
