@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "applicationicon.h"
 #include "cli/clicommands.h"
 #include "democase.h"
 #include "mainwindow.h"
@@ -42,6 +43,9 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("Doppelscope"));
     QApplication::setOrganizationName(QStringLiteral("Doppelscope"));
     QApplication::setApplicationVersion(QStringLiteral(DSCOPE_VERSION));
+    QApplication::setWindowIcon(dscope::views::applicationIcon());
+    // Ties the windows to the installed desktop entry (task bars group them under its name and icon).
+    QGuiApplication::setDesktopFileName(QStringLiteral("doppelscope"));
     // --quit-after SECONDS: closes the window after that time, for checks that the workbench builds, starts and
     // opens its case on a machine without a person in front of it (scripts/fresh-machine-check.sh).
     const qsizetype quitAt = args.indexOf(QLatin1String("--quit-after"));

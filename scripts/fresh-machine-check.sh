@@ -7,12 +7,16 @@
 #
 # The committed HEAD of this checkout is copied in (what a clean clone holds), with ../shared beside it when present.
 # Inside the root, an unprivileged user with sudo runs the README's test command (scripts/test.sh) and then the
-# workbench command (scripts/workbench.sh, offscreen: it must build, open the demo case and stay open 20 s).
+# workbench command (scripts/workbench.sh, offscreen: it must build, open the demo case and stay open 20 s). Then it
+# builds the Debian package there (scripts/package.sh) and installs it with apt-get into a second copy of the clean
+# root, taken before any build package went in, so that the package's own dependencies must bring everything the
+# binary needs; there a new user runs `doppelscope --version` and `doppelscope scan` on a corpus file.
 # Every run starts from a new debootstrap (packages a previous run installed would hide a missing one). Set
 # KEEP_ROOT=1 to keep the root afterwards, to look inside.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="${1:-/var/tmp/dscope-fresh-root}"
+debroot="$root-deb"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
@@ -58,13 +62,15 @@ mounted=()
 cleanup() {
   local m
   for (( i=${#mounted[@]}-1; i>=0; i-- )); do $sudo umount -l "${mounted[$i]}" 2>/dev/null || true; done
-  if [ "${KEEP_ROOT:-0}" != 1 ]; then $sudo rm -rf --one-file-system "$root"; fi
+  if [ "${KEEP_ROOT:-0}" != 1 ]; then $sudo rm -rf --one-file-system "$root" "$debroot"; fi
 }
 trap cleanup EXIT
 
 phase "debootstrap $codename into $root"
-for m in dev/pts dev sys proc; do $sudo umount -l "$root/$m" 2>/dev/null || true; done
-$sudo rm -rf --one-file-system "$root"
+for r in "$root" "$debroot"; do
+  for m in dev/pts dev sys proc; do $sudo umount -l "$r/$m" 2>/dev/null || true; done
+done
+$sudo rm -rf --one-file-system "$root" "$debroot"
 $sudo mkdir -p "$root"
 # sudo: the README's commands use it for apt-get when run by a user who is not root.
 $sudo debootstrap --variant=minbase --include=sudo,ca-certificates "$codename" "$root" "$mirror" > "$root.log" 2>&1 \
@@ -79,17 +85,24 @@ $sudo cp /etc/resolv.conf "$root/etc/resolv.conf"
 $sudo cp /etc/hostname "$root/etc/hostname" 2>/dev/null || true
 grep -q " $(hostname)\$" "$root/etc/hosts" 2>/dev/null || echo "127.0.1.1 $(hostname)" | $sudo tee -a "$root/etc/hosts" >/dev/null
 
-for m in proc sys dev dev/pts; do
-  $sudo mkdir -p "$root/$m"
-  case "$m" in
-    proc) $sudo mount -t proc proc "$root/proc" ;;
-    sys) $sudo mount -t sysfs sys "$root/sys" ;;
-    dev) $sudo mount --bind /dev "$root/dev" ;;
-    dev/pts) $sudo mount -t devpts devpts "$root/dev/pts" ;;
-  esac
-  mounted+=("$root/$m")
-done
-$sudo mkdir -p "$root/dev/shm" 2>/dev/null || true
+# The package test's root: the same clean system, before any build package is installed.
+$sudo cp -a "$root" "$debroot"
+
+mount_system() {
+  local r="$1" m
+  for m in proc sys dev dev/pts; do
+    $sudo mkdir -p "$r/$m"
+    case "$m" in
+      proc) $sudo mount -t proc proc "$r/proc" ;;
+      sys) $sudo mount -t sysfs sys "$r/sys" ;;
+      dev) $sudo mount --bind /dev "$r/dev" ;;
+      dev/pts) $sudo mount -t devpts devpts "$r/dev/pts" ;;
+    esac
+    mounted+=("$r/$m")
+  done
+  $sudo mkdir -p "$r/dev/shm" 2>/dev/null || true
+}
+mount_system "$root"
 
 phase "a new user with sudo rights, and the checkout"
 $sudo chroot "$root" /bin/sh -c 'id analyst >/dev/null 2>&1 || useradd -m -s /bin/bash analyst;
@@ -116,5 +129,31 @@ t0=$(date +%s)
 as_user "QT_QPA_PLATFORM=offscreen scripts/workbench.sh --quit-after 20" || { echo "FAILED: the workbench command" >&2; exit 1; }
 workbench_s=$(( $(date +%s) - t0 ))
 
+phase "the Debian package: scripts/package.sh, then apt-get install in a clean root"
+t0=$(date +%s)
+as_user "DSCOPE_PRESET=ci scripts/package.sh" || { echo "FAILED: building the package" >&2; exit 1; }
+deb="$(ls "$home"/doppelscope/build/ci/doppelscope_*_amd64.deb | head -n1)"
+mount_system "$debroot"
+$sudo cp "$deb" "$debroot/tmp/"
+sample="EVTX-ATTACK-SAMPLES/Defense Evasion/de_unmanagedpowershell_psinject_sysmon_7_8_10.evtx"
+[ -f "$repo/../shared/datasets/$sample" ] && $sudo cp "$repo/../shared/datasets/$sample" "$debroot/tmp/sample.evtx"
+$sudo chroot "$debroot" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+  --no-install-recommends /tmp/$(basename "$deb") > /tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log; exit 1; }
+  useradd -m -s /bin/bash investigator" || { echo "FAILED: installing the package" >&2; exit 1; }
+if $sudo chroot "$debroot" dpkg-query -W -f='${Package}\n' | grep -q -- '-dev$'; then
+  echo "FAILED: installing the package brought a -dev package" >&2; exit 1
+fi
+in_deb() { $sudo chroot "$debroot" /usr/bin/sudo -u investigator -H env -i HOME=/home/investigator \
+  PATH=/usr/bin:/bin LANG=C.UTF-8 /bin/bash -lc "cd /home/investigator && $1"; }
+in_deb "doppelscope --version" || { echo "FAILED: doppelscope --version from the package" >&2; exit 1; }
+if [ -f "$debroot/tmp/sample.evtx" ]; then
+  scan="$(in_deb "doppelscope scan /tmp/sample.evtx")" || { echo "$scan"; echo "FAILED: doppelscope scan from the package" >&2; exit 1; }
+  echo "$scan"
+  echo "$scan" | grep -q "^R1 " || { echo "FAILED: the installed scan raised no R1 alert on the sample" >&2; exit 1; }
+else
+  echo "not run: the scan from the package (no corpus beside the checkout)"
+fi
+package_s=$(( $(date +%s) - t0 ))
+
 phase "done"
-echo "fresh-machine check passed: tests ${test_s} s, workbench ${workbench_s} s, $(( $(date +%s) - start )) s in all"
+echo "fresh-machine check passed: tests ${test_s} s, workbench ${workbench_s} s, package ${package_s} s, $(( $(date +%s) - start )) s in all"
