@@ -105,19 +105,73 @@ bool EventWriter::commit()
 {
     if (!m_inTransaction)
         return true;
+    const bool summarized = writeSummary();
     m_inTransaction = false;
-    if (m_db.exec("COMMIT"))
+    if (summarized && m_db.exec("COMMIT"))
         return true;
     // A COMMIT that failed for a full disk or an I/O error may leave the transaction open or may have rolled it
     // back already; either way it is abandoned (a ROLLBACK of nothing fails harmlessly), keeping the error text.
     const std::string error = m_db.lastError();
+    m_summary.clear();
     m_db.exec("ROLLBACK");
     m_db.setLastError(error);
     return false;
 }
 
+void EventWriter::countInSummary(const Event& e, int64_t inputId)
+{
+    // Consecutive events mostly share their row (one host and channel per file, a few event ids): try the last one
+    // first, then the few others of this transaction.
+    auto matches = [&](const SummaryRow& r) {
+        return r.eventId == e.eventId && r.inputId == inputId && r.host == e.host && r.channel == e.channel;
+    };
+    size_t i = m_lastSummaryRow;
+    if (i >= m_summary.size() || !matches(m_summary[i])) {
+        i = 0;
+        while (i < m_summary.size() && !matches(m_summary[i]))
+            ++i;
+        if (i == m_summary.size())
+            m_summary.push_back({inputId, e.host, e.channel, e.eventId, 0, kNoValue, kNoValue});
+        m_lastSummaryRow = i;
+    }
+    SummaryRow& r = m_summary[i];
+    ++r.events;
+    if (e.utcMs != kNoValue) {
+        r.firstMs = r.firstMs == kNoValue ? e.utcMs : std::min(r.firstMs, e.utcMs);
+        r.lastMs = r.lastMs == kNoValue ? e.utcMs : std::max(r.lastMs, e.utcMs);
+    }
+}
+
+bool EventWriter::writeSummary()
+{
+    if (m_summary.empty())
+        return true;
+    Statement st(m_db, "INSERT INTO event_summary(input_id, host, channel, event_id, events, first_ms, last_ms) "
+                       "VALUES(?,?,?,?,?,?,?) ON CONFLICT(input_id, host, channel, event_id) DO UPDATE SET "
+                       "events = events + excluded.events, "
+                       "first_ms = min(coalesce(first_ms, excluded.first_ms), coalesce(excluded.first_ms, first_ms)), "
+                       "last_ms = max(coalesce(last_ms, excluded.last_ms), coalesce(excluded.last_ms, last_ms))");
+    bool ok = true;
+    for (const SummaryRow& r : m_summary) {
+        st.bind(1, r.inputId);
+        st.bindText(2, r.host);
+        st.bindText(3, r.channel);
+        st.bind(4, r.eventId == kNoValue ? -1 : r.eventId);
+        st.bind(5, r.events);
+        st.bindIntOrNull(6, r.firstMs);
+        st.bindIntOrNull(7, r.lastMs);
+        if (!st.exec()) {
+            ok = false;
+            break;
+        }
+    }
+    m_summary.clear();
+    return ok;
+}
+
 void EventWriter::rollback()
 {
+    m_summary.clear();
     if (!m_inTransaction)
         return;
     m_inTransaction = false;
@@ -147,9 +201,11 @@ bool EventWriter::deleteInput(int64_t inputId)
     raw.bind(1, inputId);
     Statement ev(m_db, "DELETE FROM events WHERE input_id=?");
     ev.bind(1, inputId);
+    Statement summary(m_db, "DELETE FROM event_summary WHERE input_id=?");
+    summary.bind(1, inputId);
     Statement in(m_db, "DELETE FROM inputs WHERE id=?");
     in.bind(1, inputId);
-    return raw.exec() && ev.exec() && in.exec();
+    return raw.exec() && ev.exec() && summary.exec() && in.exec();
 }
 
 int64_t EventWriter::beginInput(const InputReport& r, const std::string& writer)
@@ -267,6 +323,7 @@ bool EventWriter::insert(std::vector<Event>& events, const std::vector<RawBlock>
         bindEventInt(32, hasRaw ? int64_t(e.rawLength) : kNoValue);
         if (!st.exec())
             return false;
+        countInSummary(e, inputId);
     }
     return true;
 }

@@ -67,6 +67,22 @@ private:
     std::array<bool, 33> m_eventParamIsNull;
     std::unique_ptr<Statement> m_insertRaw;
     bool m_inTransaction = false;
+
+    /// Counts of the open transaction's events per (input, host, channel, event id), written into event_summary
+    /// just before it commits, so that the summary always equals the committed events.
+    struct SummaryRow {
+        int64_t inputId;
+        std::string host;
+        std::string channel;
+        int64_t eventId;
+        int64_t events;
+        int64_t firstMs;
+        int64_t lastMs;
+    };
+    void countInSummary(const Event& e, int64_t inputId);
+    bool writeSummary();
+    std::vector<SummaryRow> m_summary;
+    size_t m_lastSummaryRow = 0;
 };
 
 } // namespace dscope::model

@@ -106,6 +106,25 @@ const char* kVersion2 = R"sql(
 ALTER TABLE inputs ADD COLUMN writer TEXT;
 )sql";
 
+// Version 3: events per input, host, channel and event id, with their first and last time, kept by the writer in
+// the transaction of every batch. Opening a case and `info` read these few rows instead of grouping every event:
+// on a 10 M-event case the grouping took most of a minute. Cases of version 2 get it once, here.
+const char* kVersion3 = R"sql(
+CREATE TABLE event_summary(
+  input_id INTEGER NOT NULL,
+  host     TEXT NOT NULL,                 -- '' when the events have none
+  channel  TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  events   INTEGER NOT NULL,
+  first_ms INTEGER,
+  last_ms  INTEGER,
+  PRIMARY KEY(input_id, host, channel, event_id)
+) WITHOUT ROWID;
+INSERT INTO event_summary
+  SELECT input_id, coalesce(host, ''), coalesce(channel, ''), coalesce(event_id, -1), count(*), min(utc_ms), max(utc_ms)
+  FROM events GROUP BY 1, 2, 3, 4;
+)sql";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -116,6 +135,7 @@ const std::vector<Migration>& migrations()
     static const std::vector<Migration> list = {
         {1, kVersion1},
         {2, kVersion2},
+        {3, kVersion3},
     };
     return list;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The case file: schema, migrations, the single writer, and the reader summary, on in-memory and temp databases.
+#include "eventsummary_helpers.h"
 #include "import/importer.h"
 #include "itemmodels/eventdetail.h"
 #include "storage/caseinfo.h"
@@ -127,6 +128,82 @@ private Q_SLOTS:
         QCOMPARE(info.inputs.size(), size_t(1));
         QCOMPARE(info.inputs[0].status, dscope::model::InputStatus::Complete);
         QCOMPARE(info.inputs[0].events, int64_t(2));
+    }
+
+    void summaryFollowsCommitsRollbacksAndDeletes()
+    {
+        EventWriter writer(m_db);
+        const int64_t a = beginInput(writer, "a.json", "aaa");
+        std::vector<Event> first{makeEvent(10, 3000, "HOST1"), makeEvent(10, 1000, "HOST1"), makeEvent(8, 2000, "")};
+        first[2].utcMs = kNoValue; // no time: counted, and the bounds ignore it
+        QVERIFY(writer.insert(first, a));
+        QVERIFY(writer.commit());
+        QCOMPARE(m_db.scalar("SELECT events FROM event_summary WHERE input_id=" + std::to_string(a)
+                             + " AND host='HOST1' AND event_id=10"), int64_t(2));
+        QCOMPARE(m_db.scalar("SELECT first_ms FROM event_summary WHERE host='HOST1'"), int64_t(1000));
+        QCOMPARE(m_db.scalar("SELECT last_ms FROM event_summary WHERE host='HOST1'"), int64_t(3000));
+        QCOMPARE(m_db.scalar("SELECT count(*) FROM event_summary WHERE host='' AND first_ms IS NULL"), int64_t(1));
+        // A rolled-back batch leaves no count behind, and the next commit adds only its own events.
+        std::vector<Event> lost{makeEvent(10, 500, "HOST1")};
+        QVERIFY(writer.insert(lost, a));
+        writer.rollback();
+        std::vector<Event> second{makeEvent(10, 4000, "HOST1")};
+        QVERIFY(writer.insert(second, a));
+        QVERIFY(writer.commit());
+        QCOMPARE(m_db.scalar("SELECT events FROM event_summary WHERE host='HOST1' AND event_id=10"), int64_t(3));
+        QCOMPARE(m_db.scalar("SELECT first_ms FROM event_summary WHERE host='HOST1'"), int64_t(1000));
+        QCOMPARE(m_db.scalar("SELECT last_ms FROM event_summary WHERE host='HOST1'"), int64_t(4000));
+        std::string mismatch = dscope::testing::eventSummaryMismatch(m_db);
+        QVERIFY2(mismatch.empty(), mismatch.c_str());
+        // Deleting an input (an incomplete import replaced) deletes its rows.
+        const int64_t b = beginInput(writer, "b.json", "bbb");
+        std::vector<Event> other{makeEvent(1, 100, "HOST2")};
+        QVERIFY(writer.insert(other, b));
+        QVERIFY(writer.commit());
+        QVERIFY(writer.deleteInput(a));
+        QVERIFY(writer.commit());
+        QCOMPARE(m_db.scalar("SELECT count(*) FROM event_summary WHERE input_id=" + std::to_string(a)), int64_t(0));
+        mismatch = dscope::testing::eventSummaryMismatch(m_db);
+        QVERIFY2(mismatch.empty(), mismatch.c_str());
+        CaseInfo info;
+        std::string error;
+        QVERIFY(loadCaseInfo(m_db, info, error));
+        QCOMPARE(info.events, int64_t(1));
+        QCOMPARE(info.hosts.front().key, std::string("HOST2"));
+    }
+
+    void olderCaseGetsItsSummaryOnce()
+    {
+        // A schema 2 case (no summary): opening it for writing builds the summary from its events.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("v2.dscase")).toStdString();
+        {
+            Database db;
+            std::string error;
+            QVERIFY2(openCaseForWriting(db, path, error), error.c_str());
+            EventWriter writer(db);
+            const int64_t id = beginInput(writer, "a.json", "aaa");
+            std::vector<Event> events{makeEvent(10, 1000, "HOST1"), makeEvent(8, 2000, "HOST2"), makeEvent(8, 900, "HOST2")};
+            QVERIFY(writer.insert(events, id));
+            QVERIFY(writer.commit());
+            QVERIFY(db.exec("DROP TABLE event_summary; PRAGMA user_version=2;"));
+        }
+        {
+            Database db;
+            QVERIFY(db.open(path, Database::Mode::ReadOnly));
+            CaseInfo info; // read-only, before any migration: counted from the events
+            std::string error;
+            QVERIFY2(loadCaseInfo(db, info, error), error.c_str());
+            QCOMPARE(info.events, int64_t(3));
+            QCOMPARE(info.firstUtcMs, int64_t(900));
+        }
+        Database db;
+        std::string error;
+        QVERIFY2(openCaseForWriting(db, path, error), error.c_str());
+        QCOMPARE(db.scalar("PRAGMA user_version"), int64_t(schema::currentVersion()));
+        QCOMPARE(db.scalar("SELECT sum(events) FROM event_summary"), int64_t(3));
+        const std::string mismatch = dscope::testing::eventSummaryMismatch(db);
+        QVERIFY2(mismatch.empty(), mismatch.c_str());
     }
 
     void absentValuesStayAbsentAfterPresentOnes()

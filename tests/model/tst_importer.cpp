@@ -2,6 +2,7 @@
 // The import pipeline end to end: duplicates, bad inputs next to good ones, hostile archive member names, cancel,
 // and a kill mid-import.
 #include "bulkjson_helpers.h"
+#include "eventsummary_helpers.h"
 #include "import/importer.h"
 #include "storage/database.h"
 #include "storage/schema.h"
@@ -195,6 +196,8 @@ private Q_SLOTS:
         QCOMPARE(countEventIndexes(db), int64_t(4)); // reopening restores any a killed deferred load left out
         const int64_t kept = db.scalar("SELECT count(*) FROM events");
         QVERIFY2(kept >= seen, "a committed batch was lost");
+        const std::string mismatch = dscope::testing::eventSummaryMismatch(db);
+        QVERIFY2(mismatch.empty(), mismatch.c_str());
         QVERIFY(kept < kLines);
         Statement st(db, "SELECT status FROM inputs");
         QVERIFY(st.next());
@@ -205,6 +208,9 @@ private Q_SLOTS:
         const auto s = Importer(c).run({big.toStdString()});
         QCOMPARE(statusName(s.inputs[0].status), "imported");
         QCOMPARE(countEvents(c), int64_t(kLines));
+        QVERIFY(db.open(c, Database::Mode::ReadOnly));
+        const std::string afterReimport = dscope::testing::eventSummaryMismatch(db);
+        QVERIFY2(afterReimport.empty(), afterReimport.c_str());
     }
 };
 
