@@ -53,7 +53,9 @@ void DetectionController::run(const QString& casePath)
         return;
     }
     m_running = true;
-    m_runner->start(casePath);
+    detection::EngineOptions options;
+    options.persist = true; // alerts keep their identity and triage in the case
+    m_runner->start(casePath, options);
     Q_EMIT statusChanged(tr("Detection running\u2026"));
 }
 

@@ -4,7 +4,11 @@
 #include "caseindexes.h"
 #include "casedata.h"
 #include "rulecontext.h"
+#include "storage/alertstore.h"
+#include "storage/database.h"
+#include "storage/schema.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QElapsedTimer>
 
 #include <algorithm>
@@ -149,6 +153,16 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
             return a.severity > b.severity;
         return a.firstUtcMs < b.firstUtcMs;
     });
+    if (options.persist) {
+        if (progress)
+            progress(97, "storing the alerts in the case");
+        model::Database db;
+        std::string storeError;
+        if (!db.open(casePath) || !model::schema::prepareForWriting(db, storeError)
+            || !model::alertstore::merge(db, *result, ids, m_rules.version(), QDateTime::currentMSecsSinceEpoch(),
+                                         storeError))
+            result->storeError = storeError.empty() ? db.lastError() : storeError;
+    }
     result->seconds = double(timer.nsecsElapsed()) / 1e9;
     if (progress)
         progress(100, "done");

@@ -19,6 +19,9 @@ struct EngineOptions {
     size_t maxEvidence = 40;
     /// Add the detection indexes to the case when missing (needs write access; skipped silently otherwise).
     bool createIndexes = true;
+    /// Store the alerts in the case (model/storage/alertstore.h): the same alert keeps its case id and triage from
+    /// run to run. A case that cannot be written keeps them in memory only, and AlertSet::storeError says why.
+    bool persist = false;
 };
 
 /**

@@ -114,6 +114,8 @@ int runScan(const QStringList& args)
         return ExitFailure;
     }
     EngineOptions engineOptions;
+    // A named case keeps its alerts (and what analysts recorded on them); a temporary one is thrown away.
+    engineOptions.persist = !casePathArg.isEmpty();
     for (const QString& id : p.value(QStringLiteral("rules")).split(QLatin1Char(','), Qt::SkipEmptyParts))
         engineOptions.ruleIds.push_back(id.trimmed().toUpper().toStdString());
 
@@ -154,6 +156,9 @@ int runScan(const QStringList& args)
         return ExitFailure;
     }
     printAlerts(*result);
+    if (!result->storeError.empty())
+        err() << "warning: the alerts were not stored in the case: " << QString::fromStdString(result->storeError)
+              << '\n';
 
     if (p.isSet(QStringLiteral("json"))) {
         QFile file(p.value(QStringLiteral("json")));

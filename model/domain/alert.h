@@ -3,6 +3,7 @@
 
 #include "accessmask.h"
 #include "severity.h"
+#include "triage.h"
 
 #include <cstdint>
 #include <memory>
@@ -55,7 +56,16 @@ struct Alert {
     std::vector<AlertMask> masks;
     std::string explanation;  ///< plain words: which events, which bits, what time gap
     std::string checklistKey; ///< key of the response checklist for this rule
+
+    // Filled when the alert is stored in the case (model/storage/alertstore.h); 0 and a new triage otherwise.
+    int64_t caseId = 0;       ///< alerts.id: stable across runs, rule set versions and imports
+    Triage triage;
+    int64_t raisedUtcMs = 0;  ///< when detection first raised it (wall clock)
 };
+
+/// What makes two runs' alerts the same alert: rule, host, source and target process (GUID, or PID and image when
+/// the telemetry has no GUID). Counts, times and evidence may grow; the identity does not.
+std::string alertIdentity(const Alert& a);
 
 /// What the case's telemetry cannot show, derived from the event ids present.
 struct BlindSpot {
@@ -69,6 +79,10 @@ struct AlertSet {
     std::vector<BlindSpot> blindSpots;
     int64_t eventsScanned = 0;
     double seconds = 0;
+    /// Alerts the case holds from earlier runs of the same rules that this run no longer raises (kept with their
+    /// triage, marked stale), and why the alerts could not be stored, if they could not (a read-only case).
+    int64_t staleAlerts = 0;
+    std::string storeError;
 };
 
 using AlertSetPtr = std::shared_ptr<const AlertSet>;

@@ -125,6 +125,64 @@ INSERT INTO event_summary
   FROM events GROUP BY 1, 2, 3, 4;
 )sql";
 
+// Version 4: what analysts record. Alerts are stored under a stable identity (rule, host, source, target: see
+// alertIdentity) so that a re-run, a newer rule set or more data updates a row and keeps its triage; every triage
+// change is kept in alert_history; checklist items and notes belong to an alert, an event or a process.
+const char* kVersion4 = R"sql(
+CREATE TABLE alerts(
+  id               INTEGER PRIMARY KEY,
+  identity         TEXT NOT NULL UNIQUE,
+  rule_id          TEXT NOT NULL,
+  rule_set_version INTEGER,
+  severity         TEXT NOT NULL,
+  host             TEXT,
+  source_guid      TEXT,
+  source_pid       INTEGER,
+  source_image     TEXT,
+  target_guid      TEXT,
+  target_pid       INTEGER,
+  target_image     TEXT,
+  first_ms         INTEGER,
+  last_ms          INTEGER,
+  count            INTEGER,
+  explanation      TEXT,
+  raised_ms        INTEGER NOT NULL,       -- wall clock of the run that first raised it
+  updated_ms       INTEGER NOT NULL,       -- wall clock of the last run that raised it
+  stale            INTEGER NOT NULL DEFAULT 0, -- 1: the last run of its rule no longer raised it
+  triage           TEXT NOT NULL DEFAULT 'new',
+  triage_reason    TEXT,
+  triage_by        TEXT,
+  triage_ms        INTEGER
+);
+CREATE TABLE alert_history(
+  alert_id INTEGER NOT NULL,
+  at_ms    INTEGER NOT NULL,
+  analyst  TEXT,
+  change   TEXT NOT NULL                   -- "triage: true positive (reason)", "checklist: item done", ...
+);
+CREATE INDEX alert_history_alert ON alert_history(alert_id, at_ms);
+CREATE TABLE checklist_state(
+  alert_id INTEGER NOT NULL,
+  item     TEXT NOT NULL,                  -- item id in the checklist file
+  done     INTEGER NOT NULL,
+  analyst  TEXT,
+  at_ms    INTEGER,
+  note     TEXT,
+  PRIMARY KEY(alert_id, item)
+) WITHOUT ROWID;
+CREATE TABLE annotations(
+  id       INTEGER PRIMARY KEY,
+  kind     TEXT NOT NULL,                  -- alert | event | process
+  ref      TEXT NOT NULL,                  -- alerts.id, events.id, or host + process GUID
+  note     TEXT,
+  tags     TEXT,                           -- comma-separated, lower case
+  bookmark INTEGER NOT NULL DEFAULT 0,
+  analyst  TEXT,
+  at_ms    INTEGER NOT NULL
+);
+CREATE INDEX annotations_ref ON annotations(kind, ref);
+)sql";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -136,6 +194,7 @@ const std::vector<Migration>& migrations()
         {1, kVersion1},
         {2, kVersion2},
         {3, kVersion3},
+        {4, kVersion4},
     };
     return list;
 }

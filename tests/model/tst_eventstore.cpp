@@ -186,7 +186,9 @@ private Q_SLOTS:
             std::vector<Event> events{makeEvent(10, 1000, "HOST1"), makeEvent(8, 2000, "HOST2"), makeEvent(8, 900, "HOST2")};
             QVERIFY(writer.insert(events, id));
             QVERIFY(writer.commit());
-            QVERIFY(db.exec("DROP TABLE event_summary; PRAGMA user_version=2;"));
+            // Back to schema 2: without the tables versions 3 and later added.
+            QVERIFY(db.exec("DROP TABLE event_summary; DROP TABLE alerts; DROP TABLE alert_history; "
+                            "DROP TABLE checklist_state; DROP TABLE annotations; PRAGMA user_version=2;"));
         }
         {
             Database db;

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+#include "alertstore.h"
+
+#include "database.h"
+#include "domain/event.h"
+#include "statement.h"
+
+#include <set>
+
+namespace dscope::model::alertstore {
+
+namespace {
+
+Triage readTriage(Statement& st, int firstColumn)
+{
+    Triage t;
+    t.state = parseTriageState(st.columnView(firstColumn)).value_or(TriageState::New);
+    t.reason = st.columnText(firstColumn + 1);
+    t.analyst = st.columnText(firstColumn + 2);
+    t.utcMs = st.columnIsNull(firstColumn + 3) ? 0 : st.columnInt(firstColumn + 3);
+    return t;
+}
+
+bool addHistory(Database& db, int64_t alertId, int64_t utcMs, const std::string& analyst, const std::string& change)
+{
+    Statement st(db, "INSERT INTO alert_history(alert_id, at_ms, analyst, change) VALUES(?,?,?,?)");
+    st.bind(1, alertId);
+    st.bind(2, utcMs);
+    st.bindTextOrNull(3, analyst);
+    st.bindText(4, change);
+    return st.exec();
+}
+
+} // namespace
+
+bool merge(Database& db, AlertSet& set, const std::vector<std::string>& rulesRun, int ruleSetVersion, int64_t nowMs,
+           std::string& error)
+{
+    Transaction tx(db);
+    if (!tx.isOpen()) {
+        error = "cannot lock the case to store the alerts: " + db.lastError();
+        return false;
+    }
+    Statement find(db, "SELECT id, raised_ms, triage, triage_reason, triage_by, triage_ms FROM alerts WHERE identity=?");
+    Statement update(db, "UPDATE alerts SET rule_set_version=?, severity=?, host=?, source_guid=?, source_pid=?, "
+                         "source_image=?, target_guid=?, target_pid=?, target_image=?, first_ms=?, last_ms=?, count=?, "
+                         "explanation=?, updated_ms=?, stale=0 WHERE id=?");
+    Statement insert(db, "INSERT INTO alerts(rule_set_version, severity, host, source_guid, source_pid, source_image, "
+                         "target_guid, target_pid, target_image, first_ms, last_ms, count, explanation, updated_ms, "
+                         "identity, rule_id, raised_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    std::set<int64_t> raised;
+    for (Alert& a : set.alerts) {
+        const std::string identity = alertIdentity(a);
+        find.bindText(1, identity);
+        const bool known = find.next();
+        int64_t id = 0;
+        if (known) {
+            id = find.columnInt(0);
+            a.raisedUtcMs = find.columnInt(1);
+            a.triage = readTriage(find, 2);
+        }
+        find.reset();
+        Statement& st = known ? update : insert;
+        st.bind(1, int64_t(ruleSetVersion));
+        st.bindText(2, severityName(a.severity));
+        st.bindTextOrNull(3, a.host);
+        st.bindTextOrNull(4, a.source.guid);
+        st.bindIntOrNull(5, a.source.pid < 0 ? kNoValue : a.source.pid);
+        st.bindTextOrNull(6, a.source.image);
+        st.bindTextOrNull(7, a.target.guid);
+        st.bindIntOrNull(8, a.target.pid < 0 ? kNoValue : a.target.pid);
+        st.bindTextOrNull(9, a.target.image);
+        st.bind(10, a.firstUtcMs);
+        st.bind(11, a.lastUtcMs);
+        st.bind(12, a.count);
+        st.bindText(13, a.explanation);
+        st.bind(14, nowMs);
+        if (known) {
+            st.bind(15, id);
+        } else {
+            st.bindText(15, identity);
+            st.bindText(16, a.ruleId);
+            st.bind(17, nowMs);
+            a.raisedUtcMs = nowMs;
+            a.triage = Triage{};
+        }
+        if (!st.exec()) {
+            error = "cannot store alert " + a.ruleId + ": " + db.lastError();
+            return false;
+        }
+        a.caseId = known ? id : db.lastInsertRowId();
+        raised.insert(a.caseId);
+    }
+    // The alerts of the rules that ran and did not raise them again this time.
+    set.staleAlerts = 0;
+    Statement ofRule(db, "SELECT id FROM alerts WHERE rule_id=?");
+    Statement markStale(db, "UPDATE alerts SET stale=1 WHERE id=?");
+    for (const std::string& rule : rulesRun) {
+        ofRule.bindText(1, rule);
+        std::vector<int64_t> ids;
+        while (ofRule.next())
+            ids.push_back(ofRule.columnInt(0));
+        ofRule.reset();
+        for (int64_t id : ids) {
+            if (raised.count(id))
+                continue;
+            markStale.bind(1, id);
+            if (!markStale.exec()) {
+                error = "cannot mark the alerts no longer raised: " + db.lastError();
+                return false;
+            }
+            ++set.staleAlerts;
+        }
+    }
+    if (!tx.commit()) {
+        error = "cannot store the alerts: " + db.lastError();
+        return false;
+    }
+    return true;
+}
+
+bool setTriage(Database& db, int64_t alertId, const Triage& triage, std::string& error)
+{
+    if (triageNeedsReason(triage.state) && triage.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+        error = std::string("a reason is needed to mark an alert ") + triageStateName(triage.state);
+        return false;
+    }
+    Transaction tx(db);
+    Statement st(db, "UPDATE alerts SET triage=?, triage_reason=?, triage_by=?, triage_ms=? WHERE id=?");
+    st.bindText(1, triageStateName(triage.state));
+    st.bindTextOrNull(2, triage.reason);
+    st.bindTextOrNull(3, triage.analyst);
+    st.bind(4, triage.utcMs);
+    st.bind(5, alertId);
+    std::string change = std::string("triage: ") + triageStateName(triage.state);
+    if (!triage.reason.empty())
+        change += " (" + triage.reason + ")";
+    if (!tx.isOpen() || !st.exec() || db.changes() != 1 || !addHistory(db, alertId, triage.utcMs, triage.analyst, change)
+        || !tx.commit()) {
+        error = db.lastError().empty() ? "no stored alert " + std::to_string(alertId)
+                                       : "cannot store the triage: " + db.lastError();
+        return false;
+    }
+    return true;
+}
+
+bool setChecklistItem(Database& db, int64_t alertId, const ChecklistItemState& state, std::string& error)
+{
+    Transaction tx(db);
+    Statement st(db, "INSERT INTO checklist_state(alert_id, item, done, analyst, at_ms, note) VALUES(?,?,?,?,?,?) "
+                     "ON CONFLICT(alert_id, item) DO UPDATE SET done=excluded.done, analyst=excluded.analyst, "
+                     "at_ms=excluded.at_ms, note=excluded.note");
+    st.bind(1, alertId);
+    st.bindText(2, state.item);
+    st.bind(3, int64_t(state.done ? 1 : 0));
+    st.bindTextOrNull(4, state.analyst);
+    st.bind(5, state.utcMs);
+    st.bindTextOrNull(6, state.note);
+    const std::string change = "checklist: " + state.item + (state.done ? " done" : " not done")
+                               + (state.note.empty() ? std::string() : " - " + state.note);
+    if (!tx.isOpen() || !st.exec() || !addHistory(db, alertId, state.utcMs, state.analyst, change) || !tx.commit()) {
+        error = "cannot store the checklist item: " + db.lastError();
+        return false;
+    }
+    return true;
+}
+
+std::vector<ChecklistItemState> checklistState(Database& db, int64_t alertId)
+{
+    std::vector<ChecklistItemState> out;
+    Statement st(db, "SELECT item, done, analyst, at_ms, note FROM checklist_state WHERE alert_id=? ORDER BY item");
+    st.bind(1, alertId);
+    while (st.next())
+        out.push_back({st.columnText(0), st.columnInt(1) != 0, st.columnText(2), st.columnInt(3), st.columnText(4)});
+    return out;
+}
+
+std::vector<HistoryEntry> history(Database& db, int64_t alertId)
+{
+    std::vector<HistoryEntry> out;
+    Statement st(db, "SELECT at_ms, analyst, change FROM alert_history WHERE alert_id=? ORDER BY at_ms, rowid");
+    st.bind(1, alertId);
+    while (st.next())
+        out.push_back({st.columnInt(0), st.columnText(1), st.columnText(2)});
+    return out;
+}
+
+std::vector<std::pair<int64_t, Triage>> triageById(Database& db)
+{
+    std::vector<std::pair<int64_t, Triage>> out;
+    Statement st(db, "SELECT id, triage, triage_reason, triage_by, triage_ms FROM alerts ORDER BY id");
+    while (st.next())
+        out.emplace_back(st.columnInt(0), readTriage(st, 1));
+    return out;
+}
+
+} // namespace dscope::model::alertstore
