@@ -151,19 +151,6 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
                                                : AddressClass::Verdict::LowerSeverity;
         set.m_addressClasses.push_back(std::move(c));
     }
-    const QJsonObject lists = root.value(QLatin1String("checklists")).toObject();
-    for (auto it = lists.begin(); it != lists.end(); ++it) {
-        Checklist c;
-        c.key = it.key().toStdString();
-        c.title = text(it.value().toObject().value(QLatin1String("title")));
-        c.steps = strings(it.value().toObject().value(QLatin1String("steps")), false);
-        set.m_checklists.emplace(c.key, std::move(c));
-    }
-    for (const Rule& r : set.m_rules)
-        if (!r.checklistKey.empty() && !set.checklist(r.checklistKey)) {
-            error = "rule " + r.id + " names checklist '" + r.checklistKey + "', which the file does not define";
-            return std::nullopt;
-        }
     return set;
 }
 
@@ -216,10 +203,5 @@ const Rule* RuleSet::find(const std::string& id) const
     return nullptr;
 }
 
-const Checklist* RuleSet::checklist(const std::string& key) const
-{
-    const auto it = m_checklists.find(key);
-    return it == m_checklists.end() ? nullptr : &it->second;
-}
 
 } // namespace dscope::detection

@@ -27,7 +27,7 @@ struct Rule {
     QJsonObject params;
     std::vector<std::string> blindSpots;
     std::vector<std::string> falsePositives;
-    std::string checklistKey;
+    std::string checklistKey; ///< the response checklist (resources/checklists/checklists.json)
 
     int64_t intParam(const char* key, int64_t fallback) const;
     /// A mask written as decimal or "0x" hex text.
@@ -79,11 +79,6 @@ struct AddressClass {
     bool matches(std::string_view address) const;
 };
 
-struct Checklist {
-    std::string key;
-    std::string title;
-    std::vector<std::string> steps;
-};
 
 /// The parsed rule file.
 class RuleSet
@@ -100,15 +95,12 @@ public:
     const Rule* find(const std::string& id) const;
     const std::vector<AllowEntry>& allowList() const { return m_allow; }
     const std::vector<AddressClass>& addressClasses() const { return m_addressClasses; }
-    const Checklist* checklist(const std::string& key) const;
-    const std::map<std::string, Checklist>& checklists() const { return m_checklists; }
 
 private:
     int m_version = 0;
     std::vector<Rule> m_rules;
     std::vector<AllowEntry> m_allow;
     std::vector<AddressClass> m_addressClasses;
-    std::map<std::string, Checklist> m_checklists;
 };
 
 /// Default location of the rule file embedded in the application.

@@ -139,7 +139,10 @@ void EventsPage::setFilter(const EventFilter& filter)
         ids << QString::number(id);
     m_eventIds->setText(ids.join(QStringLiteral(", ")));
     m_host->setEditText(QString::fromStdString(filter.host));
-    m_process->setText(QString::fromStdString(filter.processGuid));
+    QStringList guids;
+    for (const std::string& g : filter.processGuids)
+        guids << QString::fromStdString(g);
+    m_process->setText(guids.join(QStringLiteral(", ")));
     m_text->setText(QString::fromStdString(filter.text));
     m_model->setFilter(filter);
 }
@@ -168,6 +171,7 @@ void EventsPage::applyQuickFilter()
     f.fromMs = m_model->filter().fromMs;
     f.toMs = m_model->filter().toMs;
     f.inputId = m_model->filter().inputId;
+    f.user = m_model->filter().user;
     const QStringList parts = m_eventIds->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
     for (const QString& p : parts) {
         bool ok = false;
@@ -176,10 +180,11 @@ void EventsPage::applyQuickFilter()
             f.eventIds.push_back(id);
     }
     f.host = m_host->currentText().trimmed().toStdString();
-    // GUIDs are stored lower case without braces; accept them as Sysmon prints them.
-    QString guid = m_process->text().trimmed().toLower();
-    guid.remove(QLatin1Char('{')).remove(QLatin1Char('}'));
-    f.processGuid = guid.toStdString();
+    // GUIDs are stored lower case without braces; accept them as Sysmon prints them, several separated by commas.
+    QString guids = m_process->text().trimmed().toLower();
+    guids.remove(QLatin1Char('{')).remove(QLatin1Char('}'));
+    for (const QString& g : guids.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts))
+        f.processGuids.push_back(g.toStdString());
     f.text = m_text->text().trimmed().toStdString();
     m_model->setFilter(f);
 }
@@ -264,13 +269,13 @@ void EventsPage::showContextMenu(const QPoint& pos)
         const QString target = index.data(model::EventTargetGuidRole).toString();
         QAction* only = menu.addAction(tr("Show only this process"), this, [this, subject] {
             EventFilter f;
-            f.processGuid = subject.toStdString();
+            f.processGuids = {subject.toStdString()};
             setFilter(f);
         });
         only->setEnabled(!subject.isEmpty());
         QAction* onlyTarget = menu.addAction(tr("Show only the target process"), this, [this, target] {
             EventFilter f;
-            f.processGuid = target.toStdString();
+            f.processGuids = {target.toStdString()};
             setFilter(f);
         });
         onlyTarget->setEnabled(!target.isEmpty());

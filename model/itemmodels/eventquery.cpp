@@ -5,7 +5,7 @@ namespace dscope::model {
 
 bool EventFilter::isEmpty() const
 {
-    return eventIds.empty() && host.empty() && processGuid.empty() && text.empty() && fromMs == kNoValue
+    return eventIds.empty() && host.empty() && processGuids.empty() && user.empty() && text.empty() && fromMs == kNoValue
            && toMs == kNoValue && inputId == kNoValue;
 }
 
@@ -41,11 +41,20 @@ SqlQuery buildIdQuery(const EventFilter& f, const EventSort& sort)
         where.push_back("input_id = ?");
         q.params.emplace_back(f.inputId);
     }
-    if (!f.processGuid.empty()) {
-        // Three indexed equality tests OR-ed: SQLite answers this with a multi-index OR plan.
-        where.push_back("(subject_guid = ? OR target_guid = ? OR parent_guid = ?)");
-        for (int i = 0; i < 3; ++i)
-            q.params.emplace_back(f.processGuid);
+    if (!f.processGuids.empty()) {
+        // Indexed equality tests OR-ed: SQLite answers this with a multi-index OR plan.
+        std::string any = "(";
+        for (size_t g = 0; g < f.processGuids.size(); ++g) {
+            any += g ? " OR " : "";
+            any += "subject_guid = ? OR target_guid = ? OR parent_guid = ?";
+            for (int i = 0; i < 3; ++i)
+                q.params.emplace_back(f.processGuids[g]);
+        }
+        where.push_back(any + ")");
+    }
+    if (!f.user.empty()) {
+        where.push_back("user_name = ? COLLATE NOCASE");
+        q.params.emplace_back(f.user);
     }
     if (!f.text.empty()) {
         static const char* cols[] = {"subject_image", "target_image", "command_line", "target_filename",

@@ -18,7 +18,8 @@ enum EventColumn { EventColTime, EventColHost, EventColEventId, EventColSubject,
 struct EventFilter {
     std::vector<int64_t> eventIds;   ///< any of these; empty = all
     std::string host;                ///< exact host
-    std::string processGuid;         ///< subject, target or parent GUID (lower case, no braces)
+    std::vector<std::string> processGuids; ///< any of these as subject, target or parent (lower case, no braces)
+    std::string user;                ///< exact user (DOMAIN\\name), compared without case
     std::string text;                ///< substring of images, command line, file name, detail, user
     int64_t fromMs = kNoValue;       ///< inclusive
     int64_t toMs = kNoValue;         ///< inclusive

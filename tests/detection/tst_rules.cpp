@@ -51,15 +51,13 @@ private Q_SLOTS:
             QVERIFY2(r, id);
             QVERIFY(!r->technique.empty() && !r->description.empty() && !r->eventIds.empty());
             QVERIFY(!r->blindSpots.empty() && !r->falsePositives.empty());
-            QVERIFY(rules.checklist(r->checklistKey));
+            QVERIFY(!r->checklistKey.empty()); // that the checklists file has it: tst_checklists
         }
         QVERIFY(!rules.find("R0")->enabledByDefault); // the draft is for comparison, never the default
         detection::Engine engine(rules);
         const auto ids = engine.defaultRuleIds();
         QCOMPARE(ids.size(), size_t(8));
         QVERIFY(std::find(ids.begin(), ids.end(), "R0") == ids.end());
-        // The checklist replaces Get-InjectedThread alone with memory triage that also covers MEM_IMAGE.
-        QVERIFY(has(rules.checklist("injection")->steps[1], "MEM_IMAGE"));
         std::string error;
         QVERIFY(!detection::RuleSet::fromJson("{\"format\":\"doppelscope-rules\",\"rules\":[{\"id\":\"X\"}]}", error));
         QVERIFY(has(error, "rule #0"));

@@ -117,9 +117,15 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), kEvents / 4); // odd rows are HOST-B, ids 8 and 10 sit on odd rows
 
         f = {};
-        f.processGuid = "00000000-0000-0000-0000-000000000003";
+        f.processGuids = {"00000000-0000-0000-0000-000000000003"};
         QVERIFY(load(model, f));
         QCOMPARE(model.rowCount(), kEvents / 10);
+        f.processGuids.push_back("00000000-0000-0000-0000-000000000004");
+        QVERIFY(load(model, f));
+        QCOMPARE(model.rowCount(), kEvents / 5); // either process
+        f.host = "HOST-B";
+        QVERIFY(load(model, f));
+        QCOMPARE(model.rowCount(), kEvents / 10); // ...and the host: process 3 runs on HOST-B only
 
         f = {};
         f.text = "file123.tmp";
