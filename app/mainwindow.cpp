@@ -2,6 +2,8 @@
 #include "mainwindow.h"
 
 #include "alertspage.h"
+#include "alertworkcontroller.h"
+#include "alertworkpanel.h"
 #include "casecontroller.h"
 #include "casestatusbar.h"
 #include "caseinputsdialog.h"
@@ -23,6 +25,8 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -38,6 +42,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_case(new CaseController(this))
     , m_import(new ImportController(this))
     , m_detection(new DetectionController(this))
+    , m_alertWork(new AlertWorkController(this))
     , m_tabs(new QTabWidget(this))
     , m_alerts(new views::AlertsPage(this))
     , m_events(new views::EventsPage(this))
@@ -60,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_case, &CaseController::infoFailed, this,
             [this](const QString& error) { statusBar()->showMessage(tr("Case summary failed: %1").arg(error)); });
     attachPages();
+    attachAlertWork();
     connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
 
     QSettings settings;
@@ -85,6 +91,40 @@ void MainWindow::attachPages()
     connect(m_scope, &model::InvestigationScope::caseReloaded, m_detection, &DetectionController::run);
     connect(m_detection, &DetectionController::alertsAvailable, m_scope, &model::InvestigationScope::setAlerts);
     connect(m_detection, &DetectionController::statusChanged, m_alerts, &views::AlertsPage::setDetectionStatus);
+}
+
+void MainWindow::attachAlertWork()
+{
+    // The Alerts page asks; the controller stores in the case and reads back, off the GUI thread.
+    views::AlertWorkPanel* panel = m_alerts->workPanel();
+    panel->setChecklists(m_alertWork->checklists(), m_alertWork->loadError());
+    connect(m_scope, &model::InvestigationScope::caseChanged, m_alertWork, &AlertWorkController::setCase);
+    connect(m_alerts, &views::AlertsPage::workRequested, m_alertWork, [this](qint64 caseId) {
+        if (caseId > 0)
+            m_alertWork->loadWork(caseId);
+    });
+    connect(panel, &views::AlertWorkPanel::triageRequested, m_alertWork, &AlertWorkController::recordTriage);
+    connect(panel, &views::AlertWorkPanel::checklistItemChanged, m_alertWork, &AlertWorkController::setChecklistItem);
+    connect(panel, &views::AlertWorkPanel::pivotRequested, this, [this](const QString& pivot) {
+        if (const model::Alert* alert = m_alerts->currentAlert())
+            m_alertWork->resolvePivot(*alert, pivot);
+    });
+    connect(m_alertWork, &AlertWorkController::triageRecorded, m_alerts, &views::AlertsPage::setTriage);
+    connect(m_alertWork, &AlertWorkController::workLoaded, panel, [panel](const std::shared_ptr<const AlertWork>& w) {
+        panel->setWork(w->caseId, w->checklist, w->history);
+    });
+    connect(m_alertWork, &AlertWorkController::pivotResolved, this, [this](const model::Pivot& pivot) {
+        m_events->setFilter(pivot.filter);
+        showPage(EventsPageIndex);
+        statusBar()->showMessage(QString::fromStdString(pivot.description)
+                                 + (pivot.caveat.empty() ? QString() : QStringLiteral(" (") + QString::fromStdString(pivot.caveat) + QLatin1Char(')')));
+    });
+    connect(m_alertWork, &AlertWorkController::failed, this, [this](const QString& message) {
+        // What the analyst recorded is not in the case: say so plainly, not only in the status bar.
+        QMessageBox::warning(this, tr("Not stored"), message);
+        if (const model::Alert* alert = m_alerts->currentAlert())
+            m_alertWork->loadWork(alert->caseId); // show what the case does hold
+    });
 }
 
 void MainWindow::createMenus()
@@ -121,6 +161,14 @@ void MainWindow::createMenus()
         auto* dialog = new views::MaskCalculatorDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
+    });
+    tools->addAction(tr("Analyst &name\u2026"), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Analyst name"),
+                                                   tr("Decisions and checklist ticks are recorded under this name:"),
+                                                   QLineEdit::Normal, m_alertWork->analyst(), &ok);
+        if (ok && !name.trimmed().isEmpty())
+            m_alertWork->setAnalyst(name);
     });
     // Not F5: View > Reload events has it (QKeySequence::Refresh), and a shared shortcut fires neither action.
     tools->addAction(tr("Run &detection again"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] {

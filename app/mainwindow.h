@@ -25,6 +25,7 @@ class InvestigationScope;
 
 namespace dscope::app {
 
+class AlertWorkController;
 class CaseController;
 class DetectionController;
 class ImportController;
@@ -75,11 +76,13 @@ private:
     void onCaseInfo(const model::CaseInfo& info);
     void onImportFinished();
     void attachPages();
+    void attachAlertWork();
 
     model::InvestigationScope* m_scope;
     CaseController* m_case;
     ImportController* m_import;
     DetectionController* m_detection;
+    AlertWorkController* m_alertWork;
     QTabWidget* m_tabs;
     views::AlertsPage* m_alerts;
     views::EventsPage* m_events;

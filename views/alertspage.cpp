@@ -3,6 +3,7 @@
 
 #include "scope/investigationscope.h"
 
+#include "alertworkpanel.h"
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 
@@ -12,7 +13,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -31,24 +31,69 @@ using model::AlertListModel;
 namespace {
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 constexpr int kNoAlertsRole = Qt::UserRole + 1; // a host entry added for a host without alerts
+
+enum class TriageFilter { All, Open, TruePositive, Closed };
+
+/// The alert list filtered by host (exact, without case) and by triage, sorted on raw values.
+class AlertFilterProxy : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setHost(const QString& host)
+    {
+        m_host = host;
+        invalidateRowsFilter();
+    }
+    void setTriage(TriageFilter f)
+    {
+        m_triage = f;
+        invalidateRowsFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override
+    {
+        const QModelIndex index = sourceModel()->index(row, AlertListModel::ColHost, parent);
+        if (!m_host.isEmpty() && index.data().toString().compare(m_host, Qt::CaseInsensitive) != 0)
+            return false;
+        const auto state = model::TriageState(index.data(AlertListModel::TriageStateRole).toInt());
+        switch (m_triage) {
+        case TriageFilter::All: return true;
+        case TriageFilter::Open: return model::triageIsOpen(state);
+        case TriageFilter::TruePositive: return state == model::TriageState::TruePositive;
+        case TriageFilter::Closed: return !model::triageIsOpen(state);
+        }
+        return true;
+    }
+
+private:
+    QString m_host;
+    TriageFilter m_triage = TriageFilter::All;
+};
 } // namespace
 
 AlertsPage::AlertsPage(QWidget* parent)
     : QWidget(parent)
     , m_model(new AlertListModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new AlertFilterProxy(this))
     , m_evidence(new model::EvidenceModel(this))
     , m_status(new QLabel(this))
     , m_host(new QComboBox(this))
+    , m_triageFilter(new QComboBox(this))
     , m_blindSpots(new QLabel(this))
     , m_table(new QTableView(this))
     , m_explanation(new QTextBrowser(this))
     , m_masks(new QTableWidget(this))
     , m_evidenceTable(new QTableView(this))
+    , m_work(new AlertWorkPanel(this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(AlertListModel::SortRole);
-    m_proxy->setFilterKeyColumn(AlertListModel::ColHost);
+    m_triageFilter->addItem(tr("Any triage"), int(TriageFilter::All));
+    m_triageFilter->addItem(tr("Open (new, in progress)"), int(TriageFilter::Open));
+    m_triageFilter->addItem(tr("True positives"), int(TriageFilter::TruePositive));
+    m_triageFilter->addItem(tr("Closed (benign, false positive)"), int(TriageFilter::Closed));
+    m_triageFilter->setToolTip(tr("Show alerts by what analysts decided"));
     m_host->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_host->setMaximumWidth(420);
     m_host->setToolTip(tr("Triage one host at a time: hosts are listed worst first"));
@@ -98,18 +143,34 @@ AlertsPage::AlertsPage(QWidget* parent)
     splitter->addWidget(detail);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    // The analyst's work on the selected alert sits beside the list and its evidence.
+    auto* sides = new QSplitter(Qt::Horizontal, this);
+    sides->addWidget(splitter);
+    sides->addWidget(m_work);
+    sides->setStretchFactor(0, 3);
+    sides->setStretchFactor(1, 2);
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_status, 1);
+    top->addWidget(m_triageFilter);
     top->addWidget(m_host);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_blindSpots);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(sides, 1);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AlertsPage::onCurrentChanged);
     connect(m_host, &QComboBox::currentIndexChanged, this,
             [this](int index) { setHost(m_host->itemData(index).toString()); });
+    connect(m_triageFilter, &QComboBox::currentIndexChanged, this, [this] {
+        static_cast<AlertFilterProxy*>(m_proxy)->setTriage(TriageFilter(m_triageFilter->currentData().toInt()));
+        onCurrentChanged();
+    });
+    // A decision recorded since the snapshot: the host counts and the panel follow.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this] {
+        fillHosts();
+        onCurrentChanged();
+    });
     connect(m_evidenceTable, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
         Q_EMIT openEventRequested(index.data(model::EventRowIdRole).toLongLong());
     });
@@ -146,6 +207,19 @@ void AlertsPage::setUtc(bool utc)
 {
     m_model->setUtc(utc);
     m_evidence->setUtc(utc);
+    m_work->setUtc(utc);
+}
+
+void AlertsPage::setTriage(qint64 caseId, const model::Triage& triage)
+{
+    m_model->setTriage(caseId, triage);
+    m_work->setTriage(caseId, triage);
+}
+
+const model::Alert* AlertsPage::currentAlert() const
+{
+    const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
+    return m_model->alertAt(current.isValid() ? current.row() : -1);
 }
 
 bool AlertsPage::selectAlert(int row)
@@ -180,14 +254,17 @@ void AlertsPage::fillHosts()
         QString host;
         model::Severity worst = model::Severity::Low;
         int count = 0;
+        int open = 0;
     };
     std::map<QString, HostAlerts> byKey; // hosts compare without case, as Windows names do
     if (m_alerts) {
-        for (const auto& a : m_alerts->alerts) {
+        for (int row = 0; row < int(m_alerts->alerts.size()); ++row) {
+            const model::Alert& a = m_alerts->alerts[size_t(row)];
             HostAlerts& h = byKey[qs(a.host).toLower()];
             if (h.host.isEmpty())
                 h.host = qs(a.host);
             ++h.count;
+            h.open += model::triageIsOpen(m_model->triageAt(row).state) ? 1 : 0;
             h.worst = std::max(h.worst, a.severity);
         }
     }
@@ -202,21 +279,16 @@ void AlertsPage::fillHosts()
     m_host->clear();
     m_host->addItem(tr("Any host (%n host(s) with alerts)", nullptr, int(hosts.size())), QString());
     for (const auto& h : hosts)
-        m_host->addItem(tr("%1: %n alert(s), worst %2", nullptr, h.count)
-                            .arg(h.host.isEmpty() ? tr("(no host)") : h.host, QLatin1String(model::severityName(h.worst))),
+        m_host->addItem(tr("%1: %n alert(s), worst %2, %3 open", nullptr, h.count)
+                            .arg(h.host.isEmpty() ? tr("(no host)") : h.host, QLatin1String(model::severityName(h.worst)))
+                            .arg(h.open),
                         h.host);
     const int keep = chosen.isEmpty() ? 0 : std::max(0, m_host->findData(chosen, Qt::UserRole, Qt::MatchFixedString));
     m_host->setCurrentIndex(keep);
     applyHostFilter(m_host->itemData(keep).toString());
 }
 
-void AlertsPage::applyHostFilter(const QString& host)
-{
-    m_proxy->setFilterRegularExpression(
-        host.isEmpty() ? QRegularExpression()
-                       : QRegularExpression(QLatin1Char('^') + QRegularExpression::escape(host) + QLatin1Char('$'),
-                                            QRegularExpression::CaseInsensitiveOption));
-}
+void AlertsPage::applyHostFilter(const QString& host) { static_cast<AlertFilterProxy*>(m_proxy)->setHost(host); }
 
 void AlertsPage::setHost(const QString& host)
 {
@@ -269,6 +341,12 @@ void AlertsPage::onCurrentChanged()
     m_evidence->setAlert(m_alerts, a ? row : -1);
     m_evidenceTable->resizeColumnsToContents();
     m_masks->setRowCount(0);
+    const qint64 shownCaseId = a ? a->caseId : -1;
+    if (shownCaseId != m_workCaseId || !a) {
+        m_workCaseId = shownCaseId;
+        m_work->setAlert(a, a ? m_model->triageAt(row) : model::Triage{});
+        Q_EMIT workRequested(a ? a->caseId : 0);
+    }
     Q_EMIT alertSelected(a ? row : -1);
     if (!a) {
         m_explanation->setPlainText(m_alerts && !m_alerts->alerts.empty() ? tr("Select an alert.") : QString());

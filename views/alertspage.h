@@ -22,6 +22,7 @@ class InvestigationScope;
 }
 
 namespace dscope::views {
+class AlertWorkPanel;
 
 /// Detection results: the alert list, the selected alert's explanation, decoded masks and evidence, and the
 /// case's blind spots (always visible: an empty list must never read as "nothing happened").
@@ -45,6 +46,12 @@ public:
     void attach(model::InvestigationScope* scope);
 
     QTableView* table() const { return m_table; }
+    /// Triage, checklist and history of the selected alert.
+    AlertWorkPanel* workPanel() const { return m_work; }
+    /// The selected alert, or nullptr.
+    const model::Alert* currentAlert() const;
+    /// A decision stored in the case: the list, the host counts and the panel show it.
+    void setTriage(qint64 caseId, const model::Triage& triage);
     model::AlertListModel* model() const { return m_model; }
 
 Q_SIGNALS:
@@ -54,6 +61,8 @@ Q_SIGNALS:
     void alertSelected(int alertIndex);
     /// The host filter changed (empty: every host), so that the other pages can follow.
     void hostChosen(const QString& host);
+    /// Another alert is shown in the work panel: its checklist state and history are wanted (0: none).
+    void workRequested(qint64 caseId);
 
 private:
     void onCurrentChanged();
@@ -67,11 +76,14 @@ private:
     model::EvidenceModel* m_evidence;
     QLabel* m_status;
     QComboBox* m_host;
+    QComboBox* m_triageFilter;
     QLabel* m_blindSpots;
     QTableView* m_table;
     QTextBrowser* m_explanation;
     QTableWidget* m_masks;
     QTableView* m_evidenceTable;
+    AlertWorkPanel* m_work;
+    qint64 m_workCaseId = -2; // the alert the work panel shows (-1: none)
 };
 
 } // namespace dscope::views

@@ -25,7 +25,27 @@ void AlertListModel::setAlerts(AlertSetPtr alerts)
 {
     beginResetModel();
     m_alerts = std::move(alerts);
+    m_triageSince.clear(); // a new snapshot read the case after those decisions
     endResetModel();
+}
+
+Triage AlertListModel::triageAt(int row) const
+{
+    const Alert* a = alertAt(row);
+    if (!a)
+        return {};
+    const auto it = m_triageSince.find(a->caseId);
+    return it != m_triageSince.end() ? it->second : a->triage;
+}
+
+void AlertListModel::setTriage(int64_t caseId, const Triage& triage)
+{
+    if (!m_alerts || caseId <= 0)
+        return;
+    m_triageSince[caseId] = triage;
+    for (int row = 0; row < rowCount(); ++row)
+        if (m_alerts->alerts[size_t(row)].caseId == caseId)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 const Alert* AlertListModel::alertAt(int row) const
@@ -66,9 +86,24 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
         return index.row();
     if (role == SeverityRankRole)
         return int(a.severity);
+    if (role == CaseIdRole)
+        return qint64(a.caseId);
+    if (role == TriageStateRole)
+        return int(triageAt(index.row()).state);
+    if (index.column() == ColTriage && role == Qt::ToolTipRole) {
+        const Triage t = triageAt(index.row());
+        if (t.utcMs == 0)
+            return tr("Nobody has looked at this alert yet");
+        QString tip = tr("%1 by %2, %3").arg(QLatin1String(triageStateName(t.state)), qs(t.analyst),
+                                            formatTime(t.utcMs, m_utc));
+        if (!t.reason.empty())
+            tip += QStringLiteral("\n") + qs(t.reason);
+        return tip;
+    }
     if (role == SortRole) {
         switch (index.column()) {
         case ColSeverity: return int(a.severity);
+        case ColTriage: return int(triageAt(index.row()).state);
         case ColFirst: return qint64(a.firstUtcMs);
         case ColCount: return qint64(a.count);
         default: return data(index, Qt::DisplayRole);
@@ -80,6 +115,7 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
         return {};
     switch (index.column()) {
     case ColSeverity: return QLatin1String(severityName(a.severity));
+    case ColTriage: return QLatin1String(triageStateName(triageAt(index.row()).state));
     case ColRule: return QString(qs(a.ruleId) + QLatin1String(" ") + qs(a.ruleName));
     case ColTechnique: return qs(a.technique);
     case ColHost: return qs(a.host);
@@ -97,6 +133,7 @@ QVariant AlertListModel::headerData(int section, Qt::Orientation orientation, in
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case ColSeverity: return tr("Severity");
+    case ColTriage: return tr("Triage");
     case ColRule: return tr("Rule");
     case ColTechnique: return tr("Technique");
     case ColHost: return tr("Host");

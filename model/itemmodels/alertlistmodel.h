@@ -5,6 +5,8 @@
 
 #include <QAbstractTableModel>
 
+#include <unordered_map>
+
 namespace dscope::model {
 
 /// The alerts of one detection run. Small (hundreds of rows), so views sort it through a QSortFilterProxyModel
@@ -13,11 +15,13 @@ class AlertListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { ColSeverity, ColRule, ColTechnique, ColHost, ColProcesses, ColFirst, ColCount, ColumnCount };
+    enum Column { ColSeverity, ColTriage, ColRule, ColTechnique, ColHost, ColProcesses, ColFirst, ColCount, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole + 100, ///< raw value for sorting
         AlertIndexRole,                ///< int index into alerts()->alerts
         SeverityRankRole,              ///< int(Severity): 0 (low) .. 3 (critical), for colouring
+        TriageStateRole,               ///< int(TriageState), for filtering
+        CaseIdRole,                    ///< qint64 alerts.id in the case (0: not stored)
     };
 
     explicit AlertListModel(QObject* parent = nullptr);
@@ -26,6 +30,10 @@ public:
     const AlertSetPtr& alerts() const { return m_alerts; }
     /// The alert behind a row of this model (not of a proxy), or nullptr.
     const Alert* alertAt(int row) const;
+    /// The triage of a row: as the snapshot had it, or as recorded since (setTriage).
+    Triage triageAt(int row) const;
+    /// An analyst's decision recorded in the case after the snapshot was made: shown without a new detection run.
+    void setTriage(int64_t caseId, const Triage& triage);
     void setUtc(bool utc);
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -37,6 +45,7 @@ public:
 
 private:
     AlertSetPtr m_alerts;
+    std::unordered_map<int64_t, Triage> m_triageSince; ///< by case id: decisions newer than the snapshot
     bool m_utc = true;
 };
 
