@@ -243,9 +243,9 @@ private Q_SLOTS:
         for (int i = 0; i < hosts->count(); ++i)
             items << hosts->itemText(i);
         QCOMPARE(items, (QStringList{QStringLiteral("Any host (3 host(s) with alerts)"),
-                                      QStringLiteral("DC01: 1 alert(s), worst critical"),
-                                      QStringLiteral("WS-QUIET: 3 alert(s), worst high"),
-                                      QStringLiteral("LAPTOP-9: 1 alert(s), worst medium")}));
+                                      QStringLiteral("DC01: 1 alert(s), worst critical, 1 open"),
+                                      QStringLiteral("WS-QUIET: 3 alert(s), worst high, 3 open"),
+                                      QStringLiteral("LAPTOP-9: 1 alert(s), worst medium, 1 open")}));
         QSignalSpy selected(&page, &views::AlertsPage::alertSelected);
         hosts->setCurrentIndex(2);
         QCOMPARE(page.table()->model()->rowCount(), 3);
@@ -256,7 +256,7 @@ private Q_SLOTS:
         // Regular-expression characters in a host name are matched literally.
         add("HOST.(1)+", "low", "R8");
         page.setAlerts(set); // a new detection run keeps the host chosen
-        QCOMPARE(hosts->currentText(), QStringLiteral("WS-QUIET: 3 alert(s), worst high"));
+        QCOMPARE(hosts->currentText(), QStringLiteral("WS-QUIET: 3 alert(s), worst high, 3 open"));
         QCOMPARE(page.table()->model()->rowCount(), 3);
         QSignalSpy chosen(&page, &views::AlertsPage::hostChosen);
         page.setHost(QStringLiteral("HOST.(1)+"));
