@@ -5,7 +5,6 @@
 #include "storage/schema.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QPointer>
 #include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
@@ -21,11 +20,8 @@ const QString kAnalystKey = QStringLiteral("analyst/name");
 AlertWorkController::AlertWorkController(QObject* parent) : QObject(parent)
 {
     m_pool.setMaxThreadCount(1); // one writer, and decisions stored in the order they were made
-    QFile file(QStringLiteral(":/checklists/checklists.json"));
     std::string error;
-    if (!file.open(QIODevice::ReadOnly))
-        m_loadError = tr("The response checklists are missing from this build.");
-    else if (auto lists = model::Checklists::parse(file.readAll().toStdString(), error))
+    if (auto lists = model::Checklists::load(model::kEmbeddedChecklists, error))
         m_checklists = std::make_shared<const model::Checklists>(std::move(*lists));
     else
         m_loadError = tr("The response checklists cannot be read: %1").arg(QString::fromStdString(error));

@@ -24,8 +24,9 @@ int main(int argc, char** argv)
         args << QString::fromLocal8Bit(argv[i]);
 
     // Headless commands never create a QApplication, so they run on machines without a display.
-    // `screenshot` renders widgets, so it needs QApplication; offscreen unless a platform was chosen.
-    if (args.size() > 1 && args.at(1) == QLatin1String("screenshot")) {
+    // `screenshot` renders widgets and `report` lays out its PDF, so they need QApplication; offscreen unless a
+    // platform was chosen.
+    if (args.size() > 1 && (args.at(1) == QLatin1String("screenshot") || args.at(1) == QLatin1String("report"))) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);

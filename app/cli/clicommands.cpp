@@ -13,6 +13,7 @@ namespace dscope::app {
 
 int runImport(const QStringList& args);
 int runInfo(const QStringList& args);
+int runReport(const QStringList& args);
 int runScan(const QStringList& args);
 int runScreenshot(const QStringList& args);
 
@@ -25,6 +26,7 @@ const QHash<QString, Command>& commands()
     static const QHash<QString, Command> table = {
         {QStringLiteral("import"), runImport},
         {QStringLiteral("info"), runInfo},
+        {QStringLiteral("report"), runReport},
         {QStringLiteral("scan"), runScan},
         {QStringLiteral("screenshot"), runScreenshot},
     };
@@ -61,6 +63,7 @@ int runCli(const QStringList& args)
                  "  import --case CASE.dscase PATH...    import EVTX, XML, JSON, archives and folders (- reads stdin)\n"
                  "  info CASE.dscase [--json]            events per host, channel and event id; inputs\n"
                  "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"
+                 "  report --case C [--html F] [--pdf F] [--json F] [--host H] [--alerts all|open|tp]\n"
                  "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n";
         return name == QLatin1String("--help") || name == QLatin1String("help") ? 0 : 2;
     }

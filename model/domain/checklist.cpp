@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "checklist.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +14,16 @@ const Checklist* Checklists::find(const std::string& key) const
 {
     const auto it = lists.find(key);
     return it == lists.end() ? nullptr : &it->second;
+}
+
+std::optional<Checklists> Checklists::load(const std::string& path, std::string& error)
+{
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = "cannot read the response checklists " + path + ": " + file.errorString().toStdString();
+        return std::nullopt;
+    }
+    return parse(file.readAll().toStdString(), error);
 }
 
 std::optional<Checklists> Checklists::parse(const std::string& json, std::string& error)

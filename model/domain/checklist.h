@@ -30,7 +30,10 @@ struct PivotDescription {
     std::string explains;
 };
 
-/// The response checklists file (resources/checklists/checklists.json).
+/// Where the binary carries the response checklists file (resources/checklists/checklists.json).
+inline constexpr const char* kEmbeddedChecklists = ":/checklists/checklists.json";
+
+/// The response checklists file.
 struct Checklists {
     int version = 0;
     std::map<std::string, Checklist> lists;
@@ -40,6 +43,8 @@ struct Checklists {
     /// Parses the file's text. Fails (with error naming the checklist and item) on a missing id or text, a
     /// duplicated id, an unknown "where" or a pivot the file does not describe.
     static std::optional<Checklists> parse(const std::string& json, std::string& error);
+    /// Reads and parses a file (a Qt resource path such as ":/checklists/checklists.json" too).
+    static std::optional<Checklists> load(const std::string& path, std::string& error);
 };
 
 } // namespace dscope::model
