@@ -121,12 +121,14 @@ ImportSummary importWithProgress(const std::string& casePath, const std::vector<
     return importer.run(
         paths,
         [](const ImportProgress& p) {
-            err() << QStringLiteral("\r[%1/%2 files] %3 events, %4 / %5 MiB  ")
+            // After the last file, the writer's closing stages (building indexes) say what it is doing.
+            err() << QStringLiteral("\r[%1/%2 files] %3 events, %4 / %5 MiB%6  ")
                          .arg(p.filesDone)
                          .arg(p.filesTotal)
                          .arg(p.events)
                          .arg(double(p.bytesDone) / 1048576.0, 0, 'f', 1)
-                         .arg(double(p.bytesTotal) / 1048576.0, 0, 'f', 1);
+                         .arg(double(p.bytesTotal) / 1048576.0, 0, 'f', 1)
+                         .arg(p.current.empty() ? QString() : QStringLiteral(", ") + QString::fromStdString(p.current));
             err().flush();
         },
         &g_interrupted);

@@ -368,6 +368,11 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
     }
     for (auto& t : threads)
         t.join();
+    if (cancel && cancel->load() && writer.indexesDeferred()) {
+        // Building them would keep a cancelled import running for minutes on a big load.
+        writer.leaveDeferredIndexesToNextOpen();
+        prog.current = "cancelled: the indexes are built when the case is next written to";
+    }
     writer.close([&](const std::string& stage) {
         prog.current = stage;
         if (progress)

@@ -230,9 +230,7 @@ bool CaseWriter::close(const std::function<void(const std::string&)>& stage)
         return false;
     }
     if (m_indexesDeferred) {
-        if (stage)
-            stage("building indexes");
-        if (!schema::createEventIndexes(*m_db))
+        if (!schema::createEventIndexes(*m_db, stage ? stage : std::function<void(const std::string&)>()))
             return fail("build the indexes", m_db->lastError());
     }
     // Every transaction is committed (in the log) already; a failure here leaves the log beside the case file.

@@ -72,6 +72,10 @@ public:
 
     /// Drops the events table's secondary indexes for a bulk first load; close() builds them again.
     bool deferIndexes();
+    /// A cancelled load does not wait for the deferred indexes: the next open for writing (an import, a detection
+    /// run) builds them, as after a kill.
+    void leaveDeferredIndexesToNextOpen() { m_indexesDeferred = false; }
+    bool indexesDeferred() const { return m_indexesDeferred; }
     /// Last commit, the deferred indexes, and a checkpoint of the log into the case file. False on a failure;
     /// committed transactions stay committed either way (in the log when the checkpoint failed).
     bool close(const std::function<void(const std::string&)>& stage = {});

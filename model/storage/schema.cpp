@@ -323,7 +323,56 @@ bool prepareForWriting(Database& db, std::string& error)
     return true;
 }
 
-bool createEventIndexes(Database& db) { return db.exec(kEventIndexes); }
+bool createEventIndexes(Database& db) { return createEventIndexes(db, {}); }
+
+bool createEventIndexes(Database& db, const std::function<void(const std::string&)>& stage)
+{
+    // Building an index sorts every event. With temp_store=MEMORY the sorter's spill files live in RAM as well:
+    // building the indexes after a 20 GB import took the writer to 1.4 GB of RSS. On disk they stay within the
+    // page cache the kernel can take back.
+    db.exec("PRAGMA temp_store=FILE");
+    std::vector<std::string> statements;
+    for (std::string_view rest = kEventIndexes; !rest.empty();) {
+        const size_t end = rest.find(';');
+        std::string_view one = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        if (one.find("CREATE") != std::string_view::npos)
+            statements.emplace_back(one);
+    }
+    struct Heartbeat {
+        const std::function<void(const std::string&)>* stage;
+        std::string label;
+        std::chrono::steady_clock::time_point start, last;
+    } beat{&stage, {}, {}, {}};
+    if (stage) {
+        // SQLite calls this every few thousand virtual machine steps of the running statement.
+        sqlite3_progress_handler(db.handle(), 100000, [](void* p) -> int {
+            auto* b = static_cast<Heartbeat*>(p);
+            const auto now = std::chrono::steady_clock::now();
+            if (now - b->last >= std::chrono::seconds(1)) {
+                b->last = now;
+                const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now - b->start).count();
+                (*b->stage)(b->label + ", " + std::to_string(secs) + " s");
+            }
+            return 0;
+        }, &beat);
+    }
+    bool ok = true;
+    for (size_t i = 0; ok && i < statements.size(); ++i) {
+        if (stage) {
+            const size_t name = statements[i].find("events_");
+            beat.label = "building index " + std::to_string(i + 1) + " of " + std::to_string(statements.size()) + " ("
+                         + statements[i].substr(name, statements[i].find(' ', name) - name) + ")";
+            beat.start = beat.last = std::chrono::steady_clock::now();
+            stage(beat.label);
+        }
+        ok = db.exec(statements[i]);
+    }
+    if (stage)
+        sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+    db.exec("PRAGMA temp_store=MEMORY");
+    return ok;
+}
 
 bool dropEventIndexes(Database& db)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace dscope::model {
@@ -25,6 +26,9 @@ bool prepareForReading(Database& db, std::string& error);
 
 /// Creates the secondary indexes of the events table where missing (prepareForWriting does this on every open).
 bool createEventIndexes(Database& db);
+/// The same, one index at a time, telling `stage` which one ("building index 2 of 4 (events_eid_time), 12 s")
+/// when it starts and about once a second while it runs: on tens of millions of events each takes a while.
+bool createEventIndexes(Database& db, const std::function<void(const std::string&)>& stage);
 /// Drops them: only for the first bulk load into an empty case, which rebuilds them at the end.
 bool dropEventIndexes(Database& db);
 

@@ -159,6 +159,32 @@ private Q_SLOTS:
         QCOMPARE(countEvents(c), int64_t(0));
     }
 
+    void cancelledBulkLoadLeavesTheIndexesToTheNextOpen()
+    {
+        // A first load big enough to defer its indexes, cancelled: it stops without building them (that could take
+        // minutes), keeps what it committed, and the next open for writing builds them.
+        const QString big = m_dir.filePath(QStringLiteral("cancel-big.jsonl"));
+        writeBigJsonLines(big, 200000);
+        const std::string c = casePath("cancel-deferred.dscase");
+        ImportOptions options;
+        options.deferIndexesAbove = 0;
+        options.commitEvery = 2048;
+        std::atomic_bool cancel{false};
+        const auto s = Importer(c, options).run(
+            {big.toStdString()}, [&](const ImportProgress& p) { if (p.events > 0) cancel = true; }, &cancel);
+        QVERIFY(s.cancelled);
+        QVERIFY(s.fatal.empty());
+        Database db;
+        QVERIFY(db.open(c, Database::Mode::ReadOnly));
+        QCOMPARE(db.scalar("SELECT count(*) FROM events"), s.events);
+        QCOMPARE(countEventIndexes(db), int64_t(0));
+        db.close();
+        std::string error;
+        QVERIFY(db.open(c));
+        QVERIFY2(schema::prepareForWriting(db, error), error.c_str());
+        QCOMPARE(countEventIndexes(db), int64_t(4));
+    }
+
     void killMidImportKeepsCommittedBatches()
     {
         const QString big = m_dir.filePath(QStringLiteral("big.jsonl"));
