@@ -2,14 +2,19 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace dscope::views {
 
 /**
- * Prints a report's HTML to a PDF with Qt's own PDF writer (no external converter): A4, the case name at the top
- * and "page N of M" at the bottom of every page. Qt's rich text engine draws the tables and text; the inline SVG
- * timelines of the HTML report are not drawn. Needs a QGuiApplication. Returns false with error on a failed write.
+ * Prints a report to a PDF with Qt's own PDF writer (no external converter): A4, the case name at the top and
+ * "page N of M" at the bottom of every page. `sections` are whole HTML documents (model::renderHtmlReportSections
+ * in model::htmlReportDocument), laid out one by one and packed onto the pages: a section that fits in what is
+ * left of a page goes there, a longer one starts on a new page. One document of a thousand alerts took Qt's text
+ * layout 50 s; sections keep it linear. Qt's rich text engine draws the tables and text; inline SVG is not drawn.
+ * Needs a QGuiApplication. Returns false with error on a failed write.
  */
-bool writePdfReport(const QString& html, const QString& caseName, const QString& path, int* pages, QString& error);
+bool writePdfReport(const QStringList& sections, const QString& caseName, const QString& path, int* pages,
+                    QString& error);
 
 } // namespace dscope::views

@@ -138,8 +138,10 @@ int runReport(const QStringList& args)
         const QString path = p.value(QStringLiteral("pdf"));
         const QString part = path + QStringLiteral(".part");
         int pages = 0;
-        if (views::writePdfReport(QString::fromStdString(html), QString::fromStdString(options.caseName), part, &pages,
-                                  writeError)
+        QStringList sections;
+        for (const std::string& section : renderHtmlReportSections(report))
+            sections << QString::fromStdString(htmlReportDocument(report, section));
+        if (views::writePdfReport(sections, QString::fromStdString(options.caseName), part, &pages, writeError)
             && (!QFile::exists(path) || QFile::remove(path)) && QFile::rename(part, path)) {
             done(path, QStringLiteral("PDF, %1 page(s)").arg(pages));
         } else {

@@ -222,14 +222,11 @@ std::string escapeText(std::string_view text)
     return out;
 }
 
-std::string renderHtmlReport(const CaseReport& r)
+std::vector<std::string> renderHtmlReportSections(const CaseReport& r)
 {
     const CaseInfo& info = r.info;
-    std::string html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-                       "'unsafe-inline'; img-src data:\"><title>Case report: "
-                       + esc(r.options.caseName) + "</title><style>" + kStyle + "</style></head><body>";
-    html += "<h1>Case report: " + esc(r.options.caseName) + "</h1>";
+    std::vector<std::string> sections;
+    std::string html = "<h1>Case report: " + esc(r.options.caseName) + "</h1>";
     html += "<p class=\"meta\">Written by " + esc(r.options.generator) + " at " + time(r.options.generatedUtcMs)
             + ". Rule set version " + num(r.options.ruleSetVersion) + ". All times are UTC. Every value taken from a "
             "log or typed by an analyst is shown as text.</p>";
@@ -259,26 +256,48 @@ std::string renderHtmlReport(const CaseReport& r)
             html += "<li>" + (b.ruleId.empty() ? std::string() : "<b>" + esc(b.ruleId) + "</b>: ") + esc(b.message) + "</li>";
         html += "</ul>";
     }
+    sections.push_back(std::move(html));
 
-    html += "<h2>Alerts by severity</h2>";
     if (r.alerts.empty()) {
-        html += "<p>No alert matches this report's choice.</p>";
+        sections.push_back("<h2>Alerts by severity</h2><p>No alert matches this report's choice.</p>");
     } else {
-        html += "<table><tr><th>#</th><th>Severity</th><th>Triage</th><th>Rule</th><th>Host</th><th>Source &#8594; target</th>"
-                "<th>First (UTC)</th><th>Count</th></tr>";
-        for (size_t i = 0; i < r.alerts.size(); ++i) {
-            const Alert& a = r.alerts[i].alert;
-            html += "<tr><td class=\"n\">" + num(int64_t(i + 1)) + "</td><td>" + severityBadge(a.severity) + "</td><td>"
-                    + triageStateName(a.triage.state) + "</td><td>" + esc(a.ruleId) + " " + esc(a.ruleName) + "</td><td>"
-                    + esc(a.host) + "</td><td class=\"mono\">" + esc(a.source.image) + " &#8594; " + esc(a.target.image)
-                    + "</td><td>" + time(a.firstUtcMs) + "</td><td class=\"n\">" + num(a.count) + "</td></tr>";
+        // The overview table in pieces of 40 rows: each piece lays out on its own (see writePdfReport).
+        constexpr size_t kRows = 40;
+        for (size_t first = 0; first < r.alerts.size(); first += kRows) {
+            html = first == 0 ? "<h2>Alerts by severity</h2>" : std::string();
+            html += "<table><tr><th>#</th><th>Severity</th><th>Triage</th><th>Rule</th><th>Host</th>"
+                    "<th>Source &#8594; target</th><th>First (UTC)</th><th>Count</th></tr>";
+            for (size_t i = first; i < std::min(r.alerts.size(), first + kRows); ++i) {
+                const Alert& a = r.alerts[i].alert;
+                html += "<tr><td class=\"n\">" + num(int64_t(i + 1)) + "</td><td>" + severityBadge(a.severity) + "</td><td>"
+                        + triageStateName(a.triage.state) + "</td><td>" + esc(a.ruleId) + " " + esc(a.ruleName) + "</td><td>"
+                        + esc(a.host) + "</td><td class=\"mono\">" + esc(a.source.image) + " &#8594; " + esc(a.target.image)
+                        + "</td><td>" + time(a.firstUtcMs) + "</td><td class=\"n\">" + num(a.count) + "</td></tr>";
+            }
+            sections.push_back(html + "</table>");
         }
-        html += "</table>";
         for (size_t i = 0; i < r.alerts.size(); ++i)
-            html += alertSection(r.alerts[i], i, r.checklists.get());
+            sections.push_back(alertSection(r.alerts[i], i, r.checklists.get()));
     }
-    html += "<p class=\"small\">End of report: " + esc(r.options.caseName) + ".</p></body></html>\n";
-    return html;
+    sections.push_back("<p class=\"small\">End of report: " + esc(r.options.caseName) + ".</p>");
+    return sections;
+}
+
+std::string htmlReportDocument(const CaseReport& r, std::string_view body)
+{
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+           "'unsafe-inline'; img-src data:\"><title>Case report: "
+           + esc(r.options.caseName) + "</title><style>" + kStyle + "</style></head><body>" + std::string(body)
+           + "</body></html>\n";
+}
+
+std::string renderHtmlReport(const CaseReport& r)
+{
+    std::string body;
+    for (const std::string& section : renderHtmlReportSections(r))
+        body += section;
+    return htmlReportDocument(r, body);
 }
 
 } // namespace dscope::model
