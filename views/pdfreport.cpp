@@ -6,8 +6,10 @@
 #include <QPageLayout>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QRegularExpression>
 #include <QTextBlock>
 #include <QTextDocument>
+#include <QTextLayout>
 
 #include <memory>
 #include <vector>
@@ -16,14 +18,62 @@ namespace dscope::views {
 
 namespace {
 
-/// Where one page's worth of a section goes: which section, which of its own pages, on which PDF page, at what y.
+/// A piece of a section on a PDF page: the section's band [from, from + height) drawn at y on page pdfPage.
 struct Placement {
     size_t section;
-    int sectionPage;
     int pdfPage;
     qreal y;
+    qreal from;
     qreal height;
 };
+
+/// The vertical extent of every line of text in the document, table cells included, in document coordinates.
+std::vector<std::pair<qreal, qreal>> textLines(const QTextDocument& doc)
+{
+    std::vector<std::pair<qreal, qreal>> lines;
+    QAbstractTextDocumentLayout* layout = doc.documentLayout();
+    for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
+        const QRectF box = layout->blockBoundingRect(block);
+        const QTextLayout* text = block.layout();
+        for (int i = 0; text && i < text->lineCount(); ++i) {
+            const QRectF line = text->lineAt(i).rect();
+            lines.emplace_back(box.top() + line.top(), box.top() + line.bottom());
+        }
+    }
+    return lines;
+}
+
+/// The lowest y in (from, limit] that cuts through no line; `from` when there is none.
+qreal safeBreak(const std::vector<std::pair<qreal, qreal>>& lines, qreal from, qreal limit)
+{
+    qreal best = from;
+    for (const auto& [top, bottom] : lines) {
+        (void)bottom;
+        if (top <= from || top > limit || top <= best)
+            continue;
+        bool cuts = false;
+        for (const auto& [t, b] : lines)
+            if (t < top - 0.5 && b > top + 0.5) {
+                cuts = true;
+                break;
+            }
+        if (!cuts)
+            best = top;
+    }
+    // The end of the last line that fits, when everything up to the limit is whole lines.
+    for (const auto& [top, bottom] : lines)
+        if (bottom <= limit && bottom > best) {
+            bool cuts = false;
+            for (const auto& [t, b] : lines)
+                if (t < bottom - 0.5 && b > bottom + 0.5) {
+                    cuts = true;
+                    break;
+                }
+            if (!cuts)
+                best = bottom;
+        }
+    return best;
+}
 
 } // namespace
 
@@ -60,21 +110,36 @@ bool writePdfReport(const QStringList& sections, const QString& caseName, const 
         auto doc = std::make_unique<QTextDocument>();
         doc->documentLayout()->setPaintDevice(&writer); // lay the text out in the writer's resolution
         doc->setDefaultFont(font);
-        doc->setHtml(html);
-        doc->setPageSize(body);
-        const int count = doc->pageCount();
-        const qreal bottom = doc->documentLayout()->blockBoundingRect(doc->lastBlock()).bottom();
-        const qreal lastHeight = std::min(body.height(), bottom - (count - 1) * body.height());
-        if (count == 1 && y + lastHeight <= body.height()) {
-            placements.push_back({docs.size(), 0, pdfPage, y, lastHeight});
-            y += lastHeight + gap;
-        } else {
-            if (y > 0)
+        // Qt's rich text would print an inline SVG's text elements as a run of words: leave the pictures out.
+        static const QRegularExpression svg(QStringLiteral("<svg[\\s\\S]*?</svg>"));
+        doc->setHtml(QString(html).remove(svg));
+        doc->setTextWidth(body.width()); // one long page: the breaks are chosen below
+        const qreal height = doc->size().height();
+        const std::vector<std::pair<qreal, qreal>> lines = textLines(*doc);
+        // Each piece fills what is left of the page, cut where no line of text is.
+        for (qreal from = 0; from < height - 0.5;) {
+            const qreal room = body.height() - y;
+            qreal to = from + room >= height ? height : safeBreak(lines, from, from + room);
+            if (to <= from + 1) {
+                if (y > 0) { // not even one line fits here: the next page
+                    ++pdfPage;
+                    y = 0;
+                    continue;
+                }
+                to = std::min(height, from + room); // a line taller than a page: cut it
+            }
+            placements.push_back({docs.size(), pdfPage, y, from, to - from});
+            y += to - from;
+            from = to;
+            if (from < height - 0.5) {
                 ++pdfPage;
-            for (int i = 0; i < count; ++i)
-                placements.push_back({docs.size(), i, pdfPage + i, 0, i + 1 == count ? lastHeight : body.height()});
-            pdfPage += count - 1;
-            y = lastHeight + gap;
+                y = 0;
+            }
+        }
+        y += gap;
+        if (y >= body.height()) {
+            ++pdfPage;
+            y = 0;
         }
         docs.push_back(std::move(doc));
     }
@@ -105,8 +170,8 @@ bool writePdfReport(const QStringList& sections, const QString& caseName, const 
             painter.drawText(bottom, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("Doppelscope"));
         }
         painter.save();
-        painter.translate(0, band + p.y - p.sectionPage * body.height());
-        docs[p.section]->drawContents(&painter, QRectF(0, p.sectionPage * body.height(), body.width(), p.height));
+        painter.translate(0, band + p.y - p.from);
+        docs[p.section]->drawContents(&painter, QRectF(0, p.from, body.width(), p.height));
         painter.restore();
     }
     if (!painter.end()) {
