@@ -29,7 +29,7 @@ declare -A allowed=(
   [timeline]="domain storage"
   [processtree]="domain storage itemmodels"
   [scope]="domain"
-  [report]="domain storage"
+  [report]="domain storage itemmodels"
 )
 for dir in model/*/; do
   layer=$(basename "$dir")

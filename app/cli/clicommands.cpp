@@ -11,6 +11,7 @@
 
 namespace dscope::app {
 
+int runExportTimeline(const QStringList& args);
 int runImport(const QStringList& args);
 int runInfo(const QStringList& args);
 int runReport(const QStringList& args);
@@ -24,6 +25,7 @@ using Command = std::function<int(const QStringList&)>;
 const QHash<QString, Command>& commands()
 {
     static const QHash<QString, Command> table = {
+        {QStringLiteral("export-timeline"), runExportTimeline},
         {QStringLiteral("import"), runImport},
         {QStringLiteral("info"), runInfo},
         {QStringLiteral("report"), runReport},
@@ -64,6 +66,7 @@ int runCli(const QStringList& args)
                  "  info CASE.dscase [--json]            events per host, channel and event id; inputs\n"
                  "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"
                  "  report --case C [--html F] [--pdf F] [--json F] [--host H] [--alerts all|open|tp]\n"
+                 "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"
                  "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n";
         return name == QLatin1String("--help") || name == QLatin1String("help") ? 0 : 2;
     }

@@ -40,8 +40,9 @@ QString firstOf(std::initializer_list<QString> values)
     return {};
 }
 
-/// One line that says what the event is about, per event id (the column analysts scan first).
-QString summary(const EventRecord& r)
+} // namespace
+
+QString eventSummary(const EventRecord& r)
 {
     const QString access = r.grantedAccess < 0
                                ? QString()
@@ -73,7 +74,7 @@ QString summary(const EventRecord& r)
     return line;
 }
 
-} // namespace
+QString eventProcessLabel(const std::string& image, int64_t pid) { return process(image, pid); }
 
 struct EventRowReader::Private {
     explicit Private(Database& db) : reader(db, kRowFields, "id = ?1") {}
@@ -104,7 +105,7 @@ void EventRowReader::read(const std::vector<int64_t>& ids, std::vector<EventRow>
                 row.eventLabel += QLatin1Char(' ') + QString::fromUtf8(name.data(), qsizetype(name.size()));
             row.subject = process(r.subjectImage, r.subjectPid);
             row.target = process(r.targetImage, r.targetPid);
-            row.summary = summary(r);
+            row.summary = eventSummary(r);
             row.subjectGuid = qs(r.subjectGuid);
             row.targetGuid = qs(r.targetGuid);
         }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace dscope::model {
@@ -26,6 +27,13 @@ struct EventRow {
     QString subjectGuid;
     QString targetGuid;
 };
+
+struct EventRecord;
+/// One line that says what an event is about, per event id (the column analysts scan first); at most 300
+/// characters, on one line. The record needs the fields the event table reads.
+QString eventSummary(const EventRecord& r);
+/// "powershell.exe (4242)", "PID 4242", or the image's file name alone.
+QString eventProcessLabel(const std::string& image, int64_t pid);
 
 /// Rows for a contiguous range of table rows.
 struct EventRowChunk {
