@@ -43,7 +43,7 @@ man="$prefix/share/man/man1/doppelscope.1"
 [ -f "$man" ] || fail "no man page"
 grep -q '@PROJECT_VERSION@' "$man" && fail "the man page's version was not filled in"
 # Every command the binary accepts is documented.
-for cmd in import scan report info screenshot --version --demo --quit-after; do
+for cmd in import scan report export-timeline info screenshot --version --demo --quit-after; do
   grep -q -- "$(printf '%s' "$cmd" | sed 's/-/\\\\-/g')" "$man" || fail "the man page does not document $cmd"
 done
 if command -v groff >/dev/null; then

@@ -56,7 +56,7 @@ QByteArray hostileEvents()
                       {QStringLiteral("ProcessGuid"), QStringLiteral("{aaaaaaaa-0000-0000-0000-000000000001}")},
                       {QStringLiteral("ProcessId"), QStringLiteral("4242")},
                       {QStringLiteral("Image"), image},
-                      {QStringLiteral("CommandLine"), QString(kScript + kLink + huge)},
+                      {QStringLiteral("CommandLine"), QString(QStringLiteral("=1+2 ") + kScript + kLink + huge)},
                       {QStringLiteral("User"), QString(QStringLiteral("CORP\\") + kImg)}};
     QJsonObject access{{QStringLiteral("EventID"), 10},
                        {QStringLiteral("Channel"), QStringLiteral("Microsoft-Windows-Sysmon/Operational")},
@@ -292,6 +292,62 @@ private Q_SLOTS:
             QCOMPARE(at(finding, QStringLiteral("unmapped.checklist.0.note")).toString(), kImg);
         }
         QVERIFY(sawHostile);
+    }
+
+    void timesketchTimeline()
+    {
+        // JSON lines: every event, in time order, with the three fields Timesketch needs; values exact.
+        const QString jsonl = m_dir.filePath(QStringLiteral("timeline.jsonl"));
+        QProcess cli;
+        cli.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("export-timeline"), QStringLiteral("--case"), m_case,
+                                                  QStringLiteral("--out"), jsonl});
+        QVERIFY(cli.waitForFinished(120000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        int lines = 0;
+        qint64 last = 0;
+        bool sawHostile = false;
+        for (const QByteArray& line : f.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QVERIFY(!o.value(QLatin1String("message")).toString().isEmpty());
+            QVERIFY(o.value(QLatin1String("datetime")).toString().endsWith(QLatin1String("+00:00")));
+            QVERIFY(!o.value(QLatin1String("timestamp_desc")).toString().isEmpty());
+            const qint64 ts = o.value(QLatin1String("timestamp")).toInteger();
+            QVERIFY(ts >= last);
+            last = ts;
+            if (o.value(QLatin1String("computer_name")).toString() == QLatin1String("EVIL<b>HOST</b>")
+                && o.value(QLatin1String("event_id")).toString() == QLatin1String("1")) {
+                sawHostile = true;
+                QVERIFY(o.value(QLatin1String("command_line")).toString().startsWith(QStringLiteral("=1+2 ") + kScript));
+            }
+            ++lines;
+        }
+        QCOMPARE(qint64(lines), qint64(m_report.info.events));
+        QVERIFY(sawHostile);
+
+        // CSV of one alert's evidence: quoted fields, and no cell a spreadsheet would run as a formula.
+        const QString csv = m_dir.filePath(QStringLiteral("timeline.csv"));
+        const auto hostile = std::find_if(m_report.alerts.begin(), m_report.alerts.end(), [](const ReportedAlert& r) {
+            return r.alert.ruleId == "R1" && r.alert.host.find("EVIL") != std::string::npos;
+        });
+        QVERIFY(hostile != m_report.alerts.end());
+        QProcess one;
+        one.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("export-timeline"), QStringLiteral("--case"), m_case,
+                                                  QStringLiteral("--out"), csv, QStringLiteral("--alert"),
+                                                  QString::number(hostile->alert.caseId), QStringLiteral("--context-minutes"),
+                                                  QStringLiteral("5")});
+        QVERIFY(one.waitForFinished(120000));
+        QVERIFY2(one.exitCode() == 0, one.readAllStandardError().constData());
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(c.readAll());
+        QVERIFY(text.startsWith(QLatin1String("message,datetime,timestamp_desc,timestamp,")));
+        QVERIFY(text.contains(QLatin1String("\"'=1+2 <script>")));      // the formula kept as text
+        QVERIFY(!text.contains(QLatin1String(",\"=")) && !text.contains(QLatin1String(",=")));
+        QVERIFY(text.contains(QLatin1String("doppelscope:R1")));       // the alert's tag
     }
 
     void cliWritesPdfAndHtmlThatRender()
