@@ -14,6 +14,7 @@ DetectionController::DetectionController(QObject* parent) : QObject(parent)
         m_loadError = tr("Detection unavailable: the built-in rules do not load (%1)").arg(QString::fromStdString(error));
         return;
     }
+    m_ruleSetVersion = rules->version();
     auto engine = std::make_shared<const detection::Engine>(std::move(*rules));
     m_runner = new detection::DetectionRunner(engine, this);
     connect(m_runner, &detection::DetectionRunner::alertsAvailable, this,

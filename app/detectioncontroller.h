@@ -28,6 +28,8 @@ public:
     void cancel();
     bool isRunning() const { return m_running; }
     const model::AlertSetPtr& alerts() const { return m_alerts; }
+    /// The built-in rule set's version (0 when it did not load).
+    int ruleSetVersion() const { return m_ruleSetVersion; }
 
 Q_SIGNALS:
     void alertsAvailable(const dscope::model::AlertSetPtr& alerts);
@@ -39,6 +41,7 @@ private:
     model::AlertSetPtr m_alerts;
     QString m_loadError;
     bool m_running = false;
+    int m_ruleSetVersion = 0;
 };
 
 } // namespace dscope::app

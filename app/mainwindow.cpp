@@ -4,6 +4,8 @@
 #include "alertspage.h"
 #include "alertworkcontroller.h"
 #include "alertworkpanel.h"
+#include "exportreportdialog.h"
+#include "reportcontroller.h"
 #include "casecontroller.h"
 #include "casestatusbar.h"
 #include "caseinputsdialog.h"
@@ -21,6 +23,7 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -43,6 +46,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_import(new ImportController(this))
     , m_detection(new DetectionController(this))
     , m_alertWork(new AlertWorkController(this))
+    , m_report(new ReportController(this))
     , m_tabs(new QTabWidget(this))
     , m_alerts(new views::AlertsPage(this))
     , m_events(new views::EventsPage(this))
@@ -99,6 +103,8 @@ void MainWindow::attachAlertWork()
     views::AlertWorkPanel* panel = m_alerts->workPanel();
     panel->setChecklists(m_alertWork->checklists(), m_alertWork->loadError());
     connect(m_scope, &model::InvestigationScope::caseChanged, m_alertWork, &AlertWorkController::setCase);
+    connect(m_scope, &model::InvestigationScope::caseChanged, m_report, &ReportController::setCase);
+    connect(m_scope, &model::InvestigationScope::alertsChanged, m_report, &ReportController::setAlerts);
     connect(m_alerts, &views::AlertsPage::workRequested, m_alertWork, [this](qint64 caseId) {
         if (caseId > 0)
             m_alertWork->loadWork(caseId);
@@ -127,6 +133,43 @@ void MainWindow::attachAlertWork()
     });
 }
 
+void MainWindow::exportReport()
+{
+    const model::AlertSetPtr alerts = m_scope->alerts();
+    if (!m_case->isOpen() || !alerts) {
+        QMessageBox::information(this, tr("Export report"),
+                                 tr("Open a case and let detection finish first: the report lists its alerts."));
+        return;
+    }
+    QStringList hosts;
+    for (const auto& a : alerts->alerts)
+        if (!hosts.contains(QString::fromStdString(a.host)))
+            hosts << QString::fromStdString(a.host);
+    hosts.sort(Qt::CaseInsensitive);
+    const QFileInfo caseFile(m_case->path());
+    auto* dialog = new views::ExportReportDialog(caseFile.fileName(), hosts,
+                                                 caseFile.absolutePath() + QLatin1Char('/') + caseFile.completeBaseName()
+                                                     + QStringLiteral("-report"),
+                                                 this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    auto complete = [this](model::ReportOptions o) {
+        o.generator = "Doppelscope " + QCoreApplication::applicationVersion().toStdString();
+        o.ruleSetVersion = m_detection->ruleSetVersion();
+        o.generatedUtcMs = QDateTime::currentMSecsSinceEpoch();
+        return o;
+    };
+    connect(dialog, &views::ExportReportDialog::previewRequested, m_report,
+            [this, complete](const model::ReportOptions& o) { m_report->preview(complete(o)); });
+    connect(m_report, &ReportController::previewReady, dialog, &views::ExportReportDialog::showPreview);
+    connect(dialog, &views::ExportReportDialog::exportRequested, m_report, [this, dialog, complete] {
+        m_report->exportReport({complete(dialog->options()), dialog->htmlPath(), dialog->pdfPath(), dialog->jsonPath()});
+    });
+    connect(m_report, &ReportController::exported, dialog, &views::ExportReportDialog::showResult);
+    connect(m_report, &ReportController::failed, dialog, [dialog](const QString& m) { dialog->showResult({}, m); });
+    dialog->show();
+    m_report->preview(complete(dialog->options()));
+}
+
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -140,6 +183,8 @@ void MainWindow::createMenus()
                     &MainWindow::chooseImportFolder);
     file->addAction(tr("Case &inputs\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this,
                     [this] { showInputs(false); });
+    file->addAction(tr("&Export report\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
+                    &MainWindow::exportReport);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

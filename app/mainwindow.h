@@ -27,6 +27,7 @@ namespace dscope::app {
 
 class AlertWorkController;
 class CaseController;
+class ReportController;
 class DetectionController;
 class ImportController;
 
@@ -77,12 +78,14 @@ private:
     void onImportFinished();
     void attachPages();
     void attachAlertWork();
+    void exportReport();
 
     model::InvestigationScope* m_scope;
     CaseController* m_case;
     ImportController* m_import;
     DetectionController* m_detection;
     AlertWorkController* m_alertWork;
+    ReportController* m_report;
     QTabWidget* m_tabs;
     views::AlertsPage* m_alerts;
     views::EventsPage* m_events;
