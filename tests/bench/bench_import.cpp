@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include "childprocess.h"
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,53 +38,11 @@ QString runsText(std::vector<double> runs)
     return text;
 }
 
-struct RunResult {
-    double seconds = 0;
-    long maxRssKiB = 0;
-    int exitCode = -1;
-    std::string output;
-};
-
-/// fork/exec with stdout captured (or discarded), timed, with the child's peak RSS from wait4.
+/// A child's run: time, peak RSS, exit code and (when kept) its standard output.
+using RunResult = dscope::bench::Child;
 RunResult runProcess(const std::vector<std::string>& argv, bool captureOut)
 {
-    RunResult r;
-    int pipefd[2] = {-1, -1};
-    if (captureOut && pipe(pipefd) != 0)
-        return r;
-    QElapsedTimer t;
-    t.start();
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int devnull = open("/dev/null", O_WRONLY);
-        dup2(captureOut ? pipefd[1] : devnull, 1);
-        dup2(devnull, 2);
-        if (captureOut) {
-            close(pipefd[0]);
-            close(pipefd[1]);
-        }
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    if (captureOut) {
-        close(pipefd[1]);
-        char buf[65536];
-        ssize_t n;
-        while ((n = read(pipefd[0], buf, sizeof buf)) > 0)
-            r.output.append(buf, size_t(n));
-        close(pipefd[0]);
-    }
-    int status = 0;
-    struct rusage ru {};
-    wait4(pid, &status, 0, &ru);
-    r.seconds = double(t.nsecsElapsed()) / 1e9;
-    r.maxRssKiB = ru.ru_maxrss;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return dscope::bench::run(argv, 0, nullptr, captureOut);
 }
 
 std::vector<std::string> findFiles(const QString& root, const QStringList& patterns)
@@ -148,7 +108,7 @@ int main(int argc, char** argv)
         std::vector<std::string> cmd{binary, "import", "--evtx-engine", engine, "--case", c};
         cmd.insert(cmd.end(), evtx.begin(), evtx.end());
         const RunResult res = runProcess(cmd, true);
-        events = importedEvents(res.output);
+        events = importedEvents(res.stdoutText);
         if (res.seconds < best)
             best = res.seconds;
         runs.push_back(res.seconds);
@@ -161,7 +121,7 @@ int main(int argc, char** argv)
             const RunResult ref = runProcess({"evtxexport", "-f", "xml", f}, true);
             refSeconds += ref.seconds;
             size_t pos = 0;
-            while ((pos = ref.output.find("<Event ", pos)) != std::string::npos) {
+            while ((pos = ref.stdoutText.find("<Event ", pos)) != std::string::npos) {
                 ++records;
                 ++pos;
             }
@@ -198,7 +158,7 @@ int main(int argc, char** argv)
         std::vector<std::string> cmd{binary, "import", "--case", c};
         cmd.insert(cmd.end(), archives.begin(), archives.end());
         const RunResult res = runProcess(cmd, true);
-        events = importedEvents(res.output);
+        events = importedEvents(res.stdoutText);
         best = std::min(best, res.seconds);
         runs.push_back(res.seconds);
         rss = std::max(rss, res.maxRssKiB);
