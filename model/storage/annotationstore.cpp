@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+#include "annotationstore.h"
+
+#include "database.h"
+#include "statement.h"
+
+#include <algorithm>
+
+namespace dscope::model {
+
+namespace {
+
+std::string joinTags(const std::vector<std::string>& tags)
+{
+    std::string out;
+    for (const auto& t : tags)
+        out += (out.empty() ? "" : ",") + t;
+    return out;
+}
+
+Annotation read(Statement& st)
+{
+    Annotation a;
+    a.id = st.columnInt(0);
+    a.kind = parseAnnotationKind(st.columnView(1)).value_or(Annotation::Kind::Event);
+    a.ref = st.columnText(2);
+    a.note = st.columnText(3);
+    a.tags = annotationstore::normalizeTags(st.columnText(4));
+    a.bookmark = st.columnInt(5) != 0;
+    a.analyst = st.columnText(6);
+    a.utcMs = st.columnInt(7);
+    return a;
+}
+
+constexpr const char* kColumns = "SELECT id, kind, ref, note, tags, bookmark, analyst, at_ms FROM annotations ";
+
+} // namespace
+
+const char* annotationKindName(Annotation::Kind k)
+{
+    switch (k) {
+    case Annotation::Kind::Alert: return "alert";
+    case Annotation::Kind::Event: return "event";
+    case Annotation::Kind::Process: return "process";
+    }
+    return "event";
+}
+
+std::optional<Annotation::Kind> parseAnnotationKind(std::string_view word)
+{
+    for (auto k : {Annotation::Kind::Alert, Annotation::Kind::Event, Annotation::Kind::Process})
+        if (word == annotationKindName(k))
+            return k;
+    return std::nullopt;
+}
+
+std::string processRef(const std::string& host, const std::string& guid) { return host + "|" + guid; }
+
+namespace annotationstore {
+
+std::vector<std::string> normalizeTags(const std::string& commaSeparated)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= commaSeparated.size()) {
+        size_t end = commaSeparated.find(',', start);
+        if (end == std::string::npos)
+            end = commaSeparated.size();
+        std::string tag = commaSeparated.substr(start, end - start);
+        const size_t first = tag.find_first_not_of(" \t\r\n");
+        const size_t last = tag.find_last_not_of(" \t\r\n");
+        tag = first == std::string::npos ? std::string() : tag.substr(first, last - first + 1);
+        for (char& c : tag)
+            if (c >= 'A' && c <= 'Z')
+                c = char(c - 'A' + 'a');
+        if (!tag.empty() && std::find(out.begin(), out.end(), tag) == out.end())
+            out.push_back(tag);
+        start = end + 1;
+    }
+    return out;
+}
+
+bool save(Database& db, Annotation& a, std::string& error)
+{
+    std::vector<std::string> tags;
+    for (const auto& t : a.tags)
+        for (auto& n : normalizeTags(t))
+            if (std::find(tags.begin(), tags.end(), n) == tags.end())
+                tags.push_back(n);
+    a.tags = tags;
+    Transaction tx(db);
+    Statement remove(db, "DELETE FROM annotations WHERE kind=? AND ref=?");
+    remove.bindText(1, annotationKindName(a.kind));
+    remove.bindText(2, a.ref);
+    bool ok = tx.isOpen() && remove.exec();
+    const bool empty = a.note.find_first_not_of(" \t\r\n") == std::string::npos && a.tags.empty() && !a.bookmark;
+    if (ok && !empty) {
+        const std::string joined = joinTags(a.tags); // bound without a copy: alive until the insert has run
+        Statement insert(db, "INSERT INTO annotations(kind, ref, note, tags, bookmark, analyst, at_ms) VALUES(?,?,?,?,?,?,?)");
+        insert.bindText(1, annotationKindName(a.kind));
+        insert.bindText(2, a.ref);
+        insert.bindTextOrNull(3, a.note);
+        insert.bindTextOrNull(4, joined);
+        insert.bind(5, int64_t(a.bookmark ? 1 : 0));
+        insert.bindTextOrNull(6, a.analyst);
+        insert.bind(7, a.utcMs);
+        ok = insert.exec();
+        a.id = ok ? db.lastInsertRowId() : 0;
+    } else {
+        a.id = 0;
+    }
+    if (!ok || !tx.commit()) {
+        error = "cannot store the annotation: " + db.lastError();
+        return false;
+    }
+    return true;
+}
+
+std::optional<Annotation> find(Database& db, Annotation::Kind kind, const std::string& ref)
+{
+    Statement st(db, std::string(kColumns) + "WHERE kind=? AND ref=?");
+    st.bindText(1, annotationKindName(kind));
+    st.bindText(2, ref);
+    if (!st.next())
+        return std::nullopt;
+    return read(st);
+}
+
+std::vector<Annotation> search(Database& db, const std::string& text)
+{
+    // instr() on lower() rather than LIKE: the text is the analyst's, and % or _ in it mean themselves.
+    Statement st(db, std::string(kColumns)
+                         + "WHERE ?1 = '' OR instr(lower(coalesce(note, '') || ',' || coalesce(tags, '')), lower(?1)) > 0 "
+                           "ORDER BY at_ms DESC, id DESC");
+    st.bindText(1, text);
+    std::vector<Annotation> out;
+    while (st.next())
+        out.push_back(read(st));
+    return out;
+}
+
+std::vector<std::string> refsOf(Database& db, Annotation::Kind kind)
+{
+    Statement st(db, "SELECT ref FROM annotations WHERE kind=? ORDER BY ref");
+    st.bindText(1, annotationKindName(kind));
+    std::vector<std::string> out;
+    while (st.next())
+        out.push_back(st.columnText(0));
+    return out;
+}
+
+} // namespace annotationstore
+} // namespace dscope::model

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dscope::model {
+
+class Database;
+
+/// What an analyst wrote on an alert, an event or a process: a note, tags, a bookmark, who and when.
+struct Annotation {
+    enum class Kind { Alert, Event, Process };
+    int64_t id = 0;
+    Kind kind = Kind::Event;
+    std::string ref;               ///< alerts.id or events.id as text, or "host|process GUID"
+    std::string note;
+    std::vector<std::string> tags; ///< lower case, trimmed, without duplicates, in the order first given
+    bool bookmark = false;
+    std::string analyst;
+    int64_t utcMs = 0;
+};
+
+const char* annotationKindName(Annotation::Kind k);
+std::optional<Annotation::Kind> parseAnnotationKind(std::string_view word);
+/// The reference of a process: host and GUID (a GUID alone is unique per host only in practice, not by rule).
+std::string processRef(const std::string& host, const std::string& guid);
+
+/**
+ * Notes, tags and bookmarks in the case (the annotations table of schema 4). One annotation per thing: saving one
+ * for a kind and ref that has one replaces it. Every value is bound; tags are normalized (trimmed, lower case, no
+ * commas, no duplicates). Functions take a connection opened for writing (reads: any) and run off the GUI thread.
+ */
+namespace annotationstore {
+
+/// Stores `a` (its id is set); an annotation with no note, no tag and no bookmark is removed instead.
+bool save(Database& db, Annotation& a, std::string& error);
+std::optional<Annotation> find(Database& db, Annotation::Kind kind, const std::string& ref);
+/// Every annotation whose note or tags contain `text` (compared without case; empty: all), newest first.
+std::vector<Annotation> search(Database& db, const std::string& text);
+/// The refs of one kind that have an annotation: for the row icons of a view.
+std::vector<std::string> refsOf(Database& db, Annotation::Kind kind);
+/// "a, B ,a,, c" -> {"a", "b", "c"}.
+std::vector<std::string> normalizeTags(const std::string& commaSeparated);
+
+} // namespace annotationstore
+} // namespace dscope::model

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// Notes, tags and bookmarks in the case: one per thing, replaced on save, removed when emptied, tags normalized,
+// search without case and with the analyst's % and _ meaning themselves, kept across reopening.
+#include "storage/annotationstore.h"
+#include "storage/database.h"
+#include "storage/schema.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dscope::model;
+
+class TestAnnotationStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void tagsAreNormalized()
+    {
+        QCOMPARE(annotationstore::normalizeTags("a, B ,a,, c"), (std::vector<std::string>{"a", "b", "c"}));
+        QCOMPARE(annotationstore::normalizeTags(""), std::vector<std::string>{});
+    }
+
+    void saveReplaceSearchAndReopen()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("n.dscase")).toStdString();
+        std::string error;
+        {
+            Database db;
+            QVERIFY(db.open(path) && schema::prepareForWriting(db, error));
+            Annotation a{0, Annotation::Kind::Event, "42", "injected <b>here</b>", {"C2, Lateral"}, true, "alice", 10};
+            QVERIFY2(annotationstore::save(db, a, error), error.c_str());
+            QVERIFY(a.id > 0);
+            QCOMPARE(a.tags, (std::vector<std::string>{"c2", "lateral"}));
+            Annotation p{0, Annotation::Kind::Process, processRef("WS1", "guid-1"), "100% sure_", {}, false, "bob", 20};
+            QVERIFY(annotationstore::save(db, p, error));
+            // Saving again for the same event replaces it.
+            Annotation again{0, Annotation::Kind::Event, "42", "injected here, confirmed", {"c2"}, true, "bob", 30};
+            QVERIFY(annotationstore::save(db, again, error));
+            QCOMPARE(db.scalar("SELECT count(*) FROM annotations WHERE kind='event'"), int64_t(1));
+        }
+        Database db;
+        QVERIFY(db.open(path) && schema::prepareForWriting(db, error));
+        const auto event = annotationstore::find(db, Annotation::Kind::Event, "42");
+        QVERIFY(event);
+        QCOMPARE(event->note, std::string("injected here, confirmed"));
+        QCOMPARE(event->analyst, std::string("bob"));
+        QVERIFY(event->bookmark);
+        QCOMPARE(annotationstore::search(db, "C2").size(), size_t(1));      // a tag, without case
+        QCOMPARE(annotationstore::search(db, "CONFIRMED").size(), size_t(1)); // the note
+        QCOMPARE(annotationstore::search(db, "%").size(), size_t(1));        // the literal percent sign
+        QCOMPARE(annotationstore::search(db, "_").size(), size_t(1));
+        QCOMPARE(annotationstore::search(db, "").size(), size_t(2));
+        QCOMPARE(annotationstore::search(db, "").front().kind, Annotation::Kind::Event); // newest first
+        QCOMPARE(annotationstore::refsOf(db, Annotation::Kind::Process), (std::vector<std::string>{"WS1|guid-1"}));
+        // Emptied: removed.
+        Annotation cleared{0, Annotation::Kind::Event, "42", "  ", {}, false, "bob", 40};
+        QVERIFY(annotationstore::save(db, cleared, error));
+        QVERIFY(!annotationstore::find(db, Annotation::Kind::Event, "42"));
+        QCOMPARE(cleared.id, int64_t(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnnotationStore)
+#include "tst_annotationstore.moc"
