@@ -3,6 +3,7 @@
 
 #include "domain/accessmask.h"
 #include "domain/normalize.h"
+#include "domain/text.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,12 +20,7 @@ namespace {
 std::string esc(std::string_view s) { return escapeText(s); }
 std::string num(int64_t n) { return std::to_string(n); }
 std::string time(int64_t ms) { return ms > 0 ? normalize::isoUtc(ms) : std::string("-"); }
-/// The file name of an input path: the full path is in the inputs table once.
-std::string fileName(const std::string& path)
-{
-    const size_t slash = path.find_last_of("\\/");
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
+
 
 const char* kStyle = R"css(
 body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:10.5pt;color:#1b1f24;margin:24px;max-width:1100px}
@@ -163,7 +159,7 @@ std::string alertSection(const ReportedAlert& r, size_t index, const Checklists*
         for (const auto& e : a.evidence)
             out += "<tr><td>" + esc(e.role) + "</td><td class=\"t\">" + time(e.utcMs) + "</td><td class=\"n\">"
                    + num(e.eventId) + "</td><td class=\"n\">" + (e.recordId >= 0 ? num(e.recordId) : "pos " + num(e.position))
-                   + "</td><td class=\"mono\">" + esc(fileName(e.inputPath)) + "</td></tr>";
+                   + "</td><td class=\"mono\">" + esc(baseName(e.inputPath)) /* the full path is in the inputs table */ + "</td></tr>";
         out += "</table>";
         if (int64_t(a.evidence.size()) < a.count)
             out += "<p class=\"small\">The first " + num(int64_t(a.evidence.size())) + " of " + num(a.count)

@@ -2,6 +2,7 @@
 #include "ocsfreport.h"
 
 #include "domain/accessmask.h"
+#include "domain/text.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -48,8 +49,7 @@ QJsonObject process(const AlertProcess& p)
     if (!p.image.empty()) {
         QJsonObject file;
         file.insert(QStringLiteral("path"), qs(p.image));
-        const size_t slash = p.image.find_last_of("\\/");
-        file.insert(QStringLiteral("name"), qs(slash == std::string::npos ? p.image : p.image.substr(slash + 1)));
+        file.insert(QStringLiteral("name"), qs(std::string(baseName(p.image))));
         file.insert(QStringLiteral("type_id"), 1); // regular file
         o.insert(QStringLiteral("file"), file);
         o.insert(QStringLiteral("name"), file.value(QStringLiteral("name")));
