@@ -81,23 +81,17 @@ int runReport(const QStringList& args)
     QElapsedTimer timer;
     timer.start();
     std::string error;
-    auto rules = RuleSet::fromFile(QString::fromLatin1(kEmbeddedRules), error);
     auto checklists = Checklists::load(kEmbeddedChecklists, error);
-    if (!rules || !checklists) {
+    if (!checklists) {
         err() << "error: " << QString::fromStdString(error) << '\n';
         return ExitFailure;
     }
     options.caseName = QFileInfo(casePath).fileName().toStdString();
     options.host = p.value(QStringLiteral("host")).trimmed().toStdString();
     options.generator = "Doppelscope " DSCOPE_VERSION;
-    options.ruleSetVersion = rules->version();
     options.generatedUtcMs = QDateTime::currentMSecsSinceEpoch();
-
     // Detection runs again so that the report shows what the current rules find, with the triage the case holds.
-    Engine engine(std::move(*rules));
-    EngineOptions engineOptions;
-    engineOptions.persist = true;
-    const AlertSetPtr alerts = engine.run(casePath.toStdString(), engineOptions, nullptr, {}, error);
+    const AlertSetPtr alerts = detectAndStore(casePath, EngineOptions{}.maxEvidence, &options.ruleSetVersion, error);
     if (!alerts) {
         err() << "error: " << QString::fromStdString(error) << '\n';
         return ExitFailure;

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 // doppelscope export-timeline: the case, or one alert's evidence and context, as a Timesketch timeline.
 #include "clicontext.h"
-#include "engine.h"
 #include "report/timelineexport.h"
-#include "ruleset.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 
@@ -48,16 +46,8 @@ int runExportTimeline(const QStringList& args)
     std::string error;
     if (p.isSet(QStringLiteral("alert"))) {
         const qint64 wanted = p.value(QStringLiteral("alert")).toLongLong();
-        auto rules = detection::RuleSet::fromFile(QString::fromLatin1(detection::kEmbeddedRules), error);
-        if (!rules) {
-            err() << "error: " << QString::fromStdString(error) << '\n';
-            return ExitFailure;
-        }
-        detection::Engine engine(std::move(*rules));
-        detection::EngineOptions engineOptions;
-        engineOptions.persist = true;
-        engineOptions.maxEvidence = 100000; // the timeline lists every event of the chain
-        const AlertSetPtr alerts = engine.run(casePath.toStdString(), engineOptions, nullptr, {}, error);
+        // maxEvidence: the timeline lists every event of the chain.
+        const AlertSetPtr alerts = detectAndStore(casePath, 100000, nullptr, error);
         if (!alerts) {
             err() << "error: " << QString::fromStdString(error) << '\n';
             return ExitFailure;
