@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "reportcontroller.h"
 
-#include "pdfreport.h"
+#include "reportfiles.h"
 #include "report/htmlreport.h"
-#include "report/ocsfreport.h"
 #include "storage/alertstore.h"
 #include "storage/database.h"
 #include "storage/schema.h"
@@ -12,7 +11,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QPointer>
-#include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <map>
@@ -42,17 +40,6 @@ bool buildNow(const std::string& casePath, const model::AlertSet& snapshot, cons
             a.triage = it->second;
     return model::buildCaseReport(db, current, std::make_shared<const model::Checklists>(std::move(*lists)), options,
                                   report, error);
-}
-
-bool writeWhole(const QString& path, const std::string& bytes, QString& error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size())
-        || !file.commit()) {
-        error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
 }
 
 } // namespace
@@ -105,26 +92,7 @@ void ReportController::exportReport(const ReportRequest& request)
         if (!buildNow(path, *alerts, request.options, report, buildError)) {
             error = QString::fromStdString(buildError);
         } else {
-            if (!request.htmlPath.isEmpty() && writeWhole(request.htmlPath, model::renderHtmlReport(report), error))
-                written << tr("%1 (HTML)").arg(request.htmlPath);
-            if (!request.jsonPath.isEmpty() && writeWhole(request.jsonPath, model::renderOcsfReport(report), error))
-                written << tr("%1 (OCSF JSON)").arg(request.jsonPath);
-            if (!request.pdfPath.isEmpty()) {
-                QStringList sections;
-                for (const std::string& section : model::renderHtmlReportSections(report))
-                    sections << QString::fromStdString(model::htmlReportDocument(report, section));
-                const QString part = request.pdfPath + QStringLiteral(".part");
-                int pages = 0;
-                QString pdfError;
-                if (views::writePdfReport(sections, QString::fromStdString(request.options.caseName), part, &pages, pdfError)
-                    && (!QFile::exists(request.pdfPath) || QFile::remove(request.pdfPath))
-                    && QFile::rename(part, request.pdfPath)) {
-                    written << tr("%1 (PDF, %n page(s))", nullptr, pages).arg(request.pdfPath);
-                } else {
-                    QFile::remove(part);
-                    error = pdfError.isEmpty() ? tr("cannot write %1").arg(request.pdfPath) : pdfError;
-                }
-            }
+            views::writeReportFiles(report, request.htmlPath, request.pdfPath, request.jsonPath, written, error);
         }
         QMetaObject::invokeMethod(self, [self, token, written, error] {
             if (self && token == self->m_token)

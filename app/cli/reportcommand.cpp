@@ -2,10 +2,8 @@
 // doppelscope report: the case report as HTML, PDF and OCSF JSON, from the case's stored alerts and triage.
 #include "clicontext.h"
 #include "engine.h"
-#include "pdfreport.h"
+#include "reportfiles.h"
 #include "report/casereport.h"
-#include "report/htmlreport.h"
-#include "report/ocsfreport.h"
 #include "ruleset.h"
 #include "storage/database.h"
 #include "storage/schema.h"
@@ -16,31 +14,12 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace dscope::app {
 
 using namespace dscope::detection;
 using namespace dscope::model;
 
-namespace {
-
-/// Writes all of it or nothing: a failed write leaves no half report where the analyst asked for one.
-bool writeWhole(const QString& path, const std::string& bytes, QString& error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    if (file.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size()) || !file.commit()) {
-        error = QStringLiteral("writing %1 failed: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
-
-} // namespace
 
 int runReport(const QStringList& args)
 {
@@ -107,43 +86,15 @@ int runReport(const QStringList& args)
         err() << "error: " << casePath << ": " << QString::fromStdString(error.empty() ? db.lastError() : error) << '\n';
         return ExitFailure;
     }
-    const std::string html = renderHtmlReport(report);
+    QStringList written;
     QString writeError;
-    int status = ExitOk;
-    auto done = [&](const QString& path, const QString& what) {
-        out() << "wrote " << path << ": " << what << '\n';
-    };
-    if (p.isSet(QStringLiteral("html"))) {
-        const QString path = p.value(QStringLiteral("html"));
-        if (writeWhole(path, html, writeError))
-            done(path, QStringLiteral("HTML, %1 alert(s), %2 bytes").arg(report.alerts.size()).arg(html.size()));
-        else
-            status = ExitFailure, err() << "error: " << writeError << '\n';
-    }
-    if (p.isSet(QStringLiteral("json"))) {
-        const QString path = p.value(QStringLiteral("json"));
-        const std::string json = renderOcsfReport(report);
-        if (writeWhole(path, json, writeError))
-            done(path, QStringLiteral("OCSF JSON, %1 finding(s), %2 bytes").arg(report.alerts.size()).arg(json.size()));
-        else
-            status = ExitFailure, err() << "error: " << writeError << '\n';
-    }
-    if (p.isSet(QStringLiteral("pdf"))) {
-        const QString path = p.value(QStringLiteral("pdf"));
-        const QString part = path + QStringLiteral(".part");
-        int pages = 0;
-        QStringList sections;
-        for (const std::string& section : renderHtmlReportSections(report))
-            sections << QString::fromStdString(htmlReportDocument(report, section));
-        if (views::writePdfReport(sections, QString::fromStdString(options.caseName), part, &pages, writeError)
-            && (!QFile::exists(path) || QFile::remove(path)) && QFile::rename(part, path)) {
-            done(path, QStringLiteral("PDF, %1 page(s)").arg(pages));
-        } else {
-            QFile::remove(part);
-            status = ExitFailure;
-            err() << "error: " << (writeError.isEmpty() ? QStringLiteral("cannot write %1").arg(path) : writeError) << '\n';
-        }
-    }
+    const bool ok = views::writeReportFiles(report, p.value(QStringLiteral("html")), p.value(QStringLiteral("pdf")),
+                                            p.value(QStringLiteral("json")), written, writeError);
+    for (const QString& w : written)
+        out() << "wrote " << w << '\n';
+    if (!ok)
+        err() << "error: " << writeError << '\n';
+    const int status = ok ? ExitOk : ExitFailure;
     err() << QStringLiteral("report of %1 alert(s) in %2 s\n").arg(report.alerts.size()).arg(double(timer.elapsed()) / 1000.0, 0, 'f', 2);
     return status;
 }
