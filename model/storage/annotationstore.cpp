@@ -2,6 +2,8 @@
 #include "annotationstore.h"
 
 #include "database.h"
+#include "domain/normalize.h"
+#include "domain/text.h"
 #include "statement.h"
 
 #include <algorithm>
@@ -137,6 +139,63 @@ std::vector<Annotation> search(Database& db, const std::string& text)
     while (st.next())
         out.push_back(read(st));
     return out;
+}
+
+std::string describe(Database& db, const Annotation& a, std::string* host)
+{
+    if (host)
+        host->clear();
+    auto setHost = [&](const std::string& h) {
+        if (host)
+            *host = h;
+    };
+    const auto pidText = [](int64_t pid) { return pid >= 0 ? " (PID " + std::to_string(pid) + ")" : std::string(); };
+    switch (a.kind) {
+    case Annotation::Kind::Alert: {
+        Statement st(db, "SELECT rule_id, host, source_image, target_image FROM alerts WHERE id=?");
+        st.bind(1, int64_t(std::strtoll(a.ref.c_str(), nullptr, 10)));
+        if (!st.next())
+            return "alert " + a.ref + " (no longer in the case)";
+        setHost(st.columnText(1));
+        return "alert " + a.ref + ": " + st.columnText(0) + " on " + st.columnText(1) + ", "
+               + std::string(baseName(st.columnText(2))) + " \u2192 " + std::string(baseName(st.columnText(3)));
+    }
+    case Annotation::Kind::Event: {
+        Statement st(db, "SELECT e.event_id, e.host, e.utc_ms, i.path, e.record_id, e.position, e.channel "
+                         "FROM events e LEFT JOIN inputs i ON i.id = e.input_id WHERE e.id=?");
+        st.bind(1, int64_t(std::strtoll(a.ref.c_str(), nullptr, 10)));
+        if (!st.next())
+            return "event " + a.ref + " (no longer in the case)";
+        setHost(st.columnText(1));
+        const bool security = st.columnView(6).find("Security") != std::string_view::npos;
+        return "event " + a.ref + ": " + (security ? "Security " : "Sysmon ") + std::to_string(st.columnInt(0)) + " on "
+               + st.columnText(1) + " at " + normalize::isoUtc(st.columnInt(2)) + ", " + std::string(baseName(st.columnText(3)))
+               + (st.columnIsNull(4) ? " position " + std::to_string(st.columnInt(5))
+                                     : " record " + std::to_string(st.columnInt(4)));
+    }
+    case Annotation::Kind::Process: {
+        const size_t bar = a.ref.find('|');
+        const std::string h = bar == std::string::npos ? std::string() : a.ref.substr(0, bar);
+        const std::string guid = bar == std::string::npos ? a.ref : a.ref.substr(bar + 1);
+        setHost(h);
+        // Any event naming the process gives its image: its creation, or an event where it acts or is acted on.
+        Statement st(db, "SELECT subject_image, subject_pid FROM events WHERE subject_guid=?1 AND host=?2 "
+                         "AND subject_image IS NOT NULL LIMIT 1");
+        st.bindText(1, guid);
+        st.bindText(2, h);
+        if (st.next())
+            return "process " + st.columnText(0) + pidText(st.columnIsNull(1) ? -1 : st.columnInt(1)) + " on " + h;
+        Statement target(db, "SELECT target_image, target_pid FROM events WHERE target_guid=?1 AND host=?2 "
+                             "AND target_image IS NOT NULL LIMIT 1");
+        target.bindText(1, guid);
+        target.bindText(2, h);
+        if (target.next())
+            return "process " + target.columnText(0) + pidText(target.columnIsNull(1) ? -1 : target.columnInt(1))
+                   + " on " + h;
+        return "process {" + guid + "} on " + h;
+    }
+    }
+    return a.ref;
 }
 
 std::vector<std::string> refsOf(Database& db, Annotation::Kind kind)

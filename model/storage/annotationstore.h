@@ -42,6 +42,10 @@ std::optional<Annotation> find(Database& db, Annotation::Kind kind, const std::s
 std::vector<Annotation> search(Database& db, const std::string& text);
 /// The refs of one kind that have an annotation: for the row icons of a view.
 std::vector<std::string> refsOf(Database& db, Annotation::Kind kind);
+/// What an annotation is on, in words, read from the case: "alert 12: R1 on HOST, a.exe -> b.exe", "event 4711:
+/// Sysmon 10 on HOST at <UTC>, Sysmon.evtx record 88", "process a.exe (PID 42) on HOST". `host` receives the host
+/// it belongs to (empty when the thing is no longer in the case).
+std::string describe(Database& db, const Annotation& a, std::string* host = nullptr);
 /// "a, B ,a,, c" -> {"a", "b", "c"}.
 std::vector<std::string> normalizeTags(const std::string& commaSeparated);
 
