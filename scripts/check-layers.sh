@@ -29,7 +29,7 @@ declare -A allowed=(
   [timeline]="domain storage"
   [processtree]="domain storage itemmodels"
   [scope]="domain"
-  [report]="domain storage itemmodels"
+  [report]="domain storage itemmodels processtree"
 )
 for dir in model/*/; do
   layer=$(basename "$dir")

@@ -45,13 +45,10 @@ bool writeReportFiles(const model::CaseReport& report, const QString& htmlPath, 
             ok = false;
     }
     if (!pdfPath.isEmpty()) {
-        QStringList sections;
-        for (const std::string& section : model::renderHtmlReportSections(report))
-            sections << QString::fromStdString(model::htmlReportDocument(report, section));
         const QString part = pdfPath + QStringLiteral(".part");
         int pages = 0;
         QString pdfError;
-        if (writePdfReport(sections, QString::fromStdString(report.options.caseName), part, &pages, pdfError)
+        if (writePdfReport(report, part, &pages, pdfError)
             && (!QFile::exists(pdfPath) || QFile::remove(pdfPath)) && QFile::rename(part, pdfPath)) {
             written << QStringLiteral("%1 (PDF, %2 page(s))").arg(pdfPath).arg(pages);
         } else {

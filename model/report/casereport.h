@@ -4,6 +4,7 @@
 #include "domain/alert.h"
 #include "domain/checklist.h"
 #include "storage/alertstore.h"
+#include "storage/annotationstore.h"
 #include "storage/caseinfo.h"
 
 #include <memory>
@@ -26,11 +27,31 @@ struct ReportOptions {
     int64_t generatedUtcMs = 0;
 };
 
+/// One process of an alert's process-tree excerpt, in drawing order: ancestors, then the process, then children.
+struct ReportProcess {
+    int depth = 0;                 ///< 0 for the first line of each chain
+    std::string image;
+    int64_t pid = -1;
+    std::string guid;
+    std::string user;
+    std::string commandLine;
+    int64_t startUtcMs = 0;        ///< 0 when the case holds no creation event for it
+    std::string role;              ///< "source", "target", "child of the target" or empty
+};
+
+/// An annotation with a description of what it is on, in words (an event's input and record, a process's image).
+struct ReportNote {
+    Annotation annotation;
+    std::string subject;
+};
+
 /// One alert with what analysts recorded on it.
 struct ReportedAlert {
     Alert alert;
     std::vector<alertstore::ChecklistItemState> checklist;
     std::vector<alertstore::HistoryEntry> history;
+    std::vector<ReportProcess> tree;   ///< the source's and the target's chains from the case's process tree
+    std::vector<ReportNote> notes;     ///< on the alert, its source and target, and its evidence events
 };
 
 /// Everything a report shows, read once from the case: the renderers only format it.
@@ -42,9 +63,11 @@ struct CaseReport {
     int64_t eventsScanned = 0;
     int64_t alertsInCase = 0;           ///< before the host and triage choice
     std::shared_ptr<const Checklists> checklists;
+    std::vector<ReportNote> notes;      ///< every annotation of the reported hosts, newest first
 };
 
-/// Reads the case summary and, for the alerts the options keep, their checklist state and history.
+/// Reads the case summary and, for the alerts the options keep, their checklist state, history, notes and a
+/// process-tree excerpt (the case's process tree is built once for it, as the Process tree page builds it).
 bool buildCaseReport(Database& db, const AlertSet& alerts, std::shared_ptr<const Checklists> checklists,
                      const ReportOptions& options, CaseReport& out, std::string& error);
 

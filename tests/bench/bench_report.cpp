@@ -108,11 +108,7 @@ int main(int argc, char** argv)
     t.restart();
     int pages = 0;
     QString pdfError;
-    QStringList sections;
-    for (const std::string& section : renderHtmlReportSections(report))
-        sections << QString::fromStdString(htmlReportDocument(report, section));
-    const bool pdfOk = views::writePdfReport(sections, QStringLiteral("bench.dscase"),
-                                             dir.filePath(QStringLiteral("bench.pdf")), &pages, pdfError);
+    const bool pdfOk = views::writePdfReport(report, dir.filePath(QStringLiteral("bench.pdf")), &pages, pdfError);
     const double pdfS = double(t.nsecsElapsed()) / 1e9;
     const double total = readS + htmlS + jsonS + pdfS;
     out << count << " alerts\n"

@@ -13,6 +13,7 @@
 #include "report/ocsfreport.h"
 #include "ruleset.h"
 #include "storage/alertstore.h"
+#include "storage/annotationstore.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 
@@ -151,6 +152,30 @@ private Q_SLOTS:
                                       {TriageState::TruePositive, kLink.toStdString(), "alice<script>", 1700000000000}, error));
         QVERIFY(alertstore::setChecklistItem(db, hostileAlert->caseId,
                                              {"inj-preserve", true, "alice", 1700000001000, kImg.toStdString()}, error));
+        // Notes, tags and a bookmark on the alert, its source process and its first evidence event.
+        Annotation onAlert;
+        onAlert.kind = Annotation::Kind::Alert;
+        onAlert.ref = std::to_string(hostileAlert->caseId);
+        onAlert.note = kScript.toStdString() + " seen on the file server too";
+        onAlert.tags = {"c2", "apt<x>"};
+        onAlert.analyst = "bob<i>";
+        onAlert.utcMs = 1700000001500;
+        QVERIFY2(annotationstore::save(db, onAlert, error), error.c_str());
+        Annotation onSource;
+        onSource.kind = Annotation::Kind::Process;
+        onSource.ref = processRef(hostileAlert->host, hostileAlert->source.guid);
+        onSource.note = kLink.toStdString();
+        onSource.analyst = "bob";
+        onSource.utcMs = 1700000001600;
+        QVERIFY2(annotationstore::save(db, onSource, error), error.c_str());
+        Annotation onEvent;
+        onEvent.kind = Annotation::Kind::Event;
+        onEvent.ref = std::to_string(hostileAlert->evidence.front().eventRowId);
+        onEvent.bookmark = true;
+        onEvent.tags = {"first-access"};
+        onEvent.analyst = "bob";
+        onEvent.utcMs = 1700000001700;
+        QVERIFY2(annotationstore::save(db, onEvent, error), error.c_str());
         db.close();
         alerts = engine.run(m_case.toStdString(), options, nullptr, {}, error); // triage comes back from the case
         QVERIFY(alerts);
@@ -179,7 +204,7 @@ private Q_SLOTS:
             QStringLiteral("h3"),   QStringLiteral("p"),    QStringLiteral("table"), QStringLiteral("tr"),
             QStringLiteral("th"),   QStringLiteral("td"),   QStringLiteral("ul"),    QStringLiteral("li"),
             QStringLiteral("b"),    QStringLiteral("span"), QStringLiteral("div"),   QStringLiteral("svg"),
-            QStringLiteral("line"), QStringLiteral("circle"), QStringLiteral("text")};
+            QStringLiteral("line"), QStringLiteral("circle"), QStringLiteral("text"), QStringLiteral("br")};
         static const std::set<QString> attributes = {
             QStringLiteral("lang"), QStringLiteral("charset"), QStringLiteral("http-equiv"), QStringLiteral("content"),
             QStringLiteral("class"), QStringLiteral("id"), QStringLiteral("xmlns"), QStringLiteral("width"),
@@ -217,8 +242,19 @@ private Q_SLOTS:
         QVERIFY(html.contains(QLatin1String("report&lt;i&gt;.dscase")));
         // Triage, checklist and history of the hostile alert.
         QVERIFY(html.contains(QLatin1String("Triage:</b> true positive")));
-        QVERIFY(html.contains(QLatin1String("&#10003;")));
+        QVERIFY(html.contains(QStringLiteral("<span class=\"done\">\u2713</span>")));
         QVERIFY(html.contains(QLatin1String("checklist: inj-preserve done")));
+        // Notes survive the re-run of detection and are reported, escaped, with the alert and in the notes section.
+        QCOMPARE(html.count(QLatin1String("&lt;script&gt;alert&#40;1&#41;&lt;/script&gt; seen on the file server too")), 2);
+        QVERIFY(html.contains(QLatin1String("&#35;c2 &#35;apt&lt;x&gt;")));
+        QVERIFY(html.contains(QLatin1String("bob&lt;i&gt;")));
+        QVERIFY(html.contains(QLatin1String("&#91;bookmarked&#93;")));
+        QVERIFY(html.contains(QLatin1String("&#35;first-access")));
+        QVERIFY(html.contains(QLatin1String("&#91;click&#93;&#40;javascript:alert&#40;3&#41;&#41;")));
+        // The process-tree excerpt: the source from its Sysmon 1, with its user and command line.
+        QVERIFY(html.contains(QLatin1String("Process tree excerpt")));
+        QVERIFY(html.contains(QLatin1String("&#40;source&#41;")));
+        QVERIFY(html.contains(QLatin1String("CORP\\&lt;img src=x onerror=alert&#40;2&#41;&gt;")));
         QFile out(m_dir.filePath(QStringLiteral("report.html")));
         QVERIFY(out.open(QIODevice::WriteOnly));
         out.write(QByteArray::fromStdString(m_html));
@@ -388,6 +424,15 @@ private Q_SLOTS:
             QVERIFY2(first.contains(QLatin1String("Case report: report.dscase")), qPrintable(first.left(400)));
             QVERIFY(first.contains(QRegularExpression(QStringLiteral("page 1 of \\d+"))));
             QVERIFY(first.contains(QLatin1String("Alerts by severity")) || first.contains(QLatin1String("Case summary")));
+            QProcess all;
+            all.start(pdftotext, {pdf, QStringLiteral("-")});
+            QVERIFY(all.waitForFinished(60000));
+            const QString whole = QString::fromUtf8(all.readAllStandardOutput()).simplified();
+            QVERIFY(whole.contains(QLatin1String("Process tree excerpt")));
+            QVERIFY(whole.contains(QLatin1String("Notes, tags and bookmarks")));
+            QVERIFY2(whole.contains(QLatin1String("seen on the file server too")), qPrintable(whole.right(1500)));
+            // The 100 KB command line is cut in the PDF, and says where it is whole.
+            QVERIFY(whole.contains(QLatin1String("more characters: see the HTML or JSON report")));
         }
         const QString chromium = QStandardPaths::findExecutable(QStringLiteral("chromium"));
         if (chromium.isEmpty())
