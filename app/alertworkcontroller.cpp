@@ -141,4 +141,80 @@ void AlertWorkController::resolvePivot(const model::Alert& alert, const QString&
         tr("Preparing the pivot failed"));
 }
 
+void AlertWorkController::loadAnnotations(const QString& search)
+{
+    m_annotationSearch = search;
+    const quint64 token = ++m_annotationToken;
+    const std::string text = search.toStdString();
+    using Snapshot = std::pair<model::AnnotationListPtr, model::AnnotatedRefsPtr>;
+    submit<Snapshot>(
+        false,
+        [text](model::Database& db, std::string&) {
+            return Snapshot{std::make_shared<const model::AnnotationList>(model::annotationstore::searchDescribed(db, text)),
+                            std::make_shared<const model::AnnotatedRefs>(model::annotationstore::annotatedRefs(db))};
+        },
+        [this, token](const Snapshot& s) {
+            if (token == m_annotationToken) // a newer search is on its way
+                Q_EMIT annotationsLoaded(s.first, s.second);
+        },
+        tr("Reading the notes failed"));
+}
+
+void AlertWorkController::editAnnotation(model::Annotation::Kind kind, const QString& ref)
+{
+    const std::string key = ref.toStdString();
+    using Found = std::pair<model::Annotation, QString>;
+    submit<Found>(
+        false,
+        [kind, key](model::Database& db, std::string&) {
+            model::Annotation a = model::annotationstore::find(db, kind, key).value_or(model::Annotation{});
+            a.kind = kind;
+            a.ref = key;
+            return Found{a, QString::fromStdString(model::annotationstore::describe(db, a))};
+        },
+        [this](const Found& f) { Q_EMIT annotationReady(f.first, f.second); },
+        tr("Reading the note failed"));
+}
+
+void AlertWorkController::saveAnnotation(model::Annotation annotation)
+{
+    annotation.analyst = analyst().toStdString();
+    annotation.utcMs = QDateTime::currentMSecsSinceEpoch();
+    submit<model::Annotation>(
+        true,
+        [annotation](model::Database& db, std::string& error) mutable {
+            model::annotationstore::save(db, annotation, error);
+            return annotation;
+        },
+        [this](const model::Annotation& a) {
+            Q_EMIT annotationSaved(a);
+            loadAnnotations(m_annotationSearch); // the list and the marks show it
+        },
+        tr("Storing the note failed"));
+}
+
+void AlertWorkController::toggleBookmark(model::Annotation::Kind kind, const QString& ref)
+{
+    const std::string key = ref.toStdString();
+    const std::string who = analyst().toStdString();
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    submit<model::Annotation>(
+        true,
+        [kind, key, who, now](model::Database& db, std::string& error) {
+            model::Annotation a = model::annotationstore::find(db, kind, key).value_or(model::Annotation{});
+            a.kind = kind;
+            a.ref = key;
+            a.bookmark = !a.bookmark;
+            a.analyst = who;
+            a.utcMs = now;
+            model::annotationstore::save(db, a, error);
+            return a;
+        },
+        [this](const model::Annotation& a) {
+            Q_EMIT annotationSaved(a);
+            loadAnnotations(m_annotationSearch);
+        },
+        tr("Storing the bookmark failed"));
+}
+
 } // namespace dscope::app

@@ -3,6 +3,7 @@
 
 #include "domain/alert.h"
 #include "domain/checklist.h"
+#include "itemmodels/annotationlistmodel.h"
 #include "itemmodels/pivots.h"
 #include "storage/alertstore.h"
 
@@ -21,7 +22,8 @@ struct AlertWork {
 };
 
 /**
- * What analysts record on alerts (triage, checklist ticks and notes) goes to the case through here, and the
+ * What analysts record (triage and checklist ticks on alerts; notes, tags and bookmarks on alerts, events and
+ * processes) goes to the case through here, and the
  * checklist pivots are resolved here: on one worker thread of its own, in the order asked, never on the GUI thread.
  * Results come back as signals on the GUI thread; those for another case or an older request are dropped.
  */
@@ -45,10 +47,23 @@ public:
     void setChecklistItem(qint64 caseId, const QString& item, bool done, const QString& note);
     void resolvePivot(const model::Alert& alert, const QString& pivot);
 
+    /// Reads the annotations matching `search` (kept for later reloads) and the marks of every view.
+    void loadAnnotations(const QString& search);
+    /// Reads what the case holds on one thing, to edit it: annotationReady.
+    void editAnnotation(model::Annotation::Kind kind, const QString& ref);
+    /// Stores an annotation under the analyst's name and the current time (an empty one is removed).
+    void saveAnnotation(model::Annotation annotation);
+    /// Bookmarks the thing, or removes its bookmark; its note and tags stay.
+    void toggleBookmark(model::Annotation::Kind kind, const QString& ref);
+
 Q_SIGNALS:
     void triageRecorded(qint64 caseId, const dscope::model::Triage& triage);
     void workLoaded(const std::shared_ptr<const dscope::app::AlertWork>& work);
     void pivotResolved(const dscope::model::Pivot& pivot);
+    void annotationsLoaded(const dscope::model::AnnotationListPtr& list, const dscope::model::AnnotatedRefsPtr& marks);
+    /// The annotation on a thing (id 0 when it has none yet) and what the thing is, in words.
+    void annotationReady(const dscope::model::Annotation& annotation, const QString& subject);
+    void annotationSaved(const dscope::model::Annotation& annotation);
     /// A write or a read failed: what, and why (the case's own message).
     void failed(const QString& message);
 
@@ -62,6 +77,8 @@ private:
     QString m_casePath;
     quint64 m_caseToken = 0;
     quint64 m_workToken = 0;
+    quint64 m_annotationToken = 0;
+    QString m_annotationSearch;
     std::shared_ptr<const model::Checklists> m_checklists;
     QString m_loadError;
 };

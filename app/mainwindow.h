@@ -14,6 +14,7 @@ class AlertsPage;
 class CaseStatusBar;
 class EventsPage;
 class ImportDialog;
+class NotesPage;
 class ProcessTreePage;
 class TimelinePage;
 } // namespace dscope::views
@@ -36,7 +37,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { AlertsPageIndex, EventsPageIndex, ProcessTreePageIndex, TimelinePageIndex };
+    enum Page { AlertsPageIndex, EventsPageIndex, ProcessTreePageIndex, TimelinePageIndex, NotesPageIndex };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -54,6 +55,12 @@ public:
     views::EventsPage* eventsPage() const { return m_events; }
     views::ProcessTreePage* processTreePage() const { return m_processTree; }
     views::TimelinePage* timelinePage() const { return m_timeline; }
+    views::NotesPage* notesPage() const { return m_notes; }
+    AlertWorkController* alertWork() const { return m_alertWork; }
+    /// Edit > Note, tags and bookmark: on the current alert, event or process of the page shown.
+    void annotateCurrent();
+    /// Edit > Bookmark: sets or clears the bookmark of the current alert, event or process.
+    void bookmarkCurrent();
     QTabWidget* pages() const { return m_tabs; }
     CaseController* caseController() const { return m_case; }
     DetectionController* detection() const { return m_detection; }
@@ -78,6 +85,9 @@ private:
     void onImportFinished();
     void attachPages();
     void attachAlertWork();
+    void attachNotes();
+    /// The kind and ref of the current alert, event or process on the page shown; false when there is none.
+    bool currentAnnotationTarget(int& kind, QString& ref) const;
     void exportReport();
 
     model::InvestigationScope* m_scope;
@@ -91,6 +101,7 @@ private:
     views::EventsPage* m_events;
     views::ProcessTreePage* m_processTree;
     views::TimelinePage* m_timeline;
+    views::NotesPage* m_notes;
     views::ImportDialog* m_importDialog = nullptr;
     QMenu* m_recent = nullptr;
     views::CaseStatusBar* m_caseStatus;

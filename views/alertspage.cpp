@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "alertspage.h"
 
+#include "annotationmark.h"
 #include "scope/investigationscope.h"
 
 #include "alertworkpanel.h"
@@ -98,6 +99,7 @@ AlertsPage::AlertsPage(QWidget* parent)
     m_host->setMaximumWidth(420);
     m_host->setToolTip(tr("Triage one host at a time: hosts are listed worst first"));
     m_table->setModel(m_proxy);
+    m_table->setItemDelegateForColumn(0, new AnnotationMarkDelegate(m_table)); // noted and bookmarked alerts
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(AlertListModel::ColSeverity, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -208,6 +210,12 @@ void AlertsPage::setUtc(bool utc)
     m_model->setUtc(utc);
     m_evidence->setUtc(utc);
     m_work->setUtc(utc);
+}
+
+void AlertsPage::setExtraContextActions(const QList<QAction*>& actions)
+{
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_table->addActions(actions);
 }
 
 void AlertsPage::setTriage(qint64 caseId, const model::Triage& triage)

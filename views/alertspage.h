@@ -53,6 +53,8 @@ public:
     /// A decision stored in the case: the list, the host counts and the panel show it.
     void setTriage(qint64 caseId, const model::Triage& triage);
     model::AlertListModel* model() const { return m_model; }
+    /// Actions the window offers on the alert list's context menu (note, bookmark): they act on the current alert.
+    void setExtraContextActions(const QList<QAction*>& actions);
 
 Q_SIGNALS:
     /// The user asked to see an evidence event in the Events page.

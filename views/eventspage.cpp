@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eventspage.h"
 
+#include "annotationmark.h"
 #include "scope/investigationscope.h"
 
 #include "detailpane.h"
@@ -58,6 +59,7 @@ EventsPage::EventsPage(QWidget* parent)
     filters->addWidget(clear);
 
     m_table->setModel(m_model);
+    m_table->setItemDelegateForColumn(0, new AnnotationMarkDelegate(m_table)); // noted and bookmarked events
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(model::EventColTime, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -297,7 +299,17 @@ void EventsPage::showContextMenu(const QPoint& pos)
         menu.addAction(tr("Copy cell"), this, [text] { QApplication::clipboard()->setText(text); });
     }
     menu.addAction(tr("Clear filter"), this, &EventsPage::clearFilter);
+    if (index.isValid() && !m_extraActions.isEmpty()) {
+        menu.addSeparator();
+        menu.addActions(m_extraActions);
+    }
     menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+qint64 EventsPage::currentEventRowId() const
+{
+    const QModelIndex current = m_table->currentIndex();
+    return current.isValid() ? current.data(model::EventRowIdRole).toLongLong() : 0;
 }
 
 void EventsPage::attach(model::InvestigationScope* scope)

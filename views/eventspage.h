@@ -50,6 +50,10 @@ public:
     void attach(model::InvestigationScope* scope);
 
     model::EventTableModel* model() const { return m_model; }
+    /// events.id of the current row, or 0.
+    qint64 currentEventRowId() const;
+    /// Actions the window adds at the end of the table's context menu (note, bookmark).
+    void setExtraContextActions(const QList<QAction*>& actions) { m_extraActions = actions; }
     QTableView* table() const { return m_table; }
     DetailPane* detailPane() const { return m_detail; }
 
@@ -69,6 +73,7 @@ private:
 
     model::EventTableModel* m_model;
     QTableView* m_table;
+    QList<QAction*> m_extraActions;
     DetailPane* m_detail;
     QLineEdit* m_eventIds;
     QComboBox* m_host;

@@ -215,8 +215,15 @@ private:
             ++m_step;
             return;
         case 11:
-            if (auto* inputs = m_window.inputsDialog())
+            if (auto* inputs = m_window.inputsDialog()) {
                 save(inputs, QStringLiteral("inputs.png"));
+                inputs->close();
+            }
+            m_window.showPage(MainWindow::NotesPageIndex);
+            ++m_step;
+            return;
+        case 12:
+            save(&m_window, QStringLiteral("notes.png"));
             checkShortcuts();
             m_timer.stop();
             QCoreApplication::exit(m_result);

@@ -77,6 +77,13 @@ int AlertListModel::rowCount(const QModelIndex& parent) const
 
 int AlertListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+void AlertListModel::setAnnotations(AnnotatedRefsPtr refs)
+{
+    m_annotations = std::move(refs);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, 0), {AnnotationMarkRole});
+}
+
 QVariant AlertListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -88,6 +95,8 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
         return int(a.severity);
     if (role == CaseIdRole)
         return qint64(a.caseId);
+    if (role == AnnotationMarkRole)
+        return m_annotations ? m_annotations->flags(Annotation::Kind::Alert, std::to_string(a.caseId)) : 0;
     if (role == TriageStateRole)
         return int(triageAt(index.row()).state);
     if (index.column() == ColTriage && role == Qt::ToolTipRole) {

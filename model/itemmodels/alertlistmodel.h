@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "annotationmarks.h"
+
 #include "domain/alert.h"
 
 #include <QAbstractTableModel>
@@ -35,6 +37,8 @@ public:
     /// An analyst's decision recorded in the case after the snapshot was made: shown without a new detection run.
     void setTriage(int64_t caseId, const Triage& triage);
     void setUtc(bool utc);
+    /// Which alerts carry a note, tags or a bookmark (AnnotationMarkRole).
+    void setAnnotations(AnnotatedRefsPtr refs);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -47,6 +51,7 @@ private:
     AlertSetPtr m_alerts;
     std::unordered_map<int64_t, Triage> m_triageSince; ///< by case id: decisions newer than the snapshot
     bool m_utc = true;
+    AnnotatedRefsPtr m_annotations;
 };
 
 /// The evidence events of one alert, in chain order.

@@ -249,6 +249,13 @@ QString EventTableModel::timeText(qint64 utcMs) const
     return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
 
+void EventTableModel::setAnnotations(AnnotatedRefsPtr refs)
+{
+    m_annotations = std::move(refs);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, 0), {AnnotationMarkRole});
+}
+
 QVariant EventTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -269,6 +276,8 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const
     case EventTargetGuidRole: return r->targetGuid;
     case EventHostRole: return r->host;
     case EventIdRole: return qint64(r->eventId);
+    case AnnotationMarkRole:
+        return m_annotations ? m_annotations->flags(Annotation::Kind::Event, std::to_string(r->id)) : 0;
     default: break;
     }
     QString text;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "annotationmarks.h"
+
 #include "eventloaders.h"
 #include "eventquery.h"
 #include "eventrow.h"
@@ -58,6 +60,8 @@ public:
     /// UTC (default) or the machine's local time in the time column.
     void setUtc(bool utc);
     bool isUtc() const { return m_utc; }
+    /// Which events carry a note, tags or a bookmark (AnnotationMarkRole).
+    void setAnnotations(AnnotatedRefsPtr refs);
 
     bool isLoading() const { return m_loading; }
     /// Row showing this event in the current order, or -1 (not matched by the filter, or not loaded yet).
@@ -88,6 +92,7 @@ private:
     const EventRow* rowAt(int row) const;
     QString timeText(qint64 utcMs) const;
 
+    AnnotatedRefsPtr m_annotations;
     std::shared_ptr<EventLoadShared> m_shared;
     QThread m_idThread;
     QThread m_rowThread;

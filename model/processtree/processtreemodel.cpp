@@ -176,6 +176,14 @@ QString ProcessTreeModel::toolTip(const ProcessNode& n, int node) const
     return lines.join(QLatin1Char('\n'));
 }
 
+void ProcessTreeModel::setAnnotations(AnnotatedRefsPtr refs)
+{
+    // Marks only: no row moves, so a repaint of what is shown is enough (the tree's layout is untouched).
+    m_annotations = std::move(refs);
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+}
+
 QVariant ProcessTreeModel::data(const QModelIndex& index, int role) const
 {
     if (!m_tree || !index.isValid())
@@ -189,6 +197,10 @@ QVariant ProcessTreeModel::data(const QModelIndex& index, int role) const
             return plainToolTip(n.commandLine);
         return plainToolTip(toolTip(n, node));
     case NodeRole: return node;
+    case AnnotationMarkRole:
+        return m_annotations && !n.guid.isEmpty()
+                   ? m_annotations->flags(Annotation::Kind::Process, processRef(n.host.toStdString(), n.guid.toStdString()))
+                   : 0;
     case HostRole: return n.host;
     case GuidRole: return n.guid;
     case PidRole: return qint64(n.pid);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "itemmodels/annotationmarks.h"
+
 #include "domain/alert.h"
 #include "processtree.h"
 
@@ -40,6 +42,8 @@ public:
     void setTree(ProcessTreePtr tree, AlertSetPtr alerts);
     ProcessTreePtr tree() const { return m_tree; }
     AlertSetPtr alerts() const { return m_alerts; }
+    /// Which processes carry a note, tags or a bookmark (AnnotationMarkRole).
+    void setAnnotations(AnnotatedRefsPtr refs);
 
     QModelIndex indexForNode(int node, int column = 0) const;
     /// Node of an index of this model, or -1.
@@ -65,6 +69,7 @@ private:
 
     ProcessTreePtr m_tree;
     AlertSetPtr m_alerts;
+    AnnotatedRefsPtr m_annotations;
 };
 
 } // namespace dscope::model

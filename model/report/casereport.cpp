@@ -101,13 +101,9 @@ bool buildCaseReport(Database& db, const AlertSet& alerts, std::shared_ptr<const
     const ProcessTreePtr tree = buildProcessTree(db, &alerts, treeError);
     // Every annotation once, with what it is on; the alerts pick theirs from it below.
     std::vector<ReportNote> notes;
-    for (Annotation& an : annotationstore::search(db, {})) {
-        std::string noteHost;
-        std::string subject = annotationstore::describe(db, an, &noteHost);
-        if (!host.isEmpty() && QString::fromStdString(noteHost).compare(host, Qt::CaseInsensitive) != 0)
-            continue;
-        notes.push_back({std::move(an), std::move(subject)});
-    }
+    for (ReportNote& n : annotationstore::searchDescribed(db, {}))
+        if (host.isEmpty() || QString::fromStdString(n.host).compare(host, Qt::CaseInsensitive) == 0)
+            notes.push_back(std::move(n));
     out.notes = notes;
     for (const Alert& a : alerts.alerts) {
         if (!host.isEmpty() && QString::fromStdString(a.host).compare(host, Qt::CaseInsensitive) != 0)

@@ -39,11 +39,8 @@ struct ReportProcess {
     std::string role;              ///< "source", "target", "child of the target" or empty
 };
 
-/// An annotation with a description of what it is on, in words (an event's input and record, a process's image).
-struct ReportNote {
-    Annotation annotation;
-    std::string subject;
-};
+/// An annotation with what it is on, in words (an event's input and record, a process's image).
+using ReportNote = DescribedAnnotation;
 
 /// One alert with what analysts recorded on it.
 struct ReportedAlert {

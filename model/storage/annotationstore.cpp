@@ -58,6 +58,13 @@ std::optional<Annotation::Kind> parseAnnotationKind(std::string_view word)
 
 std::string processRef(const std::string& host, const std::string& guid) { return host + "|" + guid; }
 
+int AnnotatedRefs::flags(Annotation::Kind kind, const std::string& ref) const
+{
+    const auto& map = kind == Annotation::Kind::Alert ? alerts : kind == Annotation::Kind::Event ? events : processes;
+    const auto it = map.find(ref);
+    return it == map.end() ? 0 : it->second;
+}
+
 namespace annotationstore {
 
 std::vector<std::string> normalizeTags(const std::string& commaSeparated)
@@ -198,13 +205,29 @@ std::string describe(Database& db, const Annotation& a, std::string* host)
     return a.ref;
 }
 
-std::vector<std::string> refsOf(Database& db, Annotation::Kind kind)
+std::vector<DescribedAnnotation> searchDescribed(Database& db, const std::string& text)
 {
-    Statement st(db, "SELECT ref FROM annotations WHERE kind=? ORDER BY ref");
-    st.bindText(1, annotationKindName(kind));
-    std::vector<std::string> out;
-    while (st.next())
-        out.push_back(st.columnText(0));
+    std::vector<DescribedAnnotation> out;
+    for (Annotation& a : search(db, text)) {
+        DescribedAnnotation d;
+        d.subject = describe(db, a, &d.host);
+        d.annotation = std::move(a);
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+AnnotatedRefs annotatedRefs(Database& db)
+{
+    AnnotatedRefs out;
+    Statement st(db, "SELECT kind, ref, (coalesce(note, '') <> '' OR coalesce(tags, '') <> ''), bookmark FROM annotations");
+    while (st.next()) {
+        const auto kind = parseAnnotationKind(st.columnView(0));
+        if (!kind)
+            continue;
+        auto& map = *kind == Annotation::Kind::Alert ? out.alerts : *kind == Annotation::Kind::Event ? out.events : out.processes;
+        map[st.columnText(1)] = (st.columnInt(2) ? AnnotatedRefs::Noted : 0) | (st.columnInt(3) ? AnnotatedRefs::Bookmarked : 0);
+    }
     return out;
 }
 

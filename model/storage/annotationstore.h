@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace dscope::model {
@@ -23,6 +24,20 @@ struct Annotation {
     int64_t utcMs = 0;
 };
 
+/// An annotation with what it is on, in words, and the host of that thing (empty when it is no longer in the case).
+struct DescribedAnnotation {
+    Annotation annotation;
+    std::string subject;
+    std::string host;
+};
+
+/// Which alerts, events and processes carry an annotation, for the marks on the rows of the views.
+struct AnnotatedRefs {
+    enum Flag { Noted = 1, Bookmarked = 2 }; ///< Noted: a note or a tag
+    std::unordered_map<std::string, int> alerts, events, processes; ///< ref -> flags
+    int flags(Annotation::Kind kind, const std::string& ref) const;
+};
+
 const char* annotationKindName(Annotation::Kind k);
 std::optional<Annotation::Kind> parseAnnotationKind(std::string_view word);
 /// The reference of a process: host and GUID (a GUID alone is unique per host only in practice, not by rule).
@@ -40,8 +55,10 @@ bool save(Database& db, Annotation& a, std::string& error);
 std::optional<Annotation> find(Database& db, Annotation::Kind kind, const std::string& ref);
 /// Every annotation whose note or tags contain `text` (compared without case; empty: all), newest first.
 std::vector<Annotation> search(Database& db, const std::string& text);
-/// The refs of one kind that have an annotation: for the row icons of a view.
-std::vector<std::string> refsOf(Database& db, Annotation::Kind kind);
+/// search(), each with what it is on (describe()).
+std::vector<DescribedAnnotation> searchDescribed(Database& db, const std::string& text);
+/// Every annotated ref with its flags: for the row marks of the views.
+AnnotatedRefs annotatedRefs(Database& db);
 /// What an annotation is on, in words, read from the case: "alert 12: R1 on HOST, a.exe -> b.exe", "event 4711:
 /// Sysmon 10 on HOST at <UTC>, Sysmon.evtx record 88", "process a.exe (PID 42) on HOST". `host` receives the host
 /// it belongs to (empty when the thing is no longer in the case).

@@ -52,7 +52,19 @@ private Q_SLOTS:
         QCOMPARE(annotationstore::search(db, "_").size(), size_t(1));
         QCOMPARE(annotationstore::search(db, "").size(), size_t(2));
         QCOMPARE(annotationstore::search(db, "").front().kind, Annotation::Kind::Event); // newest first
-        QCOMPARE(annotationstore::refsOf(db, Annotation::Kind::Process), (std::vector<std::string>{"WS1|guid-1"}));
+        // The marks of the views: which refs, noted or bookmarked.
+        const AnnotatedRefs marks = annotationstore::annotatedRefs(db);
+        QCOMPARE(marks.processes.size(), size_t(1));
+        QCOMPARE(marks.flags(Annotation::Kind::Process, "WS1|guid-1"), int(AnnotatedRefs::Noted));
+        QCOMPARE(marks.flags(Annotation::Kind::Event, "42"), int(AnnotatedRefs::Noted | AnnotatedRefs::Bookmarked));
+        QCOMPARE(marks.flags(Annotation::Kind::Alert, "42"), 0);
+        // What they are on, in words: this case holds no such event or process events, and says so.
+        const auto described = annotationstore::searchDescribed(db, "");
+        QCOMPARE(described.size(), size_t(2));
+        QCOMPARE(described[0].subject, std::string("event 42 (no longer in the case)"));
+        QCOMPARE(described[0].host, std::string());
+        QCOMPARE(described[1].subject, std::string("process {guid-1} on WS1"));
+        QCOMPARE(described[1].host, std::string("WS1"));
         // Emptied: removed.
         Annotation cleared{0, Annotation::Kind::Event, "42", "  ", {}, false, "bob", 40};
         QVERIFY(annotationstore::save(db, cleared, error));

@@ -35,7 +35,8 @@ private Q_SLOTS:
         const QStringList pages = {QStringLiteral("alerts.png"), QStringLiteral("events.png"),
                                    QStringLiteral("events-original.png"), QStringLiteral("events-mask.png"),
                                    QStringLiteral("processtree.png"), QStringLiteral("timeline.png"),
-                                   QStringLiteral("mask-calculator.png"), QStringLiteral("inputs.png")};
+                                   QStringLiteral("mask-calculator.png"), QStringLiteral("inputs.png"),
+                                   QStringLiteral("notes.png")};
         for (const QString& name : pages) {
             const QImage image(out + QLatin1Char('/') + name);
             QVERIFY2(!image.isNull(), qPrintable(name));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "processtreedelegate.h"
 
+#include "annotationmark.h"
+
 #include "processtree/processtreemodel.h"
 
 #include <QApplication>
@@ -44,6 +46,8 @@ void ProcessTreeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& o
             painter->fillRect(QRect(option.rect.left(), option.rect.top() + 2, 3, option.rect.height() - 4),
                               kInjection);
         }
+        if (index.column() == ProcessTreeModel::ProcessColumn)
+            paintAnnotationMark(painter, option.rect, index.data(model::AnnotationMarkRole).toInt());
         return;
     }
     QStyleOptionViewItem opt = option;

@@ -368,6 +368,10 @@ QMenu* ProcessTreePage::createContextMenu(int node)
         menu->addAction(tr("Go to parent: %1").arg(m_model->nodeLabel(parent)), this,
                         [this, parent] { revealNode(parent); });
     }
+    if (!m_extraActions.isEmpty()) {
+        menu->addSeparator();
+        menu->addActions(m_extraActions);
+    }
     return menu;
 }
 

@@ -53,6 +53,8 @@ public:
     int currentNode() const;
     /// The navigation menu of a node ("Go to injection target/source", "Go to parent"); the caller owns it.
     QMenu* createContextMenu(int node);
+    /// Actions the window adds at the end of the context menu (note, bookmark): they act on the current node.
+    void setExtraContextActions(const QList<QAction*>& actions) { m_extraActions = actions; }
 
 public Q_SLOTS:
     void selectProcess(const QString& host, const QString& guid);
@@ -92,6 +94,7 @@ private:
     QTreeView* m_view;
     QLabel* m_status;
     model::ProcessTreeModel* m_model;
+    QList<QAction*> m_extraActions;
     ProcessFilterProxy* m_proxy;
     model::ProcessTreeLoader* m_loader;
     QString m_casePath;
