@@ -198,7 +198,11 @@ void AlertsPage::setAlerts(model::AlertSetPtr alerts)
                               .arg(alerts->eventsScanned)
                               .arg(alerts->seconds, 0, 'f', 2)
                           + (alerts->alerts.empty() ? QString()
-                                                    : tr(" \u2014 per rule: %1").arg(qs(model::alertsPerRuleText(*alerts)))));
+                                                    : tr(" \u2014 per rule: %1").arg(qs(model::alertsPerRuleText(*alerts))))
+                          + (alerts->staleAlerts == 0
+                                 ? QString()
+                                 : tr(" \u2014 %n earlier alert(s) no longer raised: kept in the case with their "
+                                      "triage, listed in the report", nullptr, int(alerts->staleAlerts))));
     showBlindSpots();
     onCurrentChanged();
 }

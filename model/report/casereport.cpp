@@ -105,6 +105,9 @@ bool buildCaseReport(Database& db, const AlertSet& alerts, std::shared_ptr<const
         if (host.isEmpty() || QString::fromStdString(n.host).compare(host, Qt::CaseInsensitive) == 0)
             notes.push_back(std::move(n));
     out.notes = notes;
+    for (Alert& a : alertstore::staleAlerts(db))
+        if (host.isEmpty() || QString::fromStdString(a.host).compare(host, Qt::CaseInsensitive) == 0)
+            out.staleAlerts.push_back(std::move(a));
     for (const Alert& a : alerts.alerts) {
         if (!host.isEmpty() && QString::fromStdString(a.host).compare(host, Qt::CaseInsensitive) != 0)
             continue;

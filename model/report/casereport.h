@@ -61,6 +61,7 @@ struct CaseReport {
     int64_t alertsInCase = 0;           ///< before the host and triage choice
     std::shared_ptr<const Checklists> checklists;
     std::vector<ReportNote> notes;      ///< every annotation of the reported hosts, newest first
+    std::vector<Alert> staleAlerts;     ///< stored alerts the last run no longer raised (of the reported hosts)
 };
 
 /// Reads the case summary and, for the alerts the options keep, their checklist state, history, notes and a

@@ -314,6 +314,23 @@ std::vector<Section> buildReportDocument(const CaseReport& r)
         for (size_t i = 0; i < r.alerts.size(); ++i)
             sections.push_back(alertSection(r.alerts[i], i, r.checklists.get()));
     }
+    if (!r.staleAlerts.empty()) {
+        // Kept in the case with their triage: a decision on an alert a later run does not raise stays visible.
+        Section stale{textBlock(Block::Kind::Heading, {plain("Alerts no longer raised")}),
+                      textBlock(Block::Kind::Paragraph,
+                                {plain("Earlier detection runs raised these alerts; the last run of their rule did not "
+                                       "(a newer rule version, or different data). They stay in the case with what "
+                                       "analysts recorded on them.")})};
+        Block t = table({{"Alert", true}, {"Rule"}, {"Host"}, {"Source \u2192 target", false, true},
+                         {"First (UTC)", false, false, true}, {"Triage"}});
+        for (const Alert& a : r.staleAlerts)
+            t.rows.push_back({{plain(num(a.caseId))}, {plain(a.ruleId)}, {plain(a.host)},
+                              {mono(a.source.image + " \u2192 " + a.target.image)}, {plain(time(a.firstUtcMs))},
+                              {plain(std::string(triageStateName(a.triage.state))
+                                     + (a.triage.reason.empty() ? std::string() : ": " + a.triage.reason))}});
+        stale.push_back(std::move(t));
+        sections.push_back(std::move(stale));
+    }
     Section notes{textBlock(Block::Kind::Heading, {plain("Notes, tags and bookmarks")})};
     if (r.notes.empty()) {
         notes.push_back(textBlock(Block::Kind::Paragraph, {plain("No analyst has written a note, a tag or a bookmark in this case.")}));

@@ -185,6 +185,31 @@ std::vector<HistoryEntry> history(Database& db, int64_t alertId)
     return out;
 }
 
+std::vector<Alert> staleAlerts(Database& db)
+{
+    std::vector<Alert> out;
+    Statement st(db, "SELECT id, triage, triage_reason, triage_by, triage_ms, rule_id, severity, host, source_guid, "
+                     "source_pid, source_image, target_guid, target_pid, target_image, first_ms, last_ms, count, "
+                     "explanation, raised_ms FROM alerts WHERE stale=1 ORDER BY first_ms, id");
+    while (st.next()) {
+        Alert a;
+        a.caseId = st.columnInt(0);
+        a.triage = readTriage(st, 1);
+        a.ruleId = st.columnText(5);
+        a.severity = parseSeverity(st.columnView(6)).value_or(Severity::Medium);
+        a.host = st.columnText(7);
+        a.source = {st.columnText(8), st.columnIsNull(9) ? -1 : st.columnInt(9), st.columnText(10)};
+        a.target = {st.columnText(11), st.columnIsNull(12) ? -1 : st.columnInt(12), st.columnText(13)};
+        a.firstUtcMs = st.columnInt(14);
+        a.lastUtcMs = st.columnInt(15);
+        a.count = st.columnInt(16);
+        a.explanation = st.columnText(17);
+        a.raisedUtcMs = st.columnInt(18);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
 std::vector<std::pair<int64_t, Triage>> triageById(Database& db)
 {
     std::vector<std::pair<int64_t, Triage>> out;

@@ -52,6 +52,10 @@ struct HistoryEntry {
 /// What was decided on an alert, oldest first.
 std::vector<HistoryEntry> history(Database& db, int64_t alertId);
 
+/// The alerts the last run of their rule no longer raised (a newer rule version, a narrower case): kept with what
+/// analysts recorded on them, so that a decision never vanishes silently. Without evidence and masks; oldest first.
+std::vector<Alert> staleAlerts(Database& db);
+
 /// Triage of every stored alert by id (for a snapshot whose triage changed since it was made).
 std::vector<std::pair<int64_t, Triage>> triageById(Database& db);
 

@@ -260,6 +260,19 @@ private Q_SLOTS:
         out.write(QByteArray::fromStdString(m_html));
     }
 
+    void staleAlertsAreListedWithTheirTriage()
+    {
+        CaseReport r = m_report;
+        QVERIFY(r.staleAlerts.empty()); // the last run raised every stored alert
+        QVERIFY(renderHtmlReport(r).find("Alerts no longer raised") == std::string::npos);
+        Alert gone = r.alerts.front().alert;
+        gone.triage = {TriageState::Benign, kScript.toStdString(), "carol", 1700000003000};
+        r.staleAlerts = {gone};
+        const QString html = QString::fromStdString(renderHtmlReport(r));
+        QVERIFY(html.contains(QLatin1String("<h2>Alerts no longer raised</h2>")));
+        QVERIFY(html.contains(QLatin1String("benign: &lt;script&gt;alert&#40;1&#41;&lt;/script&gt;")));
+    }
+
     void escapeTextCoversMarkupMarkdownAndBadBytes()
     {
         QCOMPARE(escapeText("a<b>&\"'"), std::string("a&lt;b&gt;&amp;&quot;&#39;"));

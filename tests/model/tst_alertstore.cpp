@@ -99,6 +99,14 @@ private Q_SLOTS:
         QCOMPARE(db.scalar("SELECT count FROM alerts WHERE id=" + std::to_string(r1)), int64_t(7));
         QCOMPARE(db.scalar("SELECT rule_set_version FROM alerts WHERE id=" + std::to_string(r1)), int64_t(4));
         QCOMPARE(db.scalar("SELECT stale FROM alerts WHERE rule_id='R2'"), int64_t(1));
+        // Listed, with its processes and triage, for the report and the Alerts page.
+        const std::vector<Alert> stale = alertstore::staleAlerts(db);
+        QCOMPARE(stale.size(), size_t(1));
+        QCOMPARE(stale[0].ruleId, std::string("R2"));
+        QCOMPARE(stale[0].caseId, first.alerts[1].caseId);
+        QCOMPARE(stale[0].host, first.alerts[1].host);
+        QCOMPARE(stale[0].target.guid, first.alerts[1].target.guid);
+        QCOMPARE(stale[0].triage.state, TriageState::New);
 
         // A run of R1 only leaves R2's rows alone; R2 raising its alert again clears the stale mark.
         AlertSet third;
@@ -107,6 +115,7 @@ private Q_SLOTS:
         QCOMPARE(db.scalar("SELECT stale FROM alerts WHERE rule_id='R2'"), int64_t(0));
         QCOMPARE(third.staleAlerts, int64_t(0));
         QCOMPARE(db.scalar("SELECT count(*) FROM alerts WHERE stale=1"), int64_t(0));
+        QVERIFY(alertstore::staleAlerts(db).empty());
     }
 
     void closingTriageNeedsAReason()
