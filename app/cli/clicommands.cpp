@@ -7,7 +7,9 @@
 #include "storage/schema.h"
 
 #include <QHash>
+
 #include <functional>
+#include <vector>
 
 namespace dscope::app {
 
@@ -35,6 +37,22 @@ const QHash<QString, Command>& commands()
     return table;
 }
 
+/// One line per command: the usage text, and what `doppelscope COMMAND --help` prints.
+const std::vector<std::pair<QString, const char*>>& usageLines()
+{
+    static const std::vector<std::pair<QString, const char*>> lines = {
+        {QString(), "  (no command)                         open the workbench\n"},
+        {QStringLiteral("import"), "  import --case CASE.dscase PATH...    import EVTX, XML, JSON, archives and folders (- reads stdin)\n"},
+        {QStringLiteral("info"), "  info CASE.dscase [--json]            events per host, channel and event id; inputs\n"},
+        {QStringLiteral("scan"), "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"},
+        {QStringLiteral("report"), "  report --case C [--html F] [--pdf F] [--json F] [--host H] [--alerts all|open|tp]\n"},
+        {QStringLiteral("export-timeline"),
+         "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"},
+        {QStringLiteral("screenshot"), "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n"},
+    };
+    return lines;
+}
+
 } // namespace
 
 bool isCliCommand(const QStringList& args)
@@ -59,16 +77,13 @@ int runCli(const QStringList& args)
         return 0;
     }
     const auto it = commands().constFind(name);
-    if (it == commands().constEnd()) {
-        out() << "usage: doppelscope [COMMAND] ...\n"
-                 "  (no command)                         open the workbench\n"
-                 "  import --case CASE.dscase PATH...    import EVTX, XML, JSON, archives and folders (- reads stdin)\n"
-                 "  info CASE.dscase [--json]            events per host, channel and event id; inputs\n"
-                 "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"
-                 "  report --case C [--html F] [--pdf F] [--json F] [--host H] [--alerts all|open|tp]\n"
-                 "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"
-                 "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n";
-        return name == QLatin1String("--help") || name == QLatin1String("help") ? 0 : 2;
+    const bool help = args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"));
+    if (it == commands().constEnd() || help) {
+        out() << "usage: doppelscope [COMMAND] ...\n";
+        for (const auto& [command, line] : usageLines())
+            if (it == commands().constEnd() || command == name)
+                out() << line;
+        return help || name == QLatin1String("help") ? 0 : 2;
     }
     return (*it)(args.mid(2));
 }

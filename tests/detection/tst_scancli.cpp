@@ -77,6 +77,20 @@ private Q_SLOTS:
         QVERIFY(out.contains(QStringLiteral("\nQt %1\n").arg(QLatin1String(qVersion()))));
     }
 
+    void eachCommandExplainsItself()
+    {
+        // `COMMAND --help` prints that command's usage and succeeds; it does not run the command.
+        for (const QString& command : {QStringLiteral("scan"), QStringLiteral("report"), QStringLiteral("export-timeline")}) {
+            QProcess p;
+            p.start(QStringLiteral(DSCOPE_BINARY), {command, QStringLiteral("--help")});
+            QVERIFY(p.waitForFinished(30000));
+            QCOMPARE(p.exitCode(), 0);
+            const QString out = QString::fromUtf8(p.readAllStandardOutput());
+            QVERIFY2(out.contains(QLatin1String("\n  ") + command + QLatin1Char(' ')), qPrintable(out));
+            QCOMPARE(out.count(QLatin1Char('\n')), 2); // the usage line and that command's line
+        }
+    }
+
     void standardInputIsAnInput()
     {
         // "-" reads standard input once: the case records it as /dev/stdin with the SHA-256 of what came in,
