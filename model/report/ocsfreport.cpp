@@ -161,8 +161,23 @@ QJsonObject finding(const ReportedAlert& r, const CaseReport& report)
         notes.append(QJsonObject{{QStringLiteral("desc"), qs(h.change)},
                                  {QStringLiteral("user"), QJsonObject{{QStringLiteral("name"), qs(h.analyst)}}},
                                  {QStringLiteral("create_time"), qint64(h.utcMs)}});
+    // The analysts' notes on the alert, its processes and its evidence; their tags as the finding's labels.
+    QJsonArray labels;
+    for (const ReportNote& n : r.notes) {
+        notes.append(QJsonObject{{QStringLiteral("desc"), qs(n.subject + ": " + n.annotation.note)},
+                                 {QStringLiteral("user"), QJsonObject{{QStringLiteral("name"), qs(n.annotation.analyst)}}},
+                                 {QStringLiteral("create_time"), qint64(n.annotation.utcMs)}});
+        for (const auto& tag : n.annotation.tags)
+            if (!labels.contains(qs(tag)))
+                labels.append(qs(tag));
+    }
     if (!notes.isEmpty())
         f.insert(QStringLiteral("notes"), notes);
+    if (!labels.isEmpty()) {
+        QJsonObject metadata = f.value(QStringLiteral("metadata")).toObject();
+        metadata.insert(QStringLiteral("labels"), labels);
+        f.insert(QStringLiteral("metadata"), metadata);
+    }
     // What OCSF has no place for: the triage word itself and the checklist state.
     QJsonArray checklist;
     for (const auto& c : r.checklist)
@@ -207,6 +222,29 @@ std::string renderOcsfReport(const CaseReport& report)
     for (const auto& b : report.blindSpots)
         blind.append(QJsonObject{{QStringLiteral("rule"), qs(b.ruleId)}, {QStringLiteral("message"), qs(b.message)}});
     header.insert(QStringLiteral("blind_spots"), blind);
+    QJsonArray annotations;
+    for (const ReportNote& n : report.notes) {
+        QJsonArray tags;
+        for (const auto& t : n.annotation.tags)
+            tags.append(qs(t));
+        annotations.append(QJsonObject{{QStringLiteral("on"), QLatin1String(annotationKindName(n.annotation.kind))},
+                                       {QStringLiteral("ref"), qs(n.annotation.ref)},
+                                       {QStringLiteral("subject"), qs(n.subject)},
+                                       {QStringLiteral("note"), qs(n.annotation.note)},
+                                       {QStringLiteral("tags"), tags},
+                                       {QStringLiteral("bookmark"), n.annotation.bookmark},
+                                       {QStringLiteral("analyst"), qs(n.annotation.analyst)},
+                                       {QStringLiteral("time"), qint64(n.annotation.utcMs)}});
+    }
+    header.insert(QStringLiteral("annotations"), annotations);
+    QJsonArray stale;
+    for (const Alert& a : report.staleAlerts)
+        stale.append(QJsonObject{{QStringLiteral("alert"), qint64(a.caseId)},
+                                 {QStringLiteral("rule"), qs(a.ruleId)},
+                                 {QStringLiteral("host"), qs(a.host)},
+                                 {QStringLiteral("triage"), QLatin1String(triageStateName(a.triage.state))},
+                                 {QStringLiteral("reason"), qs(a.triage.reason)}});
+    header.insert(QStringLiteral("alerts_no_longer_raised"), stale);
     QJsonArray findings;
     for (const auto& r : report.alerts)
         findings.append(finding(r, report));

@@ -290,6 +290,7 @@ private Q_SLOTS:
         QCOMPARE(header.value(QLatin1String("name")).toString(), QStringLiteral("report<i>.dscase"));
         QVERIFY(!header.value(QLatin1String("inputs")).toArray().isEmpty());
         QVERIFY(!header.value(QLatin1String("inputs")).toArray().at(0)[QLatin1String("sha256")].toString().isEmpty());
+        QCOMPARE(header.value(QLatin1String("annotations")).toArray().size(), 3);
         const QJsonArray findings = doc.object().value(QLatin1String("findings")).toArray();
         QCOMPARE(findings.size(), qsizetype(m_report.alerts.size()));
 
@@ -339,6 +340,14 @@ private Q_SLOTS:
             QCOMPARE(at(finding, QStringLiteral("status_id")).toInt(), 2);
             QCOMPARE(at(finding, QStringLiteral("finding_info.attacks.0.technique.uid")).toString().left(5), QStringLiteral("T1055"));
             QCOMPARE(at(finding, QStringLiteral("unmapped.checklist.0.note")).toString(), kImg);
+            // The analysts' notes and tags on it, its processes and its evidence.
+            const QJsonArray notes = at(finding, QStringLiteral("notes")).toArray();
+            QVERIFY(std::any_of(notes.begin(), notes.end(), [](const QJsonValue& n) {
+                return n[QLatin1String("desc")].toString().endsWith(kScript + QStringLiteral(" seen on the file server too"))
+                       && n[QLatin1String("user")][QLatin1String("name")].toString() == QLatin1String("bob<i>");
+            }));
+            const QJsonArray labels = at(finding, QStringLiteral("metadata.labels")).toArray();
+            QVERIFY(labels.contains(QStringLiteral("apt<x>")) && labels.contains(QStringLiteral("first-access")));
         }
         QVERIFY(sawHostile);
     }
