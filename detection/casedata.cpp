@@ -69,6 +69,12 @@ bool CaseData::open(const std::string& casePath, std::string& error)
     return true;
 }
 
+std::string CaseData::scanWhere(const std::string& condition, Log log) const
+{
+    // The bound is a number this code computed, never text from a log.
+    return m_since ? whereFor(condition, log) + " AND utc_ms >= " + std::to_string(*m_since) : whereFor(condition, log);
+}
+
 const std::vector<Row>& CaseData::rows(int eventId, Log log, const std::atomic_bool* cancel)
 {
     return select("event_id = " + std::to_string(eventId), log, cancel);
@@ -81,7 +87,7 @@ const std::vector<Row>& CaseData::select(const std::string& condition, Log log, 
     if (it != m_cache.end())
         return it->second;
     std::vector<Row>& out = m_cache[key];
-    model::EventReader reader(m_db, kRuleFields, whereFor(condition, log), kOrder);
+    model::EventReader reader(m_db, kRuleFields, scanWhere(condition, log), kOrder);
     if (!reader.isValid()) {
         m_error = reader.error();
         return out;
@@ -103,7 +109,7 @@ const std::vector<Row>& CaseData::selectForSubjects(const std::string& condition
     for (const std::string& g : subjectGuids)
         list.append(QString::fromStdString(g));
     model::EventReader reader(m_db, kRuleFields,
-                              whereFor("subject_guid IN (SELECT value FROM json_each(?1)) AND " + condition, log), kOrder);
+                              scanWhere("subject_guid IN (SELECT value FROM json_each(?1)) AND " + condition, log), kOrder);
     if (!reader.isValid()) {
         m_error = reader.error();
         return out;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +42,9 @@ class CaseData
 public:
     CaseData() = default;
     bool open(const std::string& casePath, std::string& error);
+    /// Scans (rows, select, selectForSubjects) read only events at or after this time from now on; look-ups by
+    /// process are not bounded. The incremental mode of live feeds.
+    void setSince(int64_t utcMs) { m_since = utcMs; }
 
     /// Rows of one event id from one log, ordered by time, input and position. Cached for the run.
     const std::vector<Row>& rows(int eventId, Log log, const std::atomic_bool* cancel);
@@ -68,6 +72,8 @@ public:
 
 private:
     model::Database m_db;
+    std::optional<int64_t> m_since;
+    std::string scanWhere(const std::string& condition, Log log) const;
     void readRows(model::EventReader& reader, std::vector<Row>& out, const std::atomic_bool* cancel);
     std::map<std::pair<std::string, int>, std::vector<Row>> m_cache;
     std::unordered_map<int64_t, std::string> m_inputs;

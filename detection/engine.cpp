@@ -119,6 +119,8 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
     CaseData data;
     if (!data.open(casePath, error))
         return nullptr;
+    if (options.sinceUtcMs)
+        data.setSince(*options.sinceUtcMs);
     if (options.createIndexes)
         ensureDetectionIndexes(casePath); // best effort: without them the same queries scan
 
@@ -159,8 +161,8 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
         model::Database db;
         std::string storeError;
         if (!db.open(casePath) || !model::schema::prepareForWriting(db, storeError)
-            || !model::alertstore::merge(db, *result, ids, m_rules.version(), QDateTime::currentMSecsSinceEpoch(),
-                                         storeError))
+            || !model::alertstore::merge(db, *result, options.sinceUtcMs ? std::vector<std::string>{} : ids,
+                                         m_rules.version(), QDateTime::currentMSecsSinceEpoch(), storeError))
             result->storeError = storeError.empty() ? db.lastError() : storeError;
     }
     result->seconds = double(timer.nsecsElapsed()) / 1e9;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,13 @@ struct EngineOptions {
     /// Store the alerts in the case (model/storage/alertstore.h): the same alert keeps its case id and triage from
     /// run to run. A case that cannot be written keeps them in memory only, and AlertSet::storeError says why.
     bool persist = false;
+    /**
+     * Incremental mode (live feeds): the rules' scans read only events at or after this time (UTC ms), which the
+     * caller sets to the oldest new event minus the longest window of the rules, so that a chain begun before the
+     * new events is still seen whole. Stored alerts are updated under their identity and none is marked stale (a
+     * window does not show what the case no longer raises). Unset: the whole case.
+     */
+    std::optional<int64_t> sinceUtcMs;
 };
 
 /**

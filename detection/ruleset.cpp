@@ -204,4 +204,14 @@ const Rule* RuleSet::find(const std::string& id) const
 }
 
 
+int64_t RuleSet::longestWindowMs() const
+{
+    int64_t longest = 0;
+    for (const Rule& r : m_rules)
+        for (auto it = r.params.begin(); it != r.params.end(); ++it)
+            if (it.key().endsWith(QLatin1String("WindowMs")))
+                longest = std::max<int64_t>(longest, it.value().toInteger());
+    return longest;
+}
+
 } // namespace dscope::detection

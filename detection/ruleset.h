@@ -93,6 +93,9 @@ public:
     /// The rule file's "version": it changes whenever a rule's logic or data does.
     int version() const { return m_version; }
     const Rule* find(const std::string& id) const;
+    /// The longest correlation window of any rule (every "...WindowMs" parameter): how far back an incremental run
+    /// must read to see a chain whose last event is new.
+    int64_t longestWindowMs() const;
     const std::vector<AllowEntry>& allowList() const { return m_allow; }
     const std::vector<AddressClass>& addressClasses() const { return m_addressClasses; }
 

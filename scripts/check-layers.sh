@@ -30,6 +30,7 @@ declare -A allowed=(
   [processtree]="domain storage itemmodels"
   [scope]="domain"
   [report]="domain storage itemmodels processtree"
+  [live]="domain storage ingest import"
 )
 for dir in model/*/; do
   layer=$(basename "$dir")

@@ -281,6 +281,8 @@ error_code JsonRecordMapper::walkEvtxSystem(od::object obj)
         od::json_type t;
         if (auto e = v.type().get(t))
             return e;
+        if (t == od::json_type::string && key == "TimeCreated") // OpenWEC's Json format: the time as a string
+            return scalarOrText(v, m_slots.systemTime);
         if (t != od::json_type::object)
             return SUCCESS;
         od::object o;
