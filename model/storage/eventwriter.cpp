@@ -244,8 +244,10 @@ bool EventWriter::finishInput(const InputReport& r, InputStatus status)
 {
     if (!begin())
         return false;
+    // The digest and size too: a live feed learns them only at its end (the SHA-256 of every message received).
     Statement st(m_db, "UPDATE inputs SET format=?, layout=?, engine=?, events=?, skipped=?, recovered=?, "
-                       "status=?, errors=?, seconds=?, writer=NULL WHERE id=?");
+                       "status=?, errors=?, seconds=?, writer=NULL, sha256=coalesce(nullif(?, ''), sha256), "
+                       "size=coalesce(?, size) WHERE id=?");
     st.bindTextOrNull(1, r.format);
     st.bindTextOrNull(2, r.layout);
     st.bindTextOrNull(3, r.engine);
@@ -256,7 +258,9 @@ bool EventWriter::finishInput(const InputReport& r, InputStatus status)
     const std::string errors = issuesJson(r);
     st.bindText(8, errors);
     st.bind(9, r.seconds);
-    st.bind(10, r.inputId);
+    st.bindText(10, r.sha256);
+    st.bindIntOrNull(11, r.size < 0 ? kNoValue : r.size);
+    st.bind(12, r.inputId);
     return st.exec();
 }
 
