@@ -7,7 +7,8 @@
 # Qt components, each with the Debian package that provides its CMake files.
 set(DSCOPE_QT_COMPONENTS
     "Core:qt6-base-dev" "Gui:qt6-base-dev" "Widgets:qt6-base-dev" "Concurrent:qt6-base-dev"
-    "Test:qt6-base-dev" "OpenGL:libqt6opengl6-dev" "Charts:qt6-charts-dev")
+    "Test:qt6-base-dev" "OpenGL:libqt6opengl6-dev" "Charts:qt6-charts-dev" "Network:qt6-base-dev"
+    "WebSockets:qt6-websockets-dev" "HttpServer:qt6-httpserver-dev")
 # Other CMake packages: name, then Debian package.
 set(DSCOPE_CMAKE_PACKAGES "SQLite3:libsqlite3-dev" "simdjson:libsimdjson-dev" "pugixml:libpugixml-dev"
     "Threads:libc6-dev")

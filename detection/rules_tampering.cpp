@@ -23,7 +23,8 @@ using model::Alert;
 
 namespace {
 
-bool hasFolder(std::string_view image) { return image.find('\\') != std::string_view::npos; }
+// Sysmon for Linux names images with '/': a path in either spelling has a folder.
+bool hasFolder(std::string_view image) { return image.find_first_of("\\/") != std::string_view::npos; }
 
 bool inList(const std::vector<std::string>& list, std::string_view value)
 {

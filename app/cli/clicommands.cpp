@@ -16,6 +16,8 @@ namespace dscope::app {
 int runExportTimeline(const QStringList& args);
 int runImport(const QStringList& args);
 int runInfo(const QStringList& args);
+int runListen(const QStringList& args);
+int runReplay(const QStringList& args);
 int runReport(const QStringList& args);
 int runScan(const QStringList& args);
 int runScreenshot(const QStringList& args);
@@ -30,6 +32,8 @@ const QHash<QString, Command>& commands()
         {QStringLiteral("export-timeline"), runExportTimeline},
         {QStringLiteral("import"), runImport},
         {QStringLiteral("info"), runInfo},
+        {QStringLiteral("listen"), runListen},
+        {QStringLiteral("replay"), runReplay},
         {QStringLiteral("report"), runReport},
         {QStringLiteral("scan"), runScan},
         {QStringLiteral("screenshot"), runScreenshot},
@@ -48,6 +52,11 @@ const std::vector<std::pair<QString, const char*>>& usageLines()
         {QStringLiteral("report"), "  report --case C [--html F] [--pdf F] [--json F] [--host H] [--alerts all|open|tp]\n"},
         {QStringLiteral("export-timeline"),
          "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"},
+        {QStringLiteral("listen"),
+         "  listen --case C [--syslog-tcp A:P] [--syslog-udp A:P] [--jsonl-tcp A:P] [--bulk A:P] [--follow FILE]...\n"
+         "         [--alerts-jsonl FILE] [--token T]   receive live feeds, print alerts as they appear\n"},
+        {QStringLiteral("replay"),
+         "  replay PATH... --to syslog-tcp|syslog-udp|jsonl-tcp|bulk ADDR:PORT [--rate N] [--loop]   send files as a live feed\n"},
         {QStringLiteral("screenshot"), "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n"},
     };
     return lines;

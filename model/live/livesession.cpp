@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QUuid>
 
+#include <algorithm>
 #include <chrono>
 
 namespace dscope::model {
@@ -263,7 +264,14 @@ void LiveSession::run()
                 armed = true;
             }
         }
-        const bool due = pending >= m_options.commitEvents || Clock::now() >= deadline || stopping;
+        // A sender waiting for its answer (a bulk request) is not kept waiting once the queue is drained.
+        bool queueEmpty = false;
+        {
+            std::lock_guard lock(m_mutex);
+            queueEmpty = m_queue.empty();
+        }
+        const bool waiting = queueEmpty && std::any_of(uncommitted.begin(), uncommitted.end(), [](const Batch& b) { return bool(b.ack); });
+        const bool due = pending >= m_options.commitEvents || Clock::now() >= deadline || stopping || waiting;
         if (failed || (due && (pending > 0 || !uncommitted.empty() || !feeds.empty()))) {
             const bool ok = !failed && m_writer->commit();
             for (Batch& b : uncommitted)

@@ -47,7 +47,7 @@ struct LiveCommit {
 /**
  * The single writer of a case fed live: feeds (listener threads) hand it decoded events; its own thread stores them
  * through a CaseWriter, one input row per feed, and commits when 8,192 events are waiting or the oldest has waited
- * 250 ms. Only after that commit is a batch's acknowledgement called (a bulk request answers then; a kill before
+ * 250 ms, or at once when the queue is drained and a sender waits for its answer. Only after that commit is a batch's acknowledgement called (a bulk request answers then; a kill before
  * it loses nothing acknowledged). submit() blocks while the queue holds its limit of events: a feed that waits
  * stops reading its socket, and TCP slows the sender (back-pressure) instead of memory growing.
  */

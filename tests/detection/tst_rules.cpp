@@ -302,7 +302,12 @@ private Q_SLOTS:
         Event registry = sysmon(1, 2004);
         registry.subjectGuid = C;
         registry.subjectImage = "Registry";
-        const auto set = scan({file, handle, system, create, registry}, {"R4", "R5"});
+        // Sysmon for Linux: a path with '/' has a folder, so no R5.
+        Event onLinux = sysmon(1, 2005);
+        onLinux.subjectGuid = "8c1d6f2a-0000-0000-0000-000000000001";
+        onLinux.subjectImage = "/usr/bin/curl";
+        onLinux.channel = "Linux-Sysmon/Operational";
+        const auto set = scan({file, handle, system, create, registry, onLinux}, {"R4", "R5"});
         QCOMPARE(count(*set, "R4"), 1);
         QCOMPARE(count(*set, "R5"), 1);
         for (const auto& a : set->alerts)

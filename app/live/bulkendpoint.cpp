@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+#include "bulkendpoint.h"
+
+#include "ingest/messagedecoder.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QUuid>
+
+namespace dscope::app {
+
+namespace {
+
+using Status = QHttpServerResponder::StatusCode;
+
+const QByteArray kJson = QByteArrayLiteral("application/json");
+
+void reply(QHttpServerResponder& r, const QJsonObject& body, Status status = Status::Ok)
+{
+    r.write(QJsonDocument(body).toJson(QJsonDocument::Compact),
+            {{QByteArrayLiteral("Content-Type"), kJson}, {QByteArrayLiteral("X-Elastic-Product"), QByteArrayLiteral("Elasticsearch")}},
+            status);
+}
+
+QJsonObject errorBody(const QString& type, const QString& reason, int status)
+{
+    return {{QStringLiteral("error"), QJsonObject{{QStringLiteral("type"), type}, {QStringLiteral("reason"), reason}}},
+            {QStringLiteral("status"), status}};
+}
+
+/// One action of a bulk body: its verb, the index it names, and its document (empty for delete).
+struct Item {
+    QString action;
+    QString index;
+    std::string_view document;
+    bool decoded = false;
+    QString error;
+};
+
+} // namespace
+
+BulkEndpoint::BulkEndpoint(model::LiveSession& session, QString token, size_t maxRequestBytes, QObject* parent)
+    : QObject(parent), m_session(session), m_token(std::move(token)), m_maxRequest(maxRequestBytes)
+{
+}
+
+BulkEndpoint::~BulkEndpoint() = default;
+
+QObject* BulkEndpoint::server() const { return m_server.get(); }
+
+bool BulkEndpoint::listen(const QHostAddress& address, quint16 port, QString& error)
+{
+    m_server = std::make_unique<QHttpServer>();
+    m_server->setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+        handle(request, std::move(responder));
+    });
+    m_port = m_server->listen(address, port);
+    if (m_port == 0) {
+        error = QStringLiteral("bulk %1:%2: cannot listen there (in use, or not an address of this machine)")
+                    .arg(address.toString())
+                    .arg(port);
+        m_server.reset();
+        return false;
+    }
+    m_listener = address.toString() + QLatin1Char(':') + QString::number(m_port);
+    return true;
+}
+
+int BulkEndpoint::feedFor(const QHostAddress& peer)
+{
+    auto [it, added] = m_feeds.try_emplace(peer.toString(), -1);
+    if (added)
+        it->second = m_session.openFeed("bulk", m_listener.toStdString(), peer.toString().toStdString());
+    return it->second;
+}
+
+void BulkEndpoint::handle(const QHttpServerRequest& request, QHttpServerResponder&& responder)
+{
+    if (!m_token.isEmpty()) {
+        const QByteArray auth = request.value(QByteArrayLiteral("Authorization"));
+        if (auth != "Bearer " + m_token.toUtf8() && auth != "ApiKey " + m_token.toUtf8()) {
+            reply(responder, errorBody(QStringLiteral("security_exception"), QStringLiteral("missing or wrong token"), 401),
+                  Status::Unauthorized);
+            return;
+        }
+    }
+    const QString path = request.url().path();
+    const auto method = request.method();
+    if (method == QHttpServerRequest::Method::Post && (path == QLatin1String("/_bulk") || path.endsWith(QLatin1String("/_bulk")))) {
+        bulk(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+        return;
+    }
+    if (method == QHttpServerRequest::Method::Get && (path == QLatin1String("/") || path.isEmpty())) {
+        // What a client reads before it sends: a version it supports.
+        reply(responder, {{QStringLiteral("name"), QStringLiteral("doppelscope")},
+                          {QStringLiteral("cluster_name"), QStringLiteral("doppelscope")},
+                          {QStringLiteral("cluster_uuid"), QStringLiteral("doppelscope-live")},
+                          {QStringLiteral("version"), QJsonObject{{QStringLiteral("number"), QStringLiteral("8.11.0")},
+                                                                  {QStringLiteral("build_flavor"), QStringLiteral("default")},
+                                                                  {QStringLiteral("lucene_version"), QStringLiteral("9.8.0")},
+                                                                  {QStringLiteral("minimum_wire_compatibility_version"), QStringLiteral("7.17.0")},
+                                                                  {QStringLiteral("minimum_index_compatibility_version"), QStringLiteral("7.0.0")}}},
+                          {QStringLiteral("tagline"), QStringLiteral("You Know, for Search")}});
+        return;
+    }
+    if (path == QLatin1String("/_license")) {
+        reply(responder, {{QStringLiteral("license"), QJsonObject{{QStringLiteral("status"), QStringLiteral("active")},
+                                                                  {QStringLiteral("type"), QStringLiteral("basic")},
+                                                                  {QStringLiteral("uid"), QStringLiteral("doppelscope")}}}});
+        return;
+    }
+    // Templates, pipelines, policies, aliases: Beats ask and create them before sending. Nothing is stored; the
+    // answers say that it exists, so the client goes on to send its events.
+    if (method == QHttpServerRequest::Method::Head || method == QHttpServerRequest::Method::Get) {
+        reply(responder, {});
+        return;
+    }
+    if (method == QHttpServerRequest::Method::Put || method == QHttpServerRequest::Method::Post) {
+        reply(responder, {{QStringLiteral("acknowledged"), true}});
+        return;
+    }
+    reply(responder, errorBody(QStringLiteral("illegal_argument_exception"), QStringLiteral("not supported: ") + path, 400),
+          Status::BadRequest);
+}
+
+void BulkEndpoint::bulk(const QHttpServerRequest& request, std::shared_ptr<QHttpServerResponder> responder)
+{
+    const QByteArray body = request.body();
+    if (size_t(body.size()) > m_maxRequest) {
+        reply(*responder, errorBody(QStringLiteral("content_too_long_exception"),
+                                    QStringLiteral("a request of %1 bytes is over the limit").arg(body.size()), 413),
+              Status::PayloadTooLarge);
+        return;
+    }
+    const int feed = feedFor(request.remoteAddress());
+    int64_t& position = m_positions[feed];
+    // NDJSON: an action line, then (but for delete) a document line.
+    const std::string_view text(body.constData(), size_t(body.size()));
+    std::vector<Item> items;
+    size_t at = 0;
+    auto nextLine = [&](std::string_view& line) {
+        while (at < text.size()) {
+            const size_t lf = text.find('\n', at);
+            line = text.substr(at, (lf == std::string_view::npos ? text.size() : lf) - at);
+            at = lf == std::string_view::npos ? text.size() : lf + 1;
+            if (line.find_first_not_of(" \t\r") != std::string_view::npos)
+                return true;
+        }
+        return false;
+    };
+    std::string_view line;
+    while (nextLine(line)) {
+        Item item;
+        const QJsonObject action = QJsonDocument::fromJson(QByteArray(line.data(), qsizetype(line.size()))).object();
+        item.action = action.isEmpty() ? QStringLiteral("index") : action.keys().constFirst();
+        item.index = action.value(item.action).toObject().value(QLatin1String("_index")).toString();
+        if (action.isEmpty())
+            item.error = QStringLiteral("the action line is not a JSON object");
+        if (item.action != QLatin1String("delete") && !nextLine(item.document))
+            item.error = QStringLiteral("an action without its document");
+        if (item.error.isEmpty() && item.action != QLatin1String("index") && item.action != QLatin1String("create"))
+            item.error = QStringLiteral("only index and create are supported, not ") + item.action;
+        items.push_back(std::move(item));
+    }
+    model::MessageDecoder decoder;
+    std::vector<model::Event> events;
+    for (Item& item : items) {
+        if (!item.error.isEmpty())
+            continue;
+        model::Event e;
+        std::string reason;
+        ++position;
+        if (decoder.decode(item.document, position, e, reason)) {
+            item.decoded = true;
+            m_session.setLayout(feed, decoder.layout());
+            events.push_back(std::move(e));
+        } else {
+            item.error = QString::fromStdString(reason);
+            m_session.reject(feed, position, "document " + std::to_string(position) + ": " + reason, {});
+        }
+    }
+    // The answer is written on this thread once the writer has committed (or failed to).
+    QPointer<BulkEndpoint> self(this);
+    auto answer = [self, responder, items = std::move(items)](bool stored) {
+        QMetaObject::invokeMethod(self, [self, responder, items, stored] {
+            QJsonArray results;
+            bool errors = false;
+            for (const Item& item : items) {
+                QJsonObject r{{QStringLiteral("_index"), item.index.isEmpty() ? QStringLiteral("doppelscope") : item.index},
+                              {QStringLiteral("_id"), QUuid::createUuid().toString(QUuid::WithoutBraces)}};
+                if (item.decoded && stored) {
+                    r.insert(QStringLiteral("status"), 201);
+                    r.insert(QStringLiteral("result"), QStringLiteral("created"));
+                } else if (item.decoded) { // the case could not take it: the client retries later
+                    errors = true;
+                    r.insert(QStringLiteral("status"), 429);
+                    r.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("type"), QStringLiteral("es_rejected_execution_exception")},
+                                                                  {QStringLiteral("reason"), QStringLiteral("the case cannot be written")}});
+                } else {
+                    errors = true;
+                    r.insert(QStringLiteral("status"), 400);
+                    r.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("type"), QStringLiteral("document_parsing_exception")},
+                                                                  {QStringLiteral("reason"), item.error}});
+                }
+                results.append(QJsonObject{{item.action, r}});
+            }
+            reply(*responder, {{QStringLiteral("took"), 1}, {QStringLiteral("errors"), errors}, {QStringLiteral("items"), results}});
+        }, Qt::QueuedConnection);
+    };
+    const int64_t decoded = int64_t(events.size());
+    m_session.submit(feed, std::move(events), decoded, text, std::move(answer));
+}
+
+} // namespace dscope::app
