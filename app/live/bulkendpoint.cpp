@@ -49,9 +49,12 @@ BulkEndpoint::BulkEndpoint(model::LiveSession& session, QString token, size_t ma
 {
 }
 
-BulkEndpoint::~BulkEndpoint() = default;
-
-QObject* BulkEndpoint::server() const { return m_server.get(); }
+BulkEndpoint::~BulkEndpoint()
+{
+    m_server.reset(); // no more requests
+    for (const auto& [peer, feed] : m_feeds)
+        m_session.closeFeed(feed);
+}
 
 bool BulkEndpoint::listen(const QHostAddress& address, quint16 port, QString& error)
 {
@@ -91,7 +94,9 @@ void BulkEndpoint::handle(const QHttpServerRequest& request, QHttpServerResponde
     }
     const QString path = request.url().path();
     const auto method = request.method();
-    if (method == QHttpServerRequest::Method::Post && (path == QLatin1String("/_bulk") || path.endsWith(QLatin1String("/_bulk")))) {
+    // The Python client sends its bulk requests with PUT, Beats with POST.
+    if ((method == QHttpServerRequest::Method::Post || method == QHttpServerRequest::Method::Put)
+        && (path == QLatin1String("/_bulk") || path.endsWith(QLatin1String("/_bulk")))) {
         bulk(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
         return;
     }

@@ -28,11 +28,11 @@ class BulkEndpoint : public QObject
     Q_OBJECT
 public:
     BulkEndpoint(model::LiveSession& session, QString token, size_t maxRequestBytes, QObject* parent = nullptr);
+    /// Ends the feeds of its clients.
     ~BulkEndpoint() override;
 
     bool listen(const QHostAddress& address, quint16 port, QString& error);
     quint16 port() const { return m_port; }
-    QObject* server() const;
 
 private:
     void handle(const QHttpServerRequest& request, QHttpServerResponder&& responder);

@@ -136,7 +136,7 @@ bool LiveService::listen(const ListenSpec& spec, QString& error)
         auto endpointObject = std::make_unique<BulkEndpoint>(m_session, spec.token, m_maxMessage * 64);
         if (!endpointObject->listen(spec.address, spec.port, error))
             return false;
-        m_listeners.emplace_back(spec, endpointObject->server());
+        m_listeners.emplace_back(spec, nullptr); // the endpoint owns its server
         m_bulk.push_back(std::move(endpointObject));
         return true;
     }

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+// Live feeds end to end, with real senders: `doppelscope listen` on every listener kind; util-linux `logger` over
+// TCP (octet counting, RFC 5424; line feed, RFC 3164) and UDP carrying Sysmon XML; a JSON-lines sender; a followed
+// file rotated mid-stream; the official Python Elasticsearch client's bulk helper (installed into the build
+// folder, skipped with the reason when it cannot be). Every event sent is stored exactly once. The corpus sent
+// through `replay` raises the alerts `scan` finds on the same file, and a listener killed with SIGKILL loses
+// nothing it acknowledged.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QStandardPaths>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+#include <csignal>
+
+namespace {
+
+const QString kBinary = QStringLiteral(DSCOPE_BINARY);
+const QString kCorpusFile = QStringLiteral(DSCOPE_DATASETS "/EVTX-ATTACK-SAMPLES/Defense Evasion/"
+                                           "de_unmanagedpowershell_psinject_sysmon_7_8_10.evtx");
+
+/// A Sysmon 1 as Sysmon for Linux writes it (one line, no namespace), with its own record id.
+QString linuxSysmon(int record)
+{
+    return QStringLiteral("<Event><System><Provider Name=\"Linux-Sysmon\" Guid=\"{ff032593-a8d3-4f13-b0d6-01fc615a0f97}\"/>"
+                          "<EventID>1</EventID><TimeCreated SystemTime=\"2026-12-06T10:00:%1.000Z\"/><EventRecordID>%2</EventRecordID>"
+                          "<Channel>Linux-Sysmon/Operational</Channel><Computer>web01</Computer></System><EventData>"
+                          "<Data Name=\"ProcessGuid\">{8c1d6f2a-0000-0000-0000-%3}</Data><Data Name=\"ProcessId\">%2</Data>"
+                          "<Data Name=\"Image\">/usr/bin/curl</Data></EventData></Event>")
+        .arg(record % 60, 2, 10, QLatin1Char('0'))
+        .arg(record)
+        .arg(record, 12, 10, QLatin1Char('0'));
+}
+
+/// NXLog's flat JSON (the importer's layout A test line) with its own record number.
+QByteArray nxlogLine(int record)
+{
+    QFile f(QStringLiteral(DSCOPE_TEST_DATA "/json/layout_a_nxlog.jsonl"));
+    f.open(QIODevice::ReadOnly);
+    QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
+    o.insert(QStringLiteral("RecordNumber"), record);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+qint64 scalar(const QString& casePath, const QString& sql)
+{
+    sqlite3* db = nullptr;
+    qint64 v = -1;
+    if (sqlite3_open_v2(casePath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql.toUtf8().constData(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+/// A running `doppelscope listen`, with the ports it bound.
+struct Listener {
+    QProcess process;
+    QMap<QString, quint16> ports; ///< "syslog-tcp" -> port
+    QString stderrText;
+
+    bool start(const QStringList& args, int listeners)
+    {
+        process.start(kBinary, QStringList{QStringLiteral("listen"), QStringLiteral("--status-seconds"), QStringLiteral("0")} + args);
+        if (!process.waitForStarted(10000))
+            return false;
+        static const QRegularExpression line(QStringLiteral("listening: (\\S+) \\S*:(\\d+)"));
+        for (int waited = 0; ports.size() < listeners && waited < 100; ++waited) {
+            process.waitForReadyRead(100);
+            stderrText += QString::fromUtf8(process.readAllStandardError());
+            for (auto it = line.globalMatch(stderrText); it.hasNext();) {
+                const auto m = it.next();
+                ports.insert(m.captured(1), quint16(m.captured(2).toUInt()));
+            }
+        }
+        return ports.size() >= listeners;
+    }
+
+    /// Ctrl-C: commits and stops; the alerts printed are returned.
+    QList<QJsonObject> stop()
+    {
+        ::kill(pid_t(process.processId()), SIGINT);
+        process.waitForFinished(60000);
+        stderrText += QString::fromUtf8(process.readAllStandardError());
+        QList<QJsonObject> alerts;
+        for (const QByteArray& l : process.readAllStandardOutput().split('\n'))
+            if (!l.trimmed().isEmpty())
+                alerts << QJsonDocument::fromJson(l).object();
+        return alerts;
+    }
+};
+
+QSet<QString> alertKeys(const QList<QJsonObject>& alerts)
+{
+    QSet<QString> keys;
+    for (const QJsonObject& a : alerts)
+        keys << QStringList{a.value(QLatin1String("rule")).toString(), a.value(QLatin1String("host")).toString(),
+                            a.value(QLatin1String("source_guid")).toString(), a.value(QLatin1String("target_guid")).toString()}
+                    .join(QLatin1Char('|'));
+    return keys;
+}
+
+} // namespace
+
+class TestLiveFeeds : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void everyListenerEveryEventOnce()
+    {
+        const QString casePath = m_dir.filePath(QStringLiteral("live.dscase"));
+        const QString followed = m_dir.filePath(QStringLiteral("followed.jsonl"));
+        Listener l;
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--syslog-tcp"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--syslog-udp"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--jsonl-tcp"),
+                          QStringLiteral("127.0.0.1:0"), QStringLiteral("--follow"), followed},
+                         3),
+                 qPrintable(l.stderrText));
+        int record = 1;
+        QSet<int> expected; // record ids of the Sysmon for Linux events sent
+
+        // util-linux logger: TCP with octet counting (RFC 5424), TCP with line feeds (RFC 3164), UDP.
+        const QString logger = QStandardPaths::findExecutable(QStringLiteral("logger"));
+        if (logger.isEmpty()) {
+            qWarning("SKIP part: no logger (util-linux) on this machine");
+        } else {
+            const QList<QStringList> modes = {
+                {QStringLiteral("--tcp"), QStringLiteral("--octet-count"), QStringLiteral("--rfc5424"), QStringLiteral("-P"),
+                 QString::number(l.ports.value(QStringLiteral("syslog-tcp")))},
+                {QStringLiteral("--tcp"), QStringLiteral("--rfc3164"), QStringLiteral("-P"), QString::number(l.ports.value(QStringLiteral("syslog-tcp")))},
+                {QStringLiteral("--udp"), QStringLiteral("--rfc5424"), QStringLiteral("-P"), QString::number(l.ports.value(QStringLiteral("syslog-udp")))}};
+            for (const QStringList& mode : modes) {
+                for (int i = 0; i < 5; ++i, ++record) {
+                    QProcess p;
+                    p.start(logger, mode + QStringList{QStringLiteral("-n"), QStringLiteral("127.0.0.1"), QStringLiteral("-t"),
+                                                       QStringLiteral("sysmon"), linuxSysmon(record)});
+                    QVERIFY(p.waitForFinished(10000));
+                    QCOMPARE(p.exitCode(), 0);
+                    expected << record;
+                }
+            }
+        }
+        // A JSON-lines sender: NXLog's flat layout, in one burst, plus a line that is no event.
+        QTcpSocket jsonl;
+        jsonl.connectToHost(QStringLiteral("127.0.0.1"), l.ports.value(QStringLiteral("jsonl-tcp")));
+        QVERIFY(jsonl.waitForConnected(5000));
+        QByteArray burst;
+        for (int i = 0; i < 200; ++i)
+            burst += nxlogLine(5000 + i) + '\n';
+        burst += "{\"not\": \"an event\"}\n";
+        jsonl.write(burst);
+        QVERIFY(jsonl.waitForBytesWritten(5000));
+        jsonl.disconnectFromHost();
+
+        // A followed file: lines appended, a half line, then rotated by rename to a new file.
+        {
+            QFile f(followed);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 10; ++i)
+                f.write(nxlogLine(7000 + i) + '\n');
+            const QByteArray half = nxlogLine(7010);
+            f.write(half.left(40));
+            f.flush();
+            QTest::qWait(400);
+            f.write(half.mid(40) + '\n');
+            f.close();
+            QTest::qWait(400);
+            QVERIFY(QFile::rename(followed, followed + QStringLiteral(".1")));
+            QFile g(followed);
+            QVERIFY(g.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 5; ++i)
+                g.write(nxlogLine(7100 + i) + '\n');
+            g.close();
+            QTest::qWait(600);
+        }
+        QTest::qWait(500);
+        l.stop();
+        QCOMPARE(l.process.exitCode(), 0);
+
+        // Exactly once: every record id once, nothing else.
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events WHERE channel='Linux-Sysmon/Operational'")),
+                 qint64(expected.size()));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events WHERE channel='Linux-Sysmon/Operational'")),
+                 qint64(expected.size()));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events WHERE record_id BETWEEN 5000 AND 5199")), qint64(200));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events WHERE record_id BETWEEN 7000 AND 7199")), qint64(16));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events")),
+                 scalar(casePath, QStringLiteral("SELECT count(*) FROM events")));
+        // The rejected line is counted with its reason, in the JSON-lines sender's input row.
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT skipped FROM inputs WHERE path LIKE 'jsonl-tcp %'")), qint64(1));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE errors LIKE '%unknown layout%'")), qint64(1));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE status <> 'complete'")), qint64(0));
+    }
+
+    void pythonElasticsearchClientBulk()
+    {
+        const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+        if (python.isEmpty())
+            QSKIP("no python3: the Elasticsearch client cannot run");
+        const QString venv = QStringLiteral(QT_TESTCASE_BUILDDIR "/pyenv-elasticsearch");
+        const QString venvPython = venv + QStringLiteral("/bin/python");
+        if (!QFile::exists(venvPython + QStringLiteral(".ready"))) {
+            QProcess make;
+            make.start(python, {QStringLiteral("-m"), QStringLiteral("venv"), venv});
+            make.waitForFinished(120000);
+            QProcess pip;
+            pip.start(venv + QStringLiteral("/bin/pip"), {QStringLiteral("install"), QStringLiteral("-q"), QStringLiteral("elasticsearch>=8,<9")});
+            if (!pip.waitForFinished(300000) || pip.exitCode() != 0)
+                QSKIP(qPrintable(QStringLiteral("cannot install the Python Elasticsearch client (venv or PyPI not reachable): ")
+                                 + QString::fromUtf8(make.readAllStandardError() + pip.readAllStandardError()).right(300)));
+            QFile(venvPython + QStringLiteral(".ready")).open(QIODevice::WriteOnly);
+        }
+        const QString casePath = m_dir.filePath(QStringLiteral("bulk.dscase"));
+        Listener l;
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--bulk"), QStringLiteral("127.0.0.1:0")}, 1),
+                 qPrintable(l.stderrText));
+        const QString script = m_dir.filePath(QStringLiteral("send.py"));
+        QFile s(script);
+        QVERIFY(s.open(QIODevice::WriteOnly));
+        s.write("import json, sys\n"
+                "from elasticsearch import Elasticsearch, helpers\n"
+                "es = Elasticsearch(sys.argv[1], request_timeout=30)\n"
+                "print(es.info()['version']['number'])\n"
+                "template = json.loads(open(sys.argv[2]).readline())\n"
+                "def docs():\n"
+                "    for i in range(int(sys.argv[3])):\n"
+                "        d = json.loads(json.dumps(template))\n"
+                "        d['winlog']['record_id'] = 1000 + i\n"
+                "        yield {'_index': 'winlogbeat-8', '_op_type': 'create', '_source': d}\n"
+                "    yield {'_index': 'winlogbeat-8', '_op_type': 'create', '_source': {'colour': 'blue'}}\n"
+                "ok, errors = helpers.bulk(es, docs(), chunk_size=100, raise_on_error=False)\n"
+                "print(ok, len(errors), errors[0]['create']['status'] if errors else '')\n");
+        s.close();
+        QProcess client;
+        client.start(venvPython, {script, QStringLiteral("http://127.0.0.1:%1").arg(l.ports.value(QStringLiteral("bulk"))),
+                                  QStringLiteral(DSCOPE_TEST_DATA "/json/layout_d_winlogbeat716_ecs.jsonl"), QStringLiteral("1000")});
+        QVERIFY(client.waitForFinished(120000));
+        const QString out = QString::fromUtf8(client.readAllStandardOutput());
+        QVERIFY2(client.exitCode() == 0, qPrintable(out + QString::fromUtf8(client.readAllStandardError())));
+        // Every event acknowledged as created; the one document that is no event refused with 400, not retried.
+        QCOMPARE(out.split(QLatin1Char('\n')).value(1), QStringLiteral("1000 1 400"));
+        l.stop();
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events")), qint64(1000));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), qint64(1000));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT skipped FROM inputs")), qint64(1));
+    }
+
+    void corpusSentLiveRaisesWhatScanFinds()
+    {
+        if (!QFile::exists(kCorpusFile))
+            QSKIP("the corpus is not here (DSCOPE_DATASETS): nothing to compare");
+        QProcess scan;
+        const QString scanJson = m_dir.filePath(QStringLiteral("scan.jsonl"));
+        scan.start(kBinary, {QStringLiteral("scan"), kCorpusFile, QStringLiteral("--case"), m_dir.filePath(QStringLiteral("scan.dscase")),
+                             QStringLiteral("--json"), scanJson});
+        QVERIFY(scan.waitForFinished(120000));
+        QList<QJsonObject> expected;
+        QFile j(scanJson);
+        QVERIFY(j.open(QIODevice::ReadOnly));
+        for (const QByteArray& line : j.readAll().split('\n'))
+            if (!line.trimmed().isEmpty())
+                expected << QJsonDocument::fromJson(line).object();
+        QVERIFY(!expected.isEmpty());
+        for (const QString& target : {QStringLiteral("syslog-tcp"), QStringLiteral("bulk")}) {
+            const QString casePath = m_dir.filePath(target + QStringLiteral("-corpus.dscase"));
+            Listener l;
+            QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--") + target, QStringLiteral("127.0.0.1:0")}, 1),
+                     qPrintable(l.stderrText));
+            QProcess replay;
+            replay.start(kBinary, {QStringLiteral("replay"), kCorpusFile, QStringLiteral("--to"), target,
+                                   QStringLiteral("127.0.0.1:%1").arg(l.ports.value(target))});
+            QVERIFY(replay.waitForFinished(120000));
+            QVERIFY2(replay.exitCode() == 0, replay.readAllStandardError().constData());
+            QTest::qWait(800); // the last commit and detection pass
+            const QList<QJsonObject> live = l.stop();
+            QCOMPARE(alertKeys(live), alertKeys(expected));
+            QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")),
+                     scalar(m_dir.filePath(QStringLiteral("scan.dscase")), QStringLiteral("SELECT count(*) FROM events")));
+        }
+    }
+
+    void aKilledListenerKeepsWhatItAcknowledged()
+    {
+        const QString casePath = m_dir.filePath(QStringLiteral("killed.dscase"));
+        Listener l;
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--bulk"), QStringLiteral("127.0.0.1:0")}, 1),
+                 qPrintable(l.stderrText));
+        // replay waits for each bulk answer: when it says "sent", the listener acknowledged every event.
+        const QString file = m_dir.filePath(QStringLiteral("nx.jsonl"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 3000; ++i)
+            f.write(nxlogLine(10000 + i) + '\n');
+        f.close();
+        QProcess replay;
+        replay.start(kBinary, {QStringLiteral("replay"), file, QStringLiteral("--to"), QStringLiteral("bulk"),
+                               QStringLiteral("127.0.0.1:%1").arg(l.ports.value(QStringLiteral("bulk")))});
+        QVERIFY(replay.waitForFinished(120000));
+        const QString said = QString::fromUtf8(replay.readAllStandardError());
+        QVERIFY2(replay.exitCode() == 0, qPrintable(said));
+        QVERIFY2(said.contains(QLatin1String("sent 3000 events")), qPrintable(said));
+        l.process.kill(); // SIGKILL: no chance to commit anything more
+        l.process.waitForFinished(10000);
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), qint64(3000));
+        // And the case is whole: SQLite's own check of every page and index.
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open_v2(casePath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        sqlite3_stmt* st = nullptr;
+        QCOMPARE(sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_step(st), SQLITE_ROW);
+        const QString check = QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        QCOMPARE(check, QStringLiteral("ok"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLiveFeeds)
+#include "tst_livefeeds.moc"
