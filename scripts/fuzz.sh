@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan, UBSan) and runs each for SECONDS (default 1800). Usage:
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: evtx xml json archive normalize (default: all)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: evtx xml json archive normalize syslog (default: all)
 # Installs clang and its runtime first (apt-get, as install-deps.sh does). The growing corpus of each target lives in
 # build/fuzz/corpus/<target>; an input a target crashes on is copied to tests/data/fuzz/<target>/ (EVTX:
 # tests/data/evtx-fuzz/), where the normal build's tests replay it once the bug is fixed. EVTX seeds: chunks cut out
@@ -11,7 +11,7 @@ src="$(dirname "$here")"
 seconds="${1:-1800}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(evtx xml json archive normalize)
+[ "${#targets[@]}" -gt 0 ] || targets=(evtx xml json archive normalize syslog)
 
 need=()
 for p in clang-14 libclang-rt-14-dev; do
