@@ -2,10 +2,12 @@
 #pragma once
 
 #include "caseinputsdialog.h"
+#include "domain/alert.h"
 
 #include <QMainWindow>
 #include <QPointer>
 
+class QDockWidget;
 class QMenu;
 class QTabWidget;
 
@@ -14,6 +16,7 @@ class AlertsPage;
 class CaseStatusBar;
 class EventsPage;
 class ImportDialog;
+class LiveStatusPanel;
 class NotesPage;
 class ProcessTreePage;
 class TimelinePage;
@@ -31,6 +34,7 @@ class CaseController;
 class ReportController;
 class DetectionController;
 class ImportController;
+class LiveController;
 
 /// The workbench shell: menus, status bar and the pages. It only assembles; the pages and controllers do the work.
 class MainWindow : public QMainWindow
@@ -57,6 +61,10 @@ public:
     views::TimelinePage* timelinePage() const { return m_timeline; }
     views::NotesPage* notesPage() const { return m_notes; }
     AlertWorkController* alertWork() const { return m_alertWork; }
+    LiveController* live() const { return m_live; }
+    views::LiveStatusPanel* liveStatus() const { return m_liveStatus; }
+    /// File > Listen: asks which feeds, then receives them into the open case.
+    void listen();
     /// Edit > Note, tags and bookmark: on the current alert, event or process of the page shown.
     void annotateCurrent();
     /// Edit > Bookmark: sets or clears the bookmark of the current alert, event or process.
@@ -86,6 +94,10 @@ private:
     void attachPages();
     void attachAlertWork();
     void attachNotes();
+    void attachLive();
+    /// The pages read the case again after live events, keeping the analyst's selection.
+    void refreshLivePages();
+    void mergeLiveAlerts(const model::AlertSetPtr& fresh);
     /// The kind and ref of the current alert, event or process on the page shown; false when there is none.
     bool currentAnnotationTarget(int& kind, QString& ref) const;
     void exportReport();
@@ -102,6 +114,10 @@ private:
     views::ProcessTreePage* m_processTree;
     views::TimelinePage* m_timeline;
     views::NotesPage* m_notes;
+    LiveController* m_live;
+    views::LiveStatusPanel* m_liveStatus;
+    QDockWidget* m_liveDock;
+    int m_unseenAlerts = 0;
     views::ImportDialog* m_importDialog = nullptr;
     QMenu* m_recent = nullptr;
     views::CaseStatusBar* m_caseStatus;

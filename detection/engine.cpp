@@ -128,7 +128,8 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
     result->eventsScanned = data.eventCount();
     if (progress)
         progress(0, "checking telemetry");
-    blindSpots(data, ids, result->blindSpots);
+    if (!options.sinceUtcMs) // an incremental pass sees a window: what the case lacks is said by the full runs
+        blindSpots(data, ids, result->blindSpots);
 
     for (size_t i = 0; i < ids.size(); ++i) {
         if (cancel && cancel->load()) {

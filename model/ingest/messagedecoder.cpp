@@ -97,8 +97,10 @@ bool MessageDecoder::decode(std::string_view message, int64_t position, Event& o
             const std::string xml = d->inner;
             return decodeXml(xml, xml);
         }
-        d->doc.rewind();
-        e = d->doc.get_object().get(obj);
+        // Not an envelope after all: parse again from the start (a document that met an error cannot be rewound).
+        e = d->parser.iterate(d->buffer.data(), length, d->buffer.capacity()).get(d->doc);
+        if (!e)
+            e = d->doc.get_object().get(obj);
     }
     if (!e)
         e = d->mapper.map(obj, b);

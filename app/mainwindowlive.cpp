@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// MainWindow, continued: live feeds (File > Listen, the status panel, pages and alerts that follow the feed).
+#include "mainwindow.h"
+
+#include "alertspage.h"
+#include "casecontroller.h"
+#include "eventspage.h"
+#include "itemmodels/alertlistmodel.h"
+#include "listendialog.h"
+#include "livecontroller.h"
+#include "liveservice.h"
+#include "livestatuspanel.h"
+#include "processtree/processtreemodel.h"
+#include "processtree/processtreepage.h"
+#include "scope/investigationscope.h"
+
+#include <QDockWidget>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+
+#include <algorithm>
+
+namespace dscope::app {
+
+void MainWindow::attachLive()
+{
+    m_liveDock->setObjectName(QStringLiteral("liveFeeds"));
+    m_liveDock->setWidget(m_liveStatus);
+    addDockWidget(Qt::BottomDockWidgetArea, m_liveDock);
+    m_liveDock->hide();
+    connect(m_liveStatus, &views::LiveStatusPanel::stopRequested, m_live, &LiveController::stop);
+    connect(m_live, &LiveController::statusChanged, this, [this](const LiveStatus& s) {
+        std::vector<model::FeedStats> feeds;
+        std::vector<double> rates;
+        for (const LiveFeedRow& r : s.feeds) {
+            feeds.push_back(r.stats);
+            rates.push_back(r.rate);
+        }
+        m_liveStatus->setStatus(s.listeners, feeds, rates, s.stored, s.rate, s.failure, s.running);
+        if (!s.failure.isEmpty())
+            statusBar()->showMessage(tr("Live feeds: writing stopped: %1").arg(s.failure));
+    });
+    connect(m_live, &LiveController::eventsArrived, this, &MainWindow::refreshLivePages);
+    connect(m_live, &LiveController::alertsRaised, this, &MainWindow::mergeLiveAlerts);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == AlertsPageIndex && m_unseenAlerts > 0) {
+            m_unseenAlerts = 0;
+            m_tabs->setTabText(AlertsPageIndex, tr("&Alerts"));
+        }
+    });
+}
+
+void MainWindow::listen()
+{
+    if (!m_case->isOpen()) {
+        QMessageBox::information(this, tr("Listen"), tr("Open or create a case first: live events are stored in it."));
+        return;
+    }
+    views::ListenDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    std::vector<ListenSpec> specs;
+    QString error;
+    for (const views::ListenChoice& c : dialog.choices()) {
+        ListenSpec spec;
+        spec.token = dialog.token();
+        if (c.kind == QLatin1String("follow")) {
+            spec.kind = ListenSpec::Kind::Follow;
+            spec.path = c.address;
+        } else {
+            spec.kind = c.kind == QLatin1String("syslog-udp") ? ListenSpec::Kind::SyslogUdp
+                        : c.kind == QLatin1String("jsonl-tcp") ? ListenSpec::Kind::JsonlTcp
+                        : c.kind == QLatin1String("bulk")      ? ListenSpec::Kind::Bulk
+                                                               : ListenSpec::Kind::SyslogTcp;
+            if (!parseListenAddress(c.address, spec, error)) {
+                QMessageBox::warning(this, tr("Listen"), error);
+                return;
+            }
+        }
+        specs.push_back(spec);
+    }
+    if (specs.empty())
+        return;
+    if (!m_live->start(m_case->path(), specs, error)) {
+        QMessageBox::warning(this, tr("Listen"), error);
+        return;
+    }
+    m_liveDock->show();
+    statusBar()->showMessage(tr("Listening for live feeds"), 5000);
+}
+
+void MainWindow::refreshLivePages()
+{
+    // Each page reads the case again and comes back to what the analyst had selected.
+    m_case->refreshInfo();
+    const qint64 event = m_events->currentEventRowId();
+    m_events->reload();
+    if (event)
+        m_events->goToEvent(event);
+    const int node = m_processTree->currentNode();
+    const auto tree = m_processTree->treeModel()->tree();
+    QString host, guid;
+    if (node >= 0 && tree) {
+        host = tree->nodes[size_t(node)].host;
+        guid = tree->nodes[size_t(node)].guid;
+    }
+    m_processTree->setCase(m_case->path(), m_scope->alerts());
+    if (!guid.isEmpty())
+        m_processTree->selectProcess(host, guid);
+}
+
+void MainWindow::mergeLiveAlerts(const model::AlertSetPtr& fresh)
+{
+    // An extended alert replaces its earlier self; a new one joins the list.
+    auto merged = std::make_shared<model::AlertSet>(m_scope->alerts() ? *m_scope->alerts() : model::AlertSet{});
+    int added = 0;
+    for (const model::Alert& a : fresh->alerts) {
+        const std::string identity = model::alertIdentity(a);
+        auto it = std::find_if(merged->alerts.begin(), merged->alerts.end(),
+                               [&](const model::Alert& b) { return model::alertIdentity(b) == identity; });
+        if (it != merged->alerts.end()) {
+            *it = a;
+        } else {
+            merged->alerts.push_back(a);
+            ++added;
+        }
+    }
+    const model::Alert* current = m_alerts->currentAlert();
+    const qint64 keep = current ? current->caseId : 0;
+    m_scope->setAlerts(merged);
+    if (keep)
+        for (int row = 0; row < m_alerts->table()->model()->rowCount(); ++row)
+            if (m_alerts->table()->model()->index(row, 0).data(model::AlertListModel::CaseIdRole).toLongLong() == keep) {
+                m_alerts->selectAlert(row);
+                break;
+            }
+    if (added > 0) {
+        const model::Alert& first = fresh->alerts.front();
+        statusBar()->showMessage(tr("New alert: %1 %2 on %3").arg(QString::fromStdString(first.ruleId),
+                                                                QString::fromStdString(first.ruleName),
+                                                                QString::fromStdString(first.host)),
+                                 10000);
+        if (m_tabs->currentIndex() != AlertsPageIndex) {
+            m_unseenAlerts += added;
+            m_tabs->setTabText(AlertsPageIndex, tr("&Alerts (%1 new)").arg(m_unseenAlerts));
+        }
+    }
+}
+
+} // namespace dscope::app
