@@ -19,13 +19,17 @@ LiveController::LiveController(QObject* parent) : QObject(parent)
     });
 }
 
-LiveController::~LiveController() { stop(); }
+LiveController::~LiveController()
+{
+    blockSignals(true); // whoever listened may be gone already: a controller being destroyed announces nothing
+    stop();
+}
 
 bool LiveController::start(const QString& casePath, const std::vector<ListenSpec>& specs, QString& error)
 {
     stop();
     m_session = std::make_unique<model::LiveSession>(casePath.toStdString());
-    m_detection = new LiveDetectionController(casePath, this);
+    m_detection = new LiveDetectionController(casePath, m_session.get(), this);
     connect(m_detection, &LiveDetectionController::alertsRaised, this,
             [this](const model::AlertSetPtr& alerts, double) { Q_EMIT alertsRaised(alerts); });
     m_session->setCommitListener([this](const model::LiveCommit& c) {
@@ -80,12 +84,13 @@ void LiveController::stop()
     m_network.quit();
     m_network.wait();
     m_service = nullptr;
-    m_session->stop();
+    m_session->flush();
     if (m_detection) {
-        m_detection->finish();
+        m_detection->finish(); // the last pass, its alerts stored by the still-running writer
         delete m_detection;
         m_detection = nullptr;
     }
+    m_session->stop();
     publishStatus();
     m_session.reset();
     m_listeners.clear();

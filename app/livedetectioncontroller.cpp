@@ -2,6 +2,7 @@
 #include "livedetectioncontroller.h"
 
 #include "engine.h"
+#include "live/livesession.h"
 #include "ruleset.h"
 
 #include <QCoreApplication>
@@ -10,8 +11,8 @@
 
 namespace dscope::app {
 
-LiveDetectionController::LiveDetectionController(const QString& casePath, QObject* parent)
-    : QObject(parent), m_casePath(casePath)
+LiveDetectionController::LiveDetectionController(const QString& casePath, model::LiveSession* session, QObject* parent)
+    : QObject(parent), m_casePath(casePath), m_session(session)
 {
     m_pool.setMaxThreadCount(1);
     std::string error;
@@ -45,42 +46,61 @@ void LiveDetectionController::startPass()
     if (!m_engine || !m_pendingSince)
         return;
     detection::EngineOptions options;
-    options.persist = true;
+    options.persist = m_session == nullptr;
     options.createIndexes = false; // the writer builds them; this pass must not wait for the write lock
-    // A second more than the longest window: times of different logs are not exactly in step.
-    options.sinceUtcMs = *m_pendingSince - m_engine->rules().longestWindowMs() - 1000;
+    options.sinceUtcMs = *m_pendingSince; // each rule reads back as far as its own window needs
     QElapsedTimer clock = m_pendingClock;
     m_pendingSince.reset();
     m_running = true;
     QPointer<LiveDetectionController> self(this);
     const std::string path = m_casePath.toStdString();
     detection::Engine* engine = m_engine.get();
-    (void)QtConcurrent::run(&m_pool, [self, engine, path, options, clock] {
+    model::LiveSession* session = m_session;
+    (void)QtConcurrent::run(&m_pool, [self, engine, session, path, options, clock] {
         std::string error;
         model::AlertSetPtr alerts = engine->run(path, options, nullptr, {}, error);
-        const double seconds = double(clock.elapsed()) / 1000.0;
-        QMetaObject::invokeMethod(self, [self, alerts, error, seconds] {
-            if (!self)
-                return;
-            self->m_running = false;
-            if (!alerts) {
-                Q_EMIT self->failed(QString::fromStdString(error));
-            } else {
-                auto fresh = std::make_shared<model::AlertSet>();
-                for (const model::Alert& a : alerts->alerts) {
-                    auto [it, added] = self->m_known.try_emplace(model::alertIdentity(a), a.count);
-                    if (added || a.count > it->second) {
-                        it->second = a.count;
-                        fresh->alerts.push_back(a);
-                    }
-                }
-                if (!fresh->alerts.empty())
-                    Q_EMIT self->alertsRaised(fresh, seconds);
-                Q_EMIT self->passFinished(int(alerts->alerts.size()), seconds);
-            }
-            self->startPass(); // what was committed meanwhile
-        }, Qt::QueuedConnection);
+        auto deliver = [self, clock](model::AlertSetPtr result, std::string why) {
+            const double seconds = double(clock.elapsed()) / 1000.0;
+            QMetaObject::invokeMethod(self, [self, result, why, seconds] {
+                if (!self)
+                    return;
+                self->m_running = false;
+                if (!result)
+                    Q_EMIT self->failed(QString::fromStdString(why));
+                else
+                    self->announce(result, seconds);
+                self->startPass(); // what was committed meanwhile
+            }, Qt::QueuedConnection);
+        };
+        if (!alerts || !session) {
+            deliver(alerts, error);
+            return;
+        }
+        // Stored by the session's writer; announced once stored, with their case ids.
+        session->storeAlerts(std::make_shared<model::AlertSet>(*alerts), engine->rules().version(),
+                             [deliver](std::shared_ptr<model::AlertSet> stored, std::string why) {
+                                 if (!why.empty())
+                                     stored->storeError = why;
+                                 deliver(stored, {});
+                             });
     });
+}
+
+void LiveDetectionController::announce(const model::AlertSetPtr& alerts, double seconds)
+{
+    auto fresh = std::make_shared<model::AlertSet>();
+    for (const model::Alert& a : alerts->alerts) {
+        auto [it, added] = m_known.try_emplace(model::alertIdentity(a), a.count);
+        if (added || a.count > it->second) {
+            it->second = a.count;
+            fresh->alerts.push_back(a);
+        }
+    }
+    if (!fresh->alerts.empty())
+        Q_EMIT alertsRaised(fresh, seconds);
+    if (!alerts->storeError.empty())
+        Q_EMIT failed(tr("the alerts could not be stored: %1").arg(QString::fromStdString(alerts->storeError)));
+    Q_EMIT passFinished(int(alerts->alerts.size()), seconds);
 }
 
 } // namespace dscope::app

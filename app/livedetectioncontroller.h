@@ -14,6 +14,9 @@
 namespace dscope::detection {
 class Engine;
 }
+namespace dscope::model {
+class LiveSession;
+}
 
 namespace dscope::app {
 
@@ -28,7 +31,8 @@ class LiveDetectionController : public QObject
 {
     Q_OBJECT
 public:
-    explicit LiveDetectionController(const QString& casePath, QObject* parent = nullptr);
+    /// With a session, the alerts are stored by its writer (the case's one writer); without, by each pass itself.
+    explicit LiveDetectionController(const QString& casePath, model::LiveSession* session = nullptr, QObject* parent = nullptr);
     ~LiveDetectionController() override;
 
     /// False with loadError() when the built-in rules cannot be read.
@@ -53,7 +57,10 @@ Q_SIGNALS:
 private:
     void startPass();
 
+    void announce(const model::AlertSetPtr& alerts, double seconds);
+
     QString m_casePath;
+    model::LiveSession* m_session = nullptr;
     std::unique_ptr<detection::Engine> m_engine;
     QString m_loadError;
     QThreadPool m_pool;

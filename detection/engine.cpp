@@ -119,8 +119,21 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
     CaseData data;
     if (!data.open(casePath, error))
         return nullptr;
-    if (options.sinceUtcMs)
-        data.setSince(*options.sinceUtcMs);
+    // Incremental: one view of the case per distinct rule window (rules of the same window share their reads).
+    std::map<int64_t, std::unique_ptr<CaseData>> windows;
+    auto dataFor = [&](const Rule& rule) -> CaseData* {
+        if (!options.sinceUtcMs)
+            return &data;
+        const int64_t since = *options.sinceUtcMs - rule.windowMs() - 1000;
+        auto& view = windows[since];
+        if (!view) {
+            view = std::make_unique<CaseData>();
+            if (!view->open(casePath, error))
+                return nullptr;
+            view->setSince(since);
+        }
+        return view.get();
+    };
     if (options.createIndexes)
         ensureDetectionIndexes(casePath); // best effort: without them the same queries scan
 
@@ -139,10 +152,13 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
         const Rule& rule = *m_rules.find(ids[i]);
         if (progress)
             progress(int(5 + 90 * i / ids.size()), "rule " + rule.id + ": " + rule.name);
-        RuleContext ctx{rule, m_rules, data, cancel, options.maxEvidence};
+        CaseData* view = dataFor(rule);
+        if (!view)
+            return nullptr;
+        RuleContext ctx{rule, m_rules, *view, cancel, options.maxEvidence};
         implementations().at(rule.id)(ctx, result->alerts);
-        if (!data.lastError().empty()) {
-            error = "rule " + rule.id + ": " + data.lastError();
+        if (!view->lastError().empty()) {
+            error = "rule " + rule.id + ": " + view->lastError();
             return nullptr;
         }
     }

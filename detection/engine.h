@@ -24,10 +24,11 @@ struct EngineOptions {
     /// run to run. A case that cannot be written keeps them in memory only, and AlertSet::storeError says why.
     bool persist = false;
     /**
-     * Incremental mode (live feeds): the rules' scans read only events at or after this time (UTC ms), which the
-     * caller sets to the oldest new event minus the longest window of the rules, so that a chain begun before the
-     * new events is still seen whole. Stored alerts are updated under their identity and none is marked stale (a
-     * window does not show what the case no longer raises). Unset: the whole case.
+     * Incremental mode (live feeds): the time (UTC ms) of the oldest new event. Each rule's scans read only events
+     * from that time minus the rule's own window (and a second of slack between logs), so that a chain begun before
+     * the new events is seen whole while a rule of single events reads only the new ones. Stored alerts are updated
+     * under their identity and none is marked stale (a window does not show what the case no longer raises).
+     * Unset: the whole case.
      */
     std::optional<int64_t> sinceUtcMs;
 };

@@ -204,13 +204,20 @@ const Rule* RuleSet::find(const std::string& id) const
 }
 
 
+int64_t Rule::windowMs() const
+{
+    int64_t longest = 0;
+    for (auto it = params.begin(); it != params.end(); ++it)
+        if (it.key().endsWith(QLatin1String("WindowMs")))
+            longest = std::max<int64_t>(longest, it.value().toInteger());
+    return longest;
+}
+
 int64_t RuleSet::longestWindowMs() const
 {
     int64_t longest = 0;
     for (const Rule& r : m_rules)
-        for (auto it = r.params.begin(); it != r.params.end(); ++it)
-            if (it.key().endsWith(QLatin1String("WindowMs")))
-                longest = std::max<int64_t>(longest, it.value().toInteger());
+        longest = std::max(longest, r.windowMs());
     return longest;
 }
 

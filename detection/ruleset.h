@@ -30,6 +30,8 @@ struct Rule {
     std::string checklistKey; ///< the response checklist (resources/checklists/checklists.json)
 
     int64_t intParam(const char* key, int64_t fallback) const;
+    /// The rule's longest correlation window (its "...WindowMs" parameters), 0 for a rule of single events.
+    int64_t windowMs() const;
     /// A mask written as decimal or "0x" hex text.
     uint32_t maskParam(const char* key, uint32_t fallback) const;
     std::vector<uint32_t> maskList(const char* key) const;

@@ -109,7 +109,7 @@ int runListen(const QStringList& args)
         }
     }
     model::LiveSession session(casePath.toStdString());
-    LiveDetectionController detection(casePath);
+    LiveDetectionController detection(casePath, &session);
     if (!detection.isAvailable()) {
         err() << "error: " << detection.loadError() << '\n';
         return ExitFailure;
@@ -175,9 +175,9 @@ int runListen(const QStringList& args)
 
     // Ctrl-C: no new data, everything received committed, a last detection pass over it.
     service.close();
+    session.flush();     // every event received is committed...
+    detection.finish();  // ...and detected, its alerts stored by the still-running writer
     session.stop();
-    if (session.storedEvents() > 0)
-        detection.finish();
     const std::string failure = session.failure();
     err() << statusLine(session, detection, 0) << '\n';
     if (!failure.empty()) {

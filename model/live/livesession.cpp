@@ -2,6 +2,7 @@
 #include "livesession.h"
 
 #include "domain/importreport.h"
+#include "storage/alertstore.h"
 #include "storage/casewriter.h"
 #include "storage/rawevent.h"
 
@@ -19,6 +20,12 @@ struct LiveSession::Batch {
     int feed = 0;
     std::vector<Event> events;
     Ack ack;
+};
+
+struct LiveSession::AlertJob {
+    std::shared_ptr<AlertSet> alerts;
+    int version = 0;
+    std::function<void(std::shared_ptr<AlertSet>, std::string)> done;
 };
 
 struct LiveSession::Feed {
@@ -69,6 +76,17 @@ void LiveSession::stop()
     m_running = false;
 }
 
+void LiveSession::flush()
+{
+    std::unique_lock lock(m_mutex);
+    if (!m_thread.joinable())
+        return;
+    m_flushRequested = true;
+    m_wake.notify_one();
+    m_space.wait(lock, [&] { return (m_queue.empty() && m_writerHolds == 0) || !m_running; });
+    m_flushRequested = false;
+}
+
 int LiveSession::openFeed(const std::string& protocol, const std::string& listener, const std::string& peer)
 {
     auto feed = std::make_unique<Feed>();
@@ -113,6 +131,20 @@ void LiveSession::submit(int feedId, std::vector<Event>&& events, int64_t messag
     m_peakQueued = std::max(m_peakQueued, m_queued);
     lock.unlock();
     m_wake.notify_one();
+}
+
+void LiveSession::storeAlerts(std::shared_ptr<AlertSet> alerts, int ruleSetVersion,
+                              std::function<void(std::shared_ptr<AlertSet>, std::string)> done)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_thread.joinable() && m_running) {
+            m_alertJobs.push_back({std::move(alerts), ruleSetVersion, std::move(done)});
+            m_wake.notify_one();
+            return;
+        }
+    }
+    done(std::move(alerts), "the live session has stopped");
 }
 
 void LiveSession::reject(int feedId, int64_t position, const std::string& reason, std::string_view bytes)
@@ -201,8 +233,12 @@ void LiveSession::run()
         std::vector<std::pair<Feed*, bool>> feeds; // feeds that need an input row or their end written
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait_until(lock, deadline, [&] { return !m_queue.empty() || m_stopping || Clock::now() >= deadline; });
+            m_wake.wait_until(lock, deadline, [&] {
+                return !m_queue.empty() || !m_alertJobs.empty() || m_stopping || m_flushRequested || Clock::now() >= deadline;
+            });
             work.swap(m_queue);
+            for (const Batch& b : work)
+                m_writerHolds += int64_t(b.events.size());
             m_queued = 0;
             stopping = m_stopping;
             for (auto& f : m_feeds)
@@ -270,7 +306,19 @@ void LiveSession::run()
             std::lock_guard lock(m_mutex);
             queueEmpty = m_queue.empty();
         }
-        const bool waiting = queueEmpty && std::any_of(uncommitted.begin(), uncommitted.end(), [](const Batch& b) { return bool(b.ack); });
+        std::deque<AlertJob> alertJobs;
+        {
+            std::lock_guard lock(m_mutex);
+            alertJobs.swap(m_alertJobs);
+        }
+        // Alerts are written between transactions: what waits is committed first.
+        bool flushing = false;
+        {
+            std::lock_guard lock(m_mutex);
+            flushing = m_flushRequested;
+        }
+        const bool waiting = flushing || (queueEmpty && std::any_of(uncommitted.begin(), uncommitted.end(), [](const Batch& b) { return bool(b.ack); }))
+                             || !alertJobs.empty();
         const bool due = pending >= m_options.commitEvents || Clock::now() >= deadline || stopping || waiting;
         if (failed || (due && (pending > 0 || !uncommitted.empty() || !feeds.empty()))) {
             const bool ok = !failed && m_writer->commit();
@@ -280,6 +328,7 @@ void LiveSession::run()
             uncommitted.clear();
             {
                 std::lock_guard lock(m_mutex);
+                m_writerHolds = 0; // committed, or lost with the failed transaction
                 for (auto& f : m_feeds)
                     if (f->inputId >= 0)
                         f->stats.stored = m_writer->committedEvents(f->inputId);
@@ -294,6 +343,7 @@ void LiveSession::run()
             pending = oldest = newest = 0;
             deadline = never();
             armed = false;
+            m_space.notify_all(); // a flush() may be waiting for this commit
             if (!ok) {
                 // Nothing more can be stored: what waits in the queue is answered as lost, and so is what comes.
                 std::deque<Batch> rest;
@@ -309,12 +359,31 @@ void LiveSession::run()
                 m_space.notify_all();
             }
         }
+        for (AlertJob& job : alertJobs) {
+            std::string error;
+            if (failed || !m_writer || m_writer->failed())
+                error = "the case cannot be written";
+            else if (!alertstore::merge(m_writer->database(), *job.alerts, {}, job.version,
+                                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch()).count(),
+                                        error) && error.empty())
+                error = "storing the alerts failed";
+            job.done(std::move(job.alerts), std::move(error));
+        }
         if (stopping || !m_running) {
             std::lock_guard lock(m_mutex);
             if (m_queue.empty())
                 break;
         }
     }
+    // Passes that asked too late: answered, not forgotten.
+    std::deque<AlertJob> late;
+    {
+        std::lock_guard lock(m_mutex);
+        late.swap(m_alertJobs);
+    }
+    for (AlertJob& job : late)
+        job.done(std::move(job.alerts), "the live session has stopped");
 }
 
 } // namespace dscope::model

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/alert.h"
 #include "domain/event.h"
 
 #include <QtCore/qglobal.h>
@@ -72,6 +73,8 @@ public:
     bool start(std::string& error);
     /// Commits what is queued, finishes every feed's input row and closes the case. Idempotent.
     void stop();
+    /// Returns once everything submitted so far is committed (or lost to a failure); the session goes on.
+    void flush();
     bool running() const { return m_running.load(); }
 
     /// A new feed: its input row is written with its first events. Thread-safe.
@@ -87,6 +90,14 @@ public:
     /// The sender went away: its input row is finished with the next commit.
     void closeFeed(int feed);
 
+    /**
+     * Stores a detection pass's alerts in the case on the writer thread, between two commits (one writer: a pass
+     * that wrote itself would wait for the write lock the feeds keep busy). Alerts keep their identity and triage;
+     * none is marked stale. `done` runs on the writer thread with the alerts' case ids filled in, or an error.
+     */
+    void storeAlerts(std::shared_ptr<AlertSet> alerts, int ruleSetVersion,
+                     std::function<void(std::shared_ptr<AlertSet>, std::string error)> done);
+
     /// Called on the writer thread after each commit that stored events (set before start()).
     void setCommitListener(CommitFn fn) { m_onCommit = std::move(fn); }
     std::vector<FeedStats> stats() const;
@@ -101,6 +112,7 @@ public:
 private:
     struct Batch;
     struct Feed;
+    struct AlertJob;
     void run();
     bool commitNow(int64_t& pendingEvents, std::vector<Batch>& uncommitted);
     void finishClosedFeeds(bool all);
@@ -113,11 +125,14 @@ private:
     std::condition_variable m_wake;     ///< the writer: work arrived or stop
     std::condition_variable m_space;    ///< the feeds: the queue has room again
     std::deque<Batch> m_queue;
+    std::deque<AlertJob> m_alertJobs;
     int64_t m_queued = 0;
     int64_t m_peakQueued = 0;
     std::vector<std::unique_ptr<Feed>> m_feeds;
     std::atomic_bool m_running{false};
     bool m_stopping = false;
+    bool m_flushRequested = false;
+    int64_t m_writerHolds = 0;          ///< events handed to the writer and not yet committed
     std::atomic<int64_t> m_totalStored{0};
     std::string m_failure;
     CommitFn m_onCommit;

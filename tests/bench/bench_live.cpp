@@ -107,7 +107,7 @@ int main(int argc, char** argv)
 
     // Live: the listener on its own thread, detection on this one, the sender on a third.
     model::LiveSession session(casePath);
-    app::LiveDetectionController detection(QString::fromStdString(casePath));
+    app::LiveDetectionController detection(QString::fromStdString(casePath), &session);
     QElapsedTimer clock;
     clock.start();
     std::atomic<qint64> lastCommitNs{0};
@@ -212,6 +212,7 @@ int main(int argc, char** argv)
     poll.start(20);
     app.exec();
     sender.join();
+    session.flush();
     detection.finish();
     const double liveSeconds = double(lastCommitNs.load() - sendStartNs) / 1e9;
     const int64_t stored = session.storedEvents();
