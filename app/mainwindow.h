@@ -99,7 +99,9 @@ private:
     void refreshLivePages();
     void mergeLiveAlerts(const model::AlertSetPtr& fresh);
     /// The kind and ref of the current alert, event or process on the page shown; false when there is none.
-    bool currentAnnotationTarget(int& kind, QString& ref) const;
+    bool currentTarget(int& kind, QString& ref) const;
+    /// currentTarget(), or a note in the status bar that something must be selected first.
+    bool currentAnnotationTarget(int& kind, QString& ref);
     void exportReport();
 
     model::InvestigationScope* m_scope;

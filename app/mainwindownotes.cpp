@@ -80,7 +80,16 @@ void MainWindow::attachNotes()
     });
 }
 
-bool MainWindow::currentAnnotationTarget(int& kind, QString& ref) const
+bool MainWindow::currentAnnotationTarget(int& kind, QString& ref)
+{
+    if (!m_case->isOpen() || !currentTarget(kind, ref)) {
+        statusBar()->showMessage(tr("Select an alert, an event or a process (with a GUID) first."), 5000);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::currentTarget(int& kind, QString& ref) const
 {
     using model::Annotation;
     switch (m_tabs->currentIndex()) {
@@ -123,22 +132,16 @@ void MainWindow::annotateCurrent()
 {
     int kind = 0;
     QString ref;
-    if (!m_case->isOpen() || !currentAnnotationTarget(kind, ref)) {
-        statusBar()->showMessage(tr("Select an alert, an event or a process (with a GUID) first."), 5000);
-        return;
-    }
-    m_alertWork->editAnnotation(model::Annotation::Kind(kind), ref);
+    if (currentAnnotationTarget(kind, ref))
+        m_alertWork->editAnnotation(model::Annotation::Kind(kind), ref);
 }
 
 void MainWindow::bookmarkCurrent()
 {
     int kind = 0;
     QString ref;
-    if (!m_case->isOpen() || !currentAnnotationTarget(kind, ref)) {
-        statusBar()->showMessage(tr("Select an alert, an event or a process (with a GUID) first."), 5000);
-        return;
-    }
-    m_alertWork->toggleBookmark(model::Annotation::Kind(kind), ref);
+    if (currentAnnotationTarget(kind, ref))
+        m_alertWork->toggleBookmark(model::Annotation::Kind(kind), ref);
 }
 
 } // namespace dscope::app

@@ -5,9 +5,7 @@
 #include "alertspage.h"
 #include "alertworkcontroller.h"
 #include "alertworkpanel.h"
-#include "engine.h"
 #include "itemmodels/alertlistmodel.h"
-#include "ruleset.h"
 #include "storage/database.h"
 #include "views_helpers.h"
 
@@ -25,18 +23,6 @@ using namespace dscope;
 namespace {
 
 const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
-
-model::AlertSetPtr detect(const QString& casePath)
-{
-    std::string error;
-    auto rules = detection::RuleSet::fromFile(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/rules/rules.json"), error);
-    if (!rules)
-        return nullptr;
-    detection::Engine engine(std::move(*rules));
-    detection::EngineOptions options;
-    options.persist = true;
-    return engine.run(casePath.toStdString(), options, nullptr, {}, error);
-}
 
 /// The page and the controller wired as the main window wires them.
 struct Workbench {
@@ -99,7 +85,7 @@ private Q_SLOTS:
 
     void triageChecklistAndPivot()
     {
-        const model::AlertSetPtr alerts = detect(m_case);
+        const model::AlertSetPtr alerts = testing::detectAndStore(m_case);
         QVERIFY(alerts && !alerts->alerts.empty());
         QVERIFY(alerts->storeError.empty());
         Workbench wb(m_case);
@@ -178,7 +164,7 @@ private Q_SLOTS:
     void survivesReRunAndReopening()
     {
         // The decisions of the test above are in the case: a new detection run and a new window show them.
-        const model::AlertSetPtr alerts = detect(m_case);
+        const model::AlertSetPtr alerts = testing::detectAndStore(m_case);
         QVERIFY(alerts);
         const auto benign = std::find_if(alerts->alerts.begin(), alerts->alerts.end(), [](const model::Alert& a) {
             return a.triage.state == model::TriageState::Benign;

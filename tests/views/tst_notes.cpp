@@ -5,13 +5,11 @@
 // and a reopened case.
 #include "alertworkcontroller.h"
 #include "annotationdialog.h"
-#include "engine.h"
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 #include "notespage.h"
 #include "processtree/processtreebuilder.h"
 #include "processtree/processtreemodel.h"
-#include "ruleset.h"
 #include "storage/database.h"
 #include "views_helpers.h"
 
@@ -32,18 +30,6 @@ using model::AnnotatedRefs;
 namespace {
 
 const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
-
-model::AlertSetPtr detect(const QString& casePath)
-{
-    std::string error;
-    auto rules = detection::RuleSet::fromFile(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/rules/rules.json"), error);
-    if (!rules)
-        return nullptr;
-    detection::Engine engine(std::move(*rules));
-    detection::EngineOptions options;
-    options.persist = true;
-    return engine.run(casePath.toStdString(), options, nullptr, {}, error);
-}
 
 /// The Notes page and the controller wired as the main window wires them; the latest marks kept.
 struct Workbench {
@@ -102,7 +88,7 @@ private Q_SLOTS:
     {
         m_case = testing::importCase(m_dir, kDemo);
         QVERIFY(!m_case.isEmpty());
-        m_alerts = detect(m_case);
+        m_alerts = testing::detectAndStore(m_case);
         QVERIFY(m_alerts && !m_alerts->alerts.empty() && m_alerts->storeError.empty());
     }
 
@@ -235,7 +221,7 @@ private Q_SLOTS:
     void survivesDetectionAndReopen()
     {
         // Another run of detection keeps alert ids, so the alert's note still names the same alert.
-        const model::AlertSetPtr again = detect(m_case);
+        const model::AlertSetPtr again = testing::detectAndStore(m_case);
         QVERIFY(again && again->storeError.empty());
         QCOMPARE(again->alerts.front().caseId, m_alerts->alerts.front().caseId);
         Workbench reopened(m_case); // a new controller: as after closing and reopening the case

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "views_helpers.h"
 
+#include "engine.h"
 #include "import/importer.h"
+#include "ruleset.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -19,6 +21,18 @@ QString importCase(const QTemporaryDir& dir, const QString& input, bool libevtx)
     model::Importer importer(casePath.toStdString(), options);
     const auto summary = importer.run({input.toStdString()});
     return summary.fatal.empty() && summary.events > 0 ? casePath : QString();
+}
+
+model::AlertSetPtr detectAndStore(const QString& casePath)
+{
+    std::string error;
+    auto rules = detection::RuleSet::fromFile(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/rules/rules.json"), error);
+    if (!rules)
+        return nullptr;
+    detection::Engine engine(std::move(*rules));
+    detection::EngineOptions options;
+    options.persist = true;
+    return engine.run(casePath.toStdString(), options, nullptr, {}, error);
 }
 
 QString screenshotDir()
