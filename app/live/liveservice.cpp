@@ -194,8 +194,9 @@ void LiveService::close()
 {
     for (auto& [socket, feed] : m_tcp) {
         feed->socket->disconnect(this);
+        readTcp(*feed);
+        endTcp(*feed);
         feed->socket->abort();
-        m_session.closeFeed(feed->feed);
     }
     m_tcp.clear();
     for (auto& [key, feed] : m_udp)
@@ -228,15 +229,7 @@ void LiveService::acceptTcp(QTcpServer* server, ListenSpec::Kind kind)
             if (it == m_tcp.end())
                 return;
             readTcp(*it->second); // what arrived with the FIN
-            it->second->deframer.finish(
-                [&](std::string_view m) {
-                    std::vector<Event> batch;
-                    decodeInto(it->second->feed, it->second->decoder, m, ++it->second->messages,
-                               it->second->kind == ListenSpec::Kind::SyslogTcp, batch);
-                    m_session.submit(it->second->feed, std::move(batch), 1, m);
-                },
-                [&](int64_t offset, std::string reason) { m_session.reject(it->second->feed, offset, reason); });
-            m_session.closeFeed(it->second->feed);
+            endTcp(*it->second);
             socket->deleteLater();
             m_tcp.erase(it);
         });
@@ -244,6 +237,19 @@ void LiveService::acceptTcp(QTcpServer* server, ListenSpec::Kind kind)
         if (socket->bytesAvailable())
             readTcp(*raw);
     }
+}
+
+void LiveService::endTcp(TcpFeed& f)
+{
+    f.deframer.finish(
+        [&](std::string_view m) {
+            std::vector<Event> batch;
+            decodeInto(f.feed, f.decoder, m, ++f.messages, f.kind == ListenSpec::Kind::SyslogTcp, batch);
+            const int64_t decoded = int64_t(batch.size());
+            m_session.submit(f.feed, std::move(batch), decoded, m);
+        },
+        [&](int64_t offset, std::string reason) { m_session.reject(f.feed, offset, "byte " + std::to_string(offset) + ": " + reason); });
+    m_session.closeFeed(f.feed);
 }
 
 void LiveService::decodeInto(int feed, model::MessageDecoder& decoder, std::string_view message, int64_t position,

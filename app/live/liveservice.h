@@ -65,6 +65,8 @@ private:
     struct Follower;
     void acceptTcp(QTcpServer* server, ListenSpec::Kind kind);
     void readTcp(TcpFeed& f);
+    /// The sender is gone (or listening stops): what it left unfinished is a message or a rejected frame.
+    void endTcp(TcpFeed& f);
     void readUdp(QUdpSocket* socket, const QString& listener);
     void pollFollowers();
     /// Decodes one message of a feed and adds the event to `batch` (or rejects it with its position).

@@ -21,6 +21,8 @@
 #include <sqlite3.h>
 
 #include <csignal>
+#include <memory>
+#include <vector>
 
 namespace {
 
@@ -292,6 +294,45 @@ private Q_SLOTS:
             QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")),
                      scalar(m_dir.filePath(QStringLiteral("scan.dscase")), QStringLiteral("SELECT count(*) FROM events")));
         }
+    }
+
+    void idleAndSlowSendersStallNobody()
+    {
+        const QString casePath = m_dir.filePath(QStringLiteral("crowd.dscase"));
+        Listener l;
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--syslog-tcp"), QStringLiteral("127.0.0.1:0")}, 1),
+                 qPrintable(l.stderrText));
+        const quint16 port = l.ports.value(QStringLiteral("syslog-tcp"));
+        // Hundreds of connections that send nothing, and one that stops in the middle of a frame.
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int i = 0; i < 400; ++i) {
+            idle.push_back(std::make_unique<QTcpSocket>());
+            idle.back()->connectToHost(QStringLiteral("127.0.0.1"), port);
+        }
+        for (auto& s : idle)
+            QVERIFY(s->waitForConnected(5000));
+        QTcpSocket slow;
+        slow.connectToHost(QStringLiteral("127.0.0.1"), port);
+        QVERIFY(slow.waitForConnected(5000));
+        slow.write("5000 <14>1 - slow sysmon - - - <Event><System>");
+        QVERIFY(slow.waitForBytesWritten(5000));
+        // A sender behind them all is stored at once.
+        QTcpSocket sender;
+        sender.connectToHost(QStringLiteral("127.0.0.1"), port);
+        QVERIFY(sender.waitForConnected(5000));
+        QByteArray stream;
+        for (int i = 0; i < 100; ++i) {
+            const QByteArray m = "<14>1 - web01 sysmon - - - " + linuxSysmon(20000 + i).toUtf8();
+            stream += QByteArray::number(m.size()) + ' ' + m;
+        }
+        sender.write(stream);
+        QVERIFY(sender.waitForBytesWritten(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), qint64(100), 5000);
+        idle.clear();
+        l.stop();
+        QCOMPARE(l.process.exitCode(), 0);
+        // The slow sender's half frame is counted, not stored, and named.
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE errors LIKE '%closed inside a frame%'")), qint64(1));
     }
 
     void aKilledListenerKeepsWhatItAcknowledged()
