@@ -106,6 +106,8 @@ public:
 
     int64_t sent() const { return m_sent; }
     int64_t refused() const { return m_refused; }
+    /// Bulk: items the receiver answered as stored; -1 for the stream targets, which have no answers.
+    int64_t acknowledged() const { return m_target == Target::Bulk ? m_acknowledged : -1; }
 
 private:
     /// JSON as one line; an XML event inside OpenWEC's RawJson envelope, so that it arrives byte for byte.
@@ -155,9 +157,12 @@ private:
             return false;
         }
         const QJsonArray items = QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("items")).toArray();
-        for (const QJsonValue& item : items)
+        for (const QJsonValue& item : items) {
             if (item.toObject().begin()->toObject().value(QLatin1String("status")).toInt() >= 300)
                 ++m_refused;
+            else
+                ++m_acknowledged;
+        }
         m_bulk.clear();
         m_bulkItems = 0;
         return true;
@@ -183,6 +188,7 @@ private:
     int m_bulkItems = 0;
     int64_t m_sent = 0;
     int64_t m_refused = 0;
+    int64_t m_acknowledged = 0;
 };
 
 /// Hands each record's original text to the sender as the source reads it.
@@ -251,13 +257,20 @@ int runReplay(const QStringList& args)
     std::signal(SIGINT, onReplaySignal);
     std::signal(SIGTERM, onReplaySignal);
     Sender sender(target->second, to, rate);
+    int64_t skipped = 0;
+    // What went out, and for bulk what the receiver said it stored: printed on success and on failure alike.
+    auto summary = [&] {
+        err() << "sent " << sender.sent() << " events to " << kind << ' ' << address
+              << (skipped ? QStringLiteral(" (%1 unreadable records skipped)").arg(skipped) : QString())
+              << (sender.acknowledged() >= 0 ? QStringLiteral(", %1 acknowledged as stored").arg(sender.acknowledged()) : QString())
+              << (sender.refused() ? QStringLiteral(", %1 refused by the receiver").arg(sender.refused()) : QString()) << '\n';
+    };
     if (!sender.connect(error)) {
         err() << "error: " << error << '\n';
         return ExitFailure;
     }
     model::SourceOptions options;
     options.evtxEngine = model::EvtxEngine::Libevtx; // its records come with their XML, which is what is sent
-    int64_t skipped = 0;
     do {
         for (const std::string& path : paths) {
             model::FileBytes bytes(path);
@@ -279,6 +292,7 @@ int runReplay(const QStringList& args)
             skipped += sink.m_skipped;
             if (!sink.m_error.isEmpty()) {
                 err() << "error: " << sink.m_error << '\n';
+                summary();
                 return ExitFailure;
             }
             if (g_stopReplay)
@@ -287,11 +301,10 @@ int runReplay(const QStringList& args)
     } while (p.isSet(QStringLiteral("loop")) && !g_stopReplay);
     if (!sender.finish(error)) {
         err() << "error: " << error << '\n';
+        summary();
         return ExitFailure;
     }
-    err() << "sent " << sender.sent() << " events to " << kind << ' ' << address
-          << (skipped ? QStringLiteral(" (%1 unreadable records skipped)").arg(skipped) : QString())
-          << (sender.refused() ? QStringLiteral(", %1 refused by the receiver").arg(sender.refused()) : QString()) << '\n';
+    summary();
     return sender.refused() > 0 ? ExitFailure : ExitOk;
 }
 

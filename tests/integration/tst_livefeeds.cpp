@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include <csignal>
+#include <sys/resource.h>
 #include <memory>
 #include <vector>
 
@@ -333,6 +334,42 @@ private Q_SLOTS:
         QCOMPARE(l.process.exitCode(), 0);
         // The slow sender's half frame is counted, not stored, and named.
         QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE errors LIKE '%closed inside a frame%'")), qint64(1));
+    }
+
+    void aFullDiskIsSaidAndNothingUnstoredIsAcknowledged()
+    {
+        const QString casePath = m_dir.filePath(QStringLiteral("full.dscase"));
+        Listener l;
+        // A file size limit on the listener only: its writes fail for real part of the way through.
+        l.process.setChildProcessModifier([] {
+            const struct rlimit limit = {4 << 20, 4 << 20};
+            setrlimit(RLIMIT_FSIZE, &limit);
+        });
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--bulk"), QStringLiteral("127.0.0.1:0")}, 1),
+                 qPrintable(l.stderrText));
+        const QString file = m_dir.filePath(QStringLiteral("many.jsonl"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 30000; ++i)
+            f.write(nxlogLine(100000 + i) + '\n');
+        f.close();
+        QProcess replay;
+        replay.start(kBinary, {QStringLiteral("replay"), file, QStringLiteral("--to"), QStringLiteral("bulk"),
+                               QStringLiteral("127.0.0.1:%1").arg(l.ports.value(QStringLiteral("bulk")))});
+        QVERIFY(replay.waitForFinished(120000));
+        const QString said = QString::fromUtf8(replay.readAllStandardError());
+        static const QRegularExpression counts(QStringLiteral("sent (\\d+) events.*?, (\\d+) acknowledged as stored"));
+        const auto m = counts.match(said);
+        QVERIFY2(m.hasMatch(), qPrintable(said));
+        const qint64 acknowledged = m.captured(2).toLongLong();
+        QVERIFY2(acknowledged < 30000, qPrintable(said)); // the limit was reached before the end
+        QVERIFY(l.process.waitForFinished(30000)); // the listener stops by itself, saying why
+        l.stderrText += QString::fromUtf8(l.process.readAllStandardError());
+        QCOMPARE(l.process.exitCode(), 1);
+        QVERIFY2(l.stderrText.contains(QLatin1String("writing stopped")), qPrintable(l.stderrText));
+        // What was acknowledged is what the case holds: not one event more or less.
+        QVERIFY(acknowledged > 0);
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), acknowledged);
     }
 
     void aKilledListenerKeepsWhatItAcknowledged()
