@@ -15,6 +15,7 @@
 #include <QSet>
 #include <QStandardPaths>
 #include <QTcpSocket>
+#include <QUdpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -295,6 +296,21 @@ private Q_SLOTS:
             QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")),
                      scalar(m_dir.filePath(QStringLiteral("scan.dscase")), QStringLiteral("SELECT count(*) FROM events")));
         }
+    }
+
+    void lostDatagramsAreCountedWhereRecordIdsShowThem()
+    {
+        const QString casePath = m_dir.filePath(QStringLiteral("udp.dscase"));
+        Listener l;
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--syslog-udp"), QStringLiteral("127.0.0.1:0")}, 1),
+                 qPrintable(l.stderrText));
+        QUdpSocket udp;
+        for (int record : {30001, 30002, 30005, 30006}) // 30003 and 30004 never come
+            udp.writeDatagram("<14>1 - web01 sysmon - - - " + linuxSysmon(record).toUtf8(), QHostAddress::LocalHost,
+                              l.ports.value(QStringLiteral("syslog-udp")));
+        QTRY_COMPARE_WITH_TIMEOUT(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), qint64(4), 5000);
+        l.stop();
+        QVERIFY2(l.stderrText.contains(QLatin1String("lost 2,")), qPrintable(l.stderrText));
     }
 
     void idleAndSlowSendersStallNobody()
