@@ -47,6 +47,7 @@ private:
     QString m_listener;
     std::map<QString, int> m_feeds; ///< by peer address
     std::map<int, int64_t> m_positions;
+    qint64 m_nextId = 0; ///< the _id of each stored document in the answers
 };
 
 } // namespace dscope::app

@@ -7,7 +7,10 @@
 // written to a file and imported. Targets on the 2-core machine: >= 100,000 events/s, zero loss, p99 < 1 s,
 // RSS < 300 MiB.
 //
-//   bench_live [--events N]
+//   bench_live [--events N] [--mode syslog|bulk]
+//
+// --mode bulk sends the same events as Elasticsearch bulk requests of 2,000 documents (each event's XML in
+// OpenWEC's RawJson envelope) over four keep-alive HTTP connections, each waiting for its answer as a client does.
 #include "import/importer.h"
 #include "live/livesession.h"
 #include "livedetectioncontroller.h"
@@ -40,11 +43,28 @@ namespace {
 constexpr int kChainEvery = 20000;
 const int64_t kBaseMs = 1'765'000'000'000;
 
-std::string guid(int n) { return "{5770385f-c22a-43e0-bf4c-" + QString::number(n).rightJustified(12, QLatin1Char('0')).toStdString() + "}"; }
+// The sender's side is kept cheap (no QDateTime, no QString per event): the benchmark measures the listener.
+std::string guid(int n)
+{
+    char text[48];
+    std::snprintf(text, sizeof text, "{5770385f-c22a-43e0-bf4c-%012d}", n);
+    return text;
+}
 
 std::string time(int64_t ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toStdString();
+    thread_local int64_t cachedDay = -1; // per sender thread
+    thread_local std::string datePart;
+    const int64_t day = ms / 86'400'000;
+    if (day != cachedDay) { // once per day of event time
+        cachedDay = day;
+        datePart = QDateTime::fromMSecsSinceEpoch(day * 86'400'000, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd")).toStdString();
+    }
+    const int64_t inDay = ms % 86'400'000;
+    char text[40];
+    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d.%03dZ", datePart.c_str(), int(inDay / 3'600'000), int(inDay / 60'000 % 60),
+                  int(inDay / 1000 % 60), int(inDay % 1000));
+    return text;
 }
 
 /// Event i: mostly process starts; event i of a chain: the handle (10), then 8 the remote thread.
@@ -98,9 +118,13 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     int events = 1'000'000;
     const QStringList args = app.arguments();
-    for (int i = 1; i + 1 < args.size(); ++i)
+    bool bulk = false;
+    for (int i = 1; i + 1 < args.size(); ++i) {
         if (args.at(i) == QLatin1String("--events"))
             events = args.at(i + 1).toInt();
+        if (args.at(i) == QLatin1String("--mode"))
+            bulk = args.at(i + 1) == QLatin1String("bulk");
+    }
     QTextStream out(stdout);
     QTemporaryDir dir;
     const std::string casePath = dir.filePath(QStringLiteral("live.dscase")).toStdString();
@@ -128,9 +152,10 @@ int main(int argc, char** argv)
     quint16 port = 0;
     QMetaObject::invokeMethod(service, [&] {
         app::ListenSpec spec;
+        spec.kind = bulk ? app::ListenSpec::Kind::Bulk : app::ListenSpec::Kind::SyslogTcp;
         QString e;
         if (service->listen(spec, e))
-            port = service->boundPort(app::ListenSpec::Kind::SyslogTcp);
+            port = service->boundPort(spec.kind);
     }, Qt::BlockingQueuedConnection);
     if (!port) {
         std::fprintf(stderr, "cannot listen\n");
@@ -162,7 +187,7 @@ int main(int argc, char** argv)
     std::atomic<int64_t> sentEvents{0};
     std::atomic_bool senderDone{false};
     qint64 sendStartNs = 0;
-    std::thread sender([&] {
+    auto connectTo = [&]() {
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in to{};
         to.sin_family = AF_INET;
@@ -170,6 +195,32 @@ int main(int argc, char** argv)
         to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
             std::perror("connect");
+            ::close(fd);
+            return -1;
+        }
+        return fd;
+    };
+    auto sendAll = [](int fd, const std::string& bytes) {
+        for (size_t off = 0; off < bytes.size();) {
+            const ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, 0);
+            if (n <= 0)
+                return false;
+            off += size_t(n);
+        }
+        return true;
+    };
+    auto noteChainSent = [&](int i) {
+        std::lock_guard lock(sentMutex);
+        const std::string g = guid(800000 + i / kChainEvery);
+        chainSentNs[QString::fromStdString(g.substr(1, g.size() - 2)).toLower().toStdString()] = clock.nsecsElapsed();
+    };
+    constexpr int kBulkConnections = 4; // Winlogbeat's output.elasticsearch.worker, Python's parallel_bulk threads
+    std::atomic<int> sendersLeft{bulk ? kBulkConnections : 1};
+    std::atomic<int64_t> refusedItems{0};
+    // Syslog: one connection, octet-counted frames in 64 KiB writes, as rsyslog forwards.
+    auto syslogSender = [&] {
+        const int fd = connectTo();
+        if (fd < 0) {
             senderDone = true;
             return;
         }
@@ -180,28 +231,79 @@ int main(int argc, char** argv)
             buffer += std::to_string(msg.size()) + ' ' + msg;
             const bool chainEnd = i % kChainEvery == kChainEvery - 1;
             if (buffer.size() >= 64 * 1024 || chainEnd || i + 1 == events) {
-                for (size_t off = 0; off < buffer.size();) {
-                    const ssize_t n = ::send(fd, buffer.data() + off, buffer.size() - off, 0);
-                    if (n <= 0) {
-                        std::perror("send");
-                        ::close(fd);
-                        senderDone = true;
-                        return;
-                    }
-                    off += size_t(n);
+                if (!sendAll(fd, buffer)) {
+                    std::perror("send");
+                    break;
                 }
                 buffer.clear();
                 sentEvents = i + 1;
-                if (chainEnd) {
-                    std::lock_guard lock(sentMutex);
-                    std::string g = guid(800000 + i / kChainEvery);
-                    chainSentNs[QString::fromStdString(g.substr(1, g.size() - 2)).toLower().toStdString()] = clock.nsecsElapsed();
-                }
+                if (chainEnd)
+                    noteChainSent(i);
             }
         }
         ::close(fd);
         senderDone = true;
-    });
+    };
+    // Bulk: requests of 2,000 documents; each connection waits for its answer, as a client does.
+    std::atomic<int> nextBatch{0};
+    auto bulkSender = [&] {
+        const int fd = connectTo();
+        if (fd < 0) {
+            if (--sendersLeft == 0)
+                senderDone = true;
+            return;
+        }
+        constexpr int kBatch = 2000;
+        std::string body, response;
+        for (int batch = nextBatch++; batch * kBatch < events; batch = nextBatch++) {
+            body.clear();
+            const int last = std::min(events, (batch + 1) * kBatch);
+            for (int i = batch * kBatch; i < last; ++i) {
+                body += "{\"create\":{\"_index\":\"bench\"}}\n{\"meta\":{},\"data\":\"";
+                for (char c : eventXml(i)) {
+                    if (c == '"' || c == '\\')
+                        body += '\\';
+                    body += c;
+                }
+                body += "\"}\n";
+            }
+            const std::string request = "POST /_bulk HTTP/1.1\r\nHost: bench\r\nContent-Type: application/x-ndjson\r\n"
+                                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+            if (!sendAll(fd, request) || !sendAll(fd, body))
+                break;
+            for (int i = batch * kBatch; i < last; ++i)
+                if (i % kChainEvery == kChainEvery - 1)
+                    noteChainSent(i);
+            // The answer: headers, then Content-Length bytes.
+            response.clear();
+            size_t headerEnd = std::string::npos, length = 0;
+            char chunk[65536];
+            while (headerEnd == std::string::npos || response.size() < headerEnd + 4 + length) {
+                const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+                if (n <= 0)
+                    break;
+                response.append(chunk, size_t(n));
+                if (headerEnd == std::string::npos && (headerEnd = response.find("\r\n\r\n")) != std::string::npos) {
+                    const size_t at = QString::fromStdString(response.substr(0, headerEnd)).toLower().toStdString().find("content-length:");
+                    length = at == std::string::npos ? 0 : size_t(std::stoul(response.substr(at + 15)));
+                }
+            }
+            if (response.find("\"errors\":false") == std::string::npos)
+                refusedItems += last - batch * kBatch;
+            sentEvents += last - batch * kBatch;
+        }
+        ::close(fd);
+        if (--sendersLeft == 0)
+            senderDone = true;
+    };
+    std::vector<std::thread> senders;
+    if (bulk) {
+        sendStartNs = clock.nsecsElapsed();
+        for (int c = 0; c < kBulkConnections; ++c)
+            senders.emplace_back(bulkSender);
+    } else {
+        senders.emplace_back(syslogSender);
+    }
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, &app, [&] {
         if (senderDone && session.storedEvents() >= sentEvents && !detection.isRunning())
@@ -211,7 +313,8 @@ int main(int argc, char** argv)
     });
     poll.start(20);
     app.exec();
-    sender.join();
+    for (auto& t : senders)
+        t.join();
     session.flush();
     detection.finish();
     const double liveSeconds = double(lastCommitNs.load() - sendStartNs) / 1e9;
@@ -240,9 +343,10 @@ int main(int argc, char** argv)
 
     const double rate = double(stored) / liveSeconds;
     const double p50 = percentile(latencies, 0.5), p99 = percentile(latencies, 0.99);
-    out << events << " events sent over loopback TCP (octet-counted syslog, Sysmon XML)\n"
+    out << events << (bulk ? " events sent over loopback HTTP (Elasticsearch bulk requests of 2,000, four connections)\n"
+                           : " events sent over loopback TCP (octet-counted syslog, Sysmon XML)\n")
         << "live: " << QString::number(liveSeconds, 'f', 2) << " s, " << QString::number(rate, 'f', 0) << " events/s, stored "
-        << stored << ", lost " << (sentEvents.load() - stored) << '\n'
+        << stored << ", lost " << (sentEvents.load() - stored) << (bulk ? QStringLiteral(", refused in bulk answers %1").arg(refusedItems.load()) : QString()) << '\n'
         << "alert latency (send to alert) over " << latencies.size() << " chains: p50 " << QString::number(p50, 'f', 3)
         << " s, p99 " << QString::number(p99, 'f', 3) << " s\n"
         << "detection passes: " << passes << ", from commit to result " << QString::number(passes ? passSeconds / passes : 0, 'f', 3)
