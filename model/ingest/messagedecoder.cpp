@@ -93,9 +93,8 @@ bool MessageDecoder::decode(std::string_view message, int64_t position, Event& o
         std::string_view data;
         if (!obj.find_field_unordered("data").get_string().get(data) && trimmed(data).starts_with('<')) {
             m_layout = "openwec-rawjson";
-            d->inner.assign(data); // the XML parse below reuses d->buffer
-            const std::string xml = d->inner;
-            return decodeXml(xml, xml);
+            d->inner.assign(data); // out of d->buffer, which the XML parse below reuses
+            return decodeXml(d->inner, d->inner);
         }
         // Not an envelope after all: parse again from the start (a document that met an error cannot be rewound).
         e = d->parser.iterate(d->buffer.data(), length, d->buffer.capacity()).get(d->doc);
