@@ -93,22 +93,10 @@ void MainWindow::listen()
 
 void MainWindow::refreshLivePages()
 {
-    // Each page reads the case again and comes back to what the analyst had selected.
+    // Each page reads the case again and comes back to where the analyst was: selection, scroll, expanded rows.
     m_case->refreshInfo();
-    const qint64 event = m_events->currentEventRowId();
-    m_events->reload();
-    if (event)
-        m_events->goToEvent(event);
-    const int node = m_processTree->currentNode();
-    const auto tree = m_processTree->treeModel()->tree();
-    QString host, guid;
-    if (node >= 0 && tree) {
-        host = tree->nodes[size_t(node)].host;
-        guid = tree->nodes[size_t(node)].guid;
-    }
-    m_processTree->setCase(m_case->path(), m_scope->alerts());
-    if (!guid.isEmpty())
-        m_processTree->selectProcess(host, guid);
+    m_events->reloadKeepingPlace();
+    m_processTree->reloadKeepingPlace(m_scope->alerts());
 }
 
 void MainWindow::mergeLiveAlerts(const model::AlertSetPtr& fresh)

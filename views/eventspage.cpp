@@ -104,6 +104,7 @@ EventsPage::EventsPage(QWidget* parent)
     connect(m_model, &EventTableModel::loadingFinished, this, &EventsPage::onLoadingFinished);
     // Rows arrive in batches while the query runs; the event to select may be in a later batch.
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &EventsPage::selectPendingEvent);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &EventsPage::restorePlace);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &EventsPage::announceSelection);
 }
 
@@ -122,6 +123,37 @@ void EventsPage::closeCase()
 }
 
 void EventsPage::reload() { m_model->reload(); }
+
+void EventsPage::reloadKeepingPlace()
+{
+    // By id, which is known for every row (its contents may not have loaded yet).
+    const QModelIndex current = m_table->currentIndex();
+    m_placeSelected = current.isValid() && m_table->selectionModel()->isSelected(current) ? m_model->eventRowIdAt(current.row()) : 0;
+    const QModelIndex top = m_table->indexAt(QPoint(0, 0));
+    m_placeTop = top.isValid() ? m_model->eventRowIdAt(top.row()) : 0;
+    m_model->reload();
+}
+
+void EventsPage::restorePlace()
+{
+    if (m_placeSelected) {
+        const int row = m_model->rowOfEvent(m_placeSelected);
+        if (row >= 0) {
+            m_placeSelected = 0;
+            const QModelIndex index = m_model->index(row, 0);
+            m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+        }
+    }
+    // After the selection: making a row current scrolls it into view, the top row then puts the view back.
+    if (m_placeTop) {
+        const int row = m_model->rowOfEvent(m_placeTop);
+        if (row >= 0) {
+            m_placeTop = 0;
+            m_table->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtTop);
+        }
+    }
+}
 
 void EventsPage::setHosts(const QStringList& hosts)
 {
@@ -259,6 +291,7 @@ void EventsPage::onLoadingFinished(qint64 rows, double seconds, const QString& e
     Q_EMIT statusChanged(text);
     if (m_pendingEvent && m_model->rowOfEvent(m_pendingEvent) < 0 && !m_model->filter().isEmpty())
         clearFilter();
+    m_placeSelected = m_placeTop = 0; // not among the rows: the place is gone
 }
 
 void EventsPage::showContextMenu(const QPoint& pos)

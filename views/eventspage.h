@@ -34,6 +34,10 @@ public:
     bool openCase(const QString& path, QString* error = nullptr);
     void closeCase();
     void reload();
+    /// Runs the query again (new live events arrived) and keeps the analyst's place: the selected event stays
+    /// selected and the event in the top row stays at the top, even when the rows load in later batches. Unlike
+    /// goToEvent(), no filter is cleared.
+    void reloadKeepingPlace();
     /// Host names for the host filter's drop-down (from the case summary).
     void setHosts(const QStringList& hosts);
     void setUtc(bool utc);
@@ -70,6 +74,7 @@ private:
     void onLoadingFinished(qint64 rows, double seconds, const QString& error);
     void showContextMenu(const QPoint& pos);
     void selectPendingEvent();
+    void restorePlace();
 
     model::EventTableModel* m_model;
     QTableView* m_table;
@@ -82,6 +87,9 @@ private:
     QLineEdit* m_text;
     QLabel* m_status;
     qint64 m_pendingEvent = 0;
+    // The place kept across reloadKeepingPlace(): the selected event and the event in the top row.
+    qint64 m_placeSelected = 0;
+    qint64 m_placeTop = 0;
     qint64 m_unannouncedEvent = 0; // selected before its row arrived: eventSelected waits for the row
 };
 

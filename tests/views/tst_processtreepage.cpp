@@ -5,6 +5,7 @@
 #include "processtree/processtreemodel.h"
 #include "processtree/processtreepage.h"
 
+#include <QAbstractProxyModel>
 #include <QAction>
 #include <QComboBox>
 #include <QFile>
@@ -89,6 +90,40 @@ private:
             }
         }
         return rows;
+    }
+    /// NXLog-style Sysmon 1 lines: `children` processes under one root, each with two children of its own,
+    /// their GUIDs numbered from `first`.
+    static bool writeProcesses(const QString& path, int first, int children)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return false;
+        const auto guid = [](int n) { return QStringLiteral("{5eed0000-0000-0000-0000-%1}").arg(n, 12, 10, QLatin1Char('0')); };
+        int record = first * 10;
+        const auto line = [&](int n, int parent, const QString& image) {
+            f.write(QStringLiteral("{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":\"PLACE-HOST\","
+                                   "\"RecordNumber\":%1,\"UtcTime\":\"2024-05-01 10:%2:%3.000\",\"ProcessGuid\":\"%4\","
+                                   "\"ProcessId\":\"%5\",\"Image\":\"C:\\\\Tools\\\\%6\",\"ParentProcessGuid\":\"%7\","
+                                   "\"ParentProcessId\":\"%8\"}\n")
+                        .arg(++record)
+                        .arg((n / 60) % 60, 2, 10, QLatin1Char('0'))
+                        .arg(n % 60, 2, 10, QLatin1Char('0'))
+                        .arg(guid(n))
+                        .arg(1000 + n)
+                        .arg(image)
+                        .arg(guid(parent))
+                        .arg(1000 + parent)
+                        .toUtf8());
+        };
+        if (first == 1)
+            line(1, 0, QStringLiteral("root.exe"));
+        for (int c = 0; c < children; ++c) {
+            const int n = first + 1 + c * 3;
+            line(n, 1, QStringLiteral("child%1.exe").arg(n));
+            line(n + 1, n, QStringLiteral("leaf%1.exe").arg(n + 1));
+            line(n + 2, n, QStringLiteral("leaf%1.exe").arg(n + 2));
+        }
+        return true;
     }
     QString currentImage(views::ProcessTreePage& page)
     {
@@ -265,6 +300,51 @@ private Q_SLOTS:
         }
         QVERIFY(found);
         QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/processtree-psinject.png")));
+    }
+
+    void liveReloadKeepsThePlace()
+    {
+        // A live feed rebuilds the tree every few seconds: what the analyst collapsed, selected and scrolled to
+        // must survive it, while the new processes appear.
+        QTemporaryDir dir;
+        const QString first = dir.filePath(QStringLiteral("first.jsonl"));
+        QVERIFY(writeProcesses(first, 1, 60));
+        const QString casePath = importCase(dir, first);
+        QVERIFY(!casePath.isEmpty());
+        views::ProcessTreePage page;
+        QVERIFY(showLoaded(page, casePath, QSize(900, 400)));
+        const auto tree = page.treeModel()->tree();
+        auto proxyOf = [&](const QString& guid) {
+            const int node = page.treeModel()->tree()->findByGuid(QStringLiteral("PLACE-HOST"), guid);
+            auto* proxy = static_cast<QAbstractProxyModel*>(page.view()->model());
+            return proxy->mapFromSource(page.treeModel()->indexForNode(node));
+        };
+        const QString collapsed = QStringLiteral("{5eed0000-0000-0000-0000-000000000005}");
+        const QString selected = QStringLiteral("{5eed0000-0000-0000-0000-000000000090}");
+        const QString top = QStringLiteral("{5eed0000-0000-0000-0000-000000000061}");
+        QVERIFY(page.view()->isExpanded(proxyOf(collapsed)));
+        page.view()->collapse(proxyOf(collapsed));
+        page.view()->setCurrentIndex(proxyOf(selected));
+        page.view()->scrollTo(proxyOf(top), QAbstractItemView::PositionAtTop);
+        QCOMPARE(page.view()->indexAt(QPoint(0, 0)).siblingAtColumn(0), proxyOf(top));
+
+        // More processes of the same root arrive, and the page rebuilds.
+        const QString second = dir.filePath(QStringLiteral("second.jsonl"));
+        QVERIFY(writeProcesses(second, 500, 20));
+        const model::ImportSummary more = model::Importer(casePath.toStdString()).run({second.toStdString()});
+        QCOMPARE(more.events, int64_t(60));
+        QSignalSpy loaded(&page, &views::ProcessTreePage::treeLoaded);
+        QSignalSpy announced(&page, &views::ProcessTreePage::processSelected);
+        page.reloadKeepingPlace({});
+        QVERIFY(loaded.wait(10000));
+        QVERIFY(page.treeModel()->tree() != tree);
+        QCOMPARE(loaded.first().at(0).toInt(), 1 + 1 + 60 * 3 + 20 * 3); // the root's parent is inferred
+        QVERIFY(!page.view()->isExpanded(proxyOf(collapsed)));
+        QVERIFY(page.view()->isExpanded(proxyOf(QStringLiteral("{5eed0000-0000-0000-0000-000000000008}"))));
+        QVERIFY(page.view()->isExpanded(proxyOf(QStringLiteral("{5eed0000-0000-0000-0000-000000000501}")))); // new
+        QCOMPARE(currentImage(page), QStringLiteral("leaf90.exe (1090)"));
+        QCOMPARE(page.view()->indexAt(QPoint(0, 0)).siblingAtColumn(0), proxyOf(top));
+        QCOMPARE(announced.count(), 0); // restoring is not the analyst choosing: other pages stay where they are
     }
 };
 

@@ -5,12 +5,14 @@
 #include "alertspage.h"
 #include "detailpane.h"
 #include "eventspage.h"
+#include "import/importer.h"
 #include "itemmodels/accessmaskmodel.h"
 #include "itemmodels/eventtablemodel.h"
 #include "maskcalculatordialog.h"
 #include "maskpanel.h"
 
 #include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -172,6 +174,52 @@ private Q_SLOTS:
         page.setInputFilter(2, QStringLiteral("other"));
         QVERIFY(finished.wait(10000));
         QCOMPARE(page.model()->rowCount(), 0);
+    }
+
+    void eventsPageLiveReloadKeepsThePlace()
+    {
+        QTemporaryDir dir;
+        const QString casePath = dir.filePath(QStringLiteral("live.dscase"));
+        QVERIFY(testing::writeSyntheticCase(casePath, 3000));
+        views::EventsPage page;
+        page.resize(1000, 700);
+        page.show();
+        QSignalSpy finished(page.model(), &model::EventTableModel::loadingFinished);
+        QVERIFY(page.openCase(casePath));
+        QVERIFY(finished.wait(10000));
+        model::EventFilter f;
+        f.eventIds = {10};
+        page.setFilter(f);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 750);
+        page.table()->selectRow(420);
+        page.table()->scrollTo(page.model()->index(400, 0), QAbstractItemView::PositionAtTop);
+        const qint64 selected = page.currentEventRowId();
+        const qint64 top = page.model()->eventRowIdAt(page.table()->rowAt(0));
+        QVERIFY(selected > 0 && top > 0 && top != selected);
+
+        // Fifty Sysmon 10 events arrive, earlier than all the others: every row moves down fifty.
+        const QString more = dir.filePath(QStringLiteral("more.jsonl"));
+        QFile file(more);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 50; ++i)
+            file.write(QStringLiteral("{\"EventID\":10,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":\"HOST-A\","
+                                      "\"RecordNumber\":%1,\"UtcTime\":\"2019-12-31 23:59:59.%2\",\"SourceProcessGUID\":\"{5eed0000-0000-0000-0000-000000000001}\","
+                                      "\"TargetProcessGUID\":\"{5eed0000-0000-0000-0000-000000000002}\",\"GrantedAccess\":\"0x1000\"}\n")
+                           .arg(900000 + i)
+                           .arg(i, 3, 10, QLatin1Char('0'))
+                           .toUtf8());
+        file.close();
+        QCOMPARE(model::Importer(casePath.toStdString()).run({more.toStdString()}).events, int64_t(50));
+        page.reloadKeepingPlace();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(page.model()->rowCount(), 800);
+        QCOMPARE(page.model()->filter().eventIds, std::vector<int64_t>{10}); // the filter stays
+        QCOMPARE(page.currentEventRowId(), selected);
+        QCOMPARE(page.table()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(page.table()->selectionModel()->selectedRows().first().row(), 470);
+        QCOMPARE(page.model()->eventRowIdAt(page.table()->rowAt(0)), top);
+        QCOMPARE(page.table()->rowAt(0), 450);
     }
 
     void alertsPageShowsBlindSpotsEscaped()

@@ -12,6 +12,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -118,6 +119,77 @@ void ProcessTreePage::setAlerts(model::AlertSetPtr alerts)
     if (m_casePath.isEmpty()) {
         m_alerts = std::move(alerts);
         return;
+    }
+    setCase(m_casePath, std::move(alerts));
+}
+
+/// A process by what survives a rebuild (node numbers do not).
+struct ProcessTreePage::Place {
+    using Key = std::pair<QString, QString>; // host, process GUID
+    std::vector<std::pair<Key, bool>> expansion; // every shown process with children: expanded or not
+    Key selected;
+    Key top;
+};
+
+ProcessTreePage::Place ProcessTreePage::capturePlace() const
+{
+    Place place;
+    const auto tree = m_model->tree();
+    if (!tree)
+        return place;
+    const auto keyOf = [&](const QModelIndex& proxy) -> Place::Key {
+        const int node = m_model->nodeAt(m_proxy->mapToSource(proxy));
+        return node < 0 ? Place::Key{} : Place::Key{tree->nodes[size_t(node)].host, tree->nodes[size_t(node)].guid};
+    };
+    // Only what is shown is walked: the cost follows the visible rows, not the case.
+    std::vector<QModelIndex> pending{QModelIndex()};
+    while (!pending.empty()) {
+        const QModelIndex parent = pending.back();
+        pending.pop_back();
+        for (int row = 0, rows = m_proxy->rowCount(parent); row < rows; ++row) {
+            const QModelIndex child = m_proxy->index(row, 0, parent);
+            if (m_proxy->rowCount(child) == 0)
+                continue;
+            const bool expanded = m_view->isExpanded(child);
+            place.expansion.emplace_back(keyOf(child), expanded);
+            if (expanded)
+                pending.push_back(child);
+        }
+    }
+    if (m_view->currentIndex().isValid())
+        place.selected = keyOf(m_view->currentIndex());
+    const QModelIndex top = m_view->indexAt(QPoint(0, 0));
+    if (top.isValid())
+        place.top = keyOf(top.siblingAtColumn(0));
+    return place;
+}
+
+void ProcessTreePage::restorePlace(const Place& place)
+{
+    const auto tree = m_model->tree();
+    if (!tree)
+        return;
+    const auto proxyOf = [&](const Place::Key& key) {
+        const int node = key.second.isEmpty() ? -1 : tree->findByGuid(key.first, key.second);
+        return node < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->indexForNode(node));
+    };
+    // New processes keep the initial expansion; known ones get back the analyst's.
+    for (const auto& [key, expanded] : place.expansion)
+        if (const QModelIndex index = proxyOf(key); index.isValid())
+            m_view->setExpanded(index, expanded);
+    if (const QModelIndex selected = proxyOf(place.selected); selected.isValid())
+        m_view->selectionModel()->setCurrentIndex(selected, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (const QModelIndex top = proxyOf(place.top); top.isValid())
+        m_view->scrollTo(top, QAbstractItemView::PositionAtTop);
+}
+
+void ProcessTreePage::reloadKeepingPlace(model::AlertSetPtr alerts)
+{
+    if (m_casePath.isEmpty())
+        return;
+    if (!isLoading() && !m_pending) {
+        // Applied once the new tree is in, quietly, as a selection asked for while loading is.
+        m_pending = [this, place = capturePlace()] { restorePlace(place); };
     }
     setCase(m_casePath, std::move(alerts));
 }

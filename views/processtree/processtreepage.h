@@ -45,6 +45,9 @@ public:
     /// New detection results for the open case: rebuilds the tree with their badges.
     void setAlerts(model::AlertSetPtr alerts);
     void clear();
+    /// Builds the tree again (new live events arrived) and keeps the analyst's place: which processes were
+    /// expanded or collapsed, the selected process, and the process in the top row.
+    void reloadKeepingPlace(model::AlertSetPtr alerts);
 
     model::ProcessTreeModel* treeModel() const { return m_model; }
     QTreeView* view() const { return m_view; }
@@ -87,6 +90,9 @@ private:
     void showContextMenu(const QPoint& pos);
     void expandInitially();
     void fillHosts();
+    struct Place;
+    Place capturePlace() const;
+    void restorePlace(const Place& place);
 
     QComboBox* m_host;
     QLineEdit* m_search;
