@@ -7,6 +7,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <vector>
+
 class QDockWidget;
 class QMenu;
 class QTabWidget;
@@ -35,6 +37,7 @@ class ReportController;
 class DetectionController;
 class ImportController;
 class LiveController;
+struct ListenSpec;
 
 /// The workbench shell: menus, status bar and the pages. It only assembles; the pages and controllers do the work.
 class MainWindow : public QMainWindow
@@ -62,6 +65,8 @@ public:
     views::NotesPage* notesPage() const { return m_notes; }
     AlertWorkController* alertWork() const { return m_alertWork; }
     LiveController* live() const { return m_live; }
+    /// Listens into the open case (File > Listen without the dialog); false with error.
+    bool startListening(const std::vector<ListenSpec>& specs, QString& error);
     views::LiveStatusPanel* liveStatus() const { return m_liveStatus; }
     /// File > Listen: asks which feeds, then receives them into the open case.
     void listen();

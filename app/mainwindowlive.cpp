@@ -83,12 +83,21 @@ void MainWindow::listen()
     }
     if (specs.empty())
         return;
-    if (!m_live->start(m_case->path(), specs, error)) {
+    if (!startListening(specs, error))
         QMessageBox::warning(this, tr("Listen"), error);
-        return;
+}
+
+bool MainWindow::startListening(const std::vector<ListenSpec>& specs, QString& error)
+{
+    if (!m_case->isOpen()) {
+        error = tr("no case is open");
+        return false;
     }
+    if (!m_live->start(m_case->path(), specs, error))
+        return false;
     m_liveDock->show();
     statusBar()->showMessage(tr("Listening for live feeds"), 5000);
+    return true;
 }
 
 void MainWindow::refreshLivePages()

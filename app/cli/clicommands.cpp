@@ -57,7 +57,7 @@ const std::vector<std::pair<QString, const char*>>& usageLines()
          "         [--alerts-jsonl FILE] [--token T]   receive live feeds, print alerts as they appear\n"},
         {QStringLiteral("replay"),
          "  replay PATH... --to syslog-tcp|syslog-udp|jsonl-tcp|bulk ADDR:PORT [--rate N] [--loop]   send files as a live feed\n"},
-        {QStringLiteral("screenshot"), "  screenshot --case CASE.dscase --out DIR   render every page to PNG\n"},
+        {QStringLiteral("screenshot"), "  screenshot --case CASE.dscase --out DIR [--follow FILE]   render every page to PNG (and the window listening)\n"},
     };
     return lines;
 }

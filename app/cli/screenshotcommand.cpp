@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-// `doppelscope screenshot --case CASE.dscase --out DIR [--size WxH]`: renders every page offscreen to PNG, with an
-// alert and an event selected. Runs under the offscreen platform (main.cpp sets it when none is chosen).
+// `doppelscope screenshot --case CASE.dscase --out DIR [--size WxH] [--follow FILE]`: renders every page offscreen to
+// PNG, with an alert and an event selected, and with --follow the window while it listens. Runs under the offscreen
+// platform (main.cpp sets it when none is chosen).
 #include "clicontext.h"
 
 #include "alertspage.h"
 #include "casecontroller.h"
 #include "caseinputsdialog.h"
 #include "detailpane.h"
+#include "livecontroller.h"
+#include "liveservice.h"
 #include "detectioncontroller.h"
 #include "eventspage.h"
 #include "itemmodels/alertlistmodel.h"
@@ -225,13 +228,48 @@ private:
         case 12:
             save(&m_window, QStringLiteral("notes.png"));
             checkShortcuts();
-            m_timer.stop();
-            QCoreApplication::exit(m_result);
+            if (!m_follow.isEmpty()) {
+                // The window while it listens: the followed file's events stream in, the Events page follows,
+                // the Alerts tab counts the new alerts and the Live feeds panel shows the feed.
+                ListenSpec spec;
+                spec.kind = ListenSpec::Kind::Follow;
+                spec.path = m_follow;
+                QString error;
+                connect(m_window.live(), &LiveController::alertsRaised, this, [this] { m_liveAlerts = true; });
+                if (!m_window.startListening({spec}, error)) {
+                    err() << "error: cannot follow " << m_follow << ": " << error << '\n';
+                    m_result = ExitFailure;
+                } else {
+                    m_window.showPage(MainWindow::EventsPageIndex);
+                    m_listeningSince = m_clock.elapsed();
+                    ++m_step;
+                    return;
+                }
+            }
+            finish();
+            return;
+        case 13: // an alert came in, and the pages have reloaded since (they do every two seconds)
+            if (!m_liveAlerts || m_clock.elapsed() - m_listeningSince < 4000 || events->model()->isLoading()
+                || !rowLoaded(events->table()->rowAt(0)))
+                return;
+            save(&m_window, QStringLiteral("live.png"));
+            m_window.live()->stop();
+            finish();
             return;
         default: return;
         }
     }
 
+    void finish()
+    {
+        m_timer.stop();
+        QCoreApplication::exit(m_result);
+    }
+
+public:
+    QString m_follow; ///< --follow: a file to listen to after the other shots (live.png)
+
+private:
     MainWindow& m_window;
     QDir m_out;
     QTimer m_timer;
@@ -239,6 +277,8 @@ private:
     int m_step = 0;
     qint64 m_event = 0;
     bool m_detectionDone = false;
+    bool m_liveAlerts = false;
+    qint64 m_listeningSince = 0;
     int m_result = ExitOk;
     views::MaskCalculatorDialog* m_calculator = nullptr;
 };
@@ -252,11 +292,15 @@ int runScreenshot(const QStringList& args)
     p.addOption({QStringLiteral("case"), QStringLiteral("The case file."), QStringLiteral("file")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output folder (created)."), QStringLiteral("dir")});
     p.addOption({QStringLiteral("size"), QStringLiteral("Window size, default 1400x900."), QStringLiteral("WxH")});
+    p.addOption({QStringLiteral("follow"),
+                 QStringLiteral("After the other pages, follow this file as a live feed into the case (it is written "
+                                "to) until an alert comes, and render the window listening: live.png."),
+                 QStringLiteral("file")});
     p.process(QStringList{QStringLiteral("doppelscope screenshot")} + args);
     const QString casePath = p.value(QStringLiteral("case"));
     const QString outDir = p.value(QStringLiteral("out"));
     if (casePath.isEmpty() || outDir.isEmpty()) {
-        err() << "usage: doppelscope screenshot --case CASE.dscase --out DIR\n";
+        err() << "usage: doppelscope screenshot --case CASE.dscase --out DIR [--size WxH] [--follow FILE]\n";
         return ExitUsage;
     }
     if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
@@ -293,6 +337,7 @@ int runScreenshot(const QStringList& args)
         return ExitFailure;
     }
     Shooter shooter(window, folder);
+    shooter.m_follow = p.value(QStringLiteral("follow"));
     shooter.start();
     const int rc = QCoreApplication::exec();
     out().flush();

@@ -3,7 +3,10 @@
 // blank; and it refuses a window where two actions share a shortcut.
 #include "views_helpers.h"
 
+#include <QFile>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
@@ -50,6 +53,40 @@ private Q_SLOTS:
                     colours.insert(image.pixel(x, y));
             QVERIFY2(colours.size() > 20, qPrintable(QStringLiteral("%1 looks blank (%2 colours)").arg(name).arg(colours.size())));
         }
+    }
+
+    void rendersTheWindowWhileListening()
+    {
+        // --follow: the demo case's events arrive as a live feed; the shot is taken once an alert came in.
+        QTemporaryDir dir;
+        const QString casePath = dir.filePath(QStringLiteral("live.dscase"));
+        QVERIFY(dscope::testing::writeSyntheticCase(casePath, 500));
+        const QString feed = dir.filePath(QStringLiteral("feed.jsonl"));
+        QVERIFY(QFile::copy(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"), feed));
+        const QString out = dir.filePath(QStringLiteral("png"));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("screenshot"), QStringLiteral("--case"), casePath,
+                                                QStringLiteral("--out"), out, QStringLiteral("--follow"), feed});
+        QVERIFY(p.waitForFinished(180000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QImage image(out + QStringLiteral("/live.png"));
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 1400 && image.height() >= 900);
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 3)
+            for (int x = 0; x < image.width(); x += 3)
+                colours.insert(image.pixel(x, y));
+        QVERIFY(colours.size() > 20);
+        // What was followed is in the case: the info command counts the synthetic events and the feed's.
+        QProcess info;
+        info.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("info"), casePath, QStringLiteral("--json")});
+        QVERIFY(info.waitForFinished(60000));
+        const QJsonObject summary = QJsonDocument::fromJson(info.readAllStandardOutput()).object();
+        QCOMPARE(summary.value(QStringLiteral("events")).toInteger(), qint64(500 + 24));
     }
 
     void refusesAFileThatIsNotACase()
