@@ -61,11 +61,20 @@ void MainWindow::listen()
     views::ListenDialog dialog(this);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    if (dialog.tlsCertificate().isEmpty() != dialog.tlsKey().isEmpty()) {
+        QMessageBox::warning(this, tr("Listen"), tr("TLS needs both a certificate and its key."));
+        return;
+    }
     std::vector<ListenSpec> specs;
     QString error;
     for (const views::ListenChoice& c : dialog.choices()) {
         ListenSpec spec;
         spec.token = dialog.token();
+        // RFC 5425 is TCP; datagram TLS is not offered, and a followed file is local.
+        if (c.kind != QLatin1String("syslog-udp") && c.kind != QLatin1String("follow")) {
+            spec.tlsCertificate = dialog.tlsCertificate();
+            spec.tlsKey = dialog.tlsKey();
+        }
         if (c.kind == QLatin1String("follow")) {
             spec.kind = ListenSpec::Kind::Follow;
             spec.path = c.address;

@@ -16,7 +16,12 @@
 namespace dscope::views {
 
 ListenDialog::ListenDialog(QWidget* parent)
-    : QDialog(parent), m_follow(new QListWidget(this)), m_token(new QLineEdit(this)), m_warning(new QLabel(this))
+    : QDialog(parent)
+    , m_follow(new QListWidget(this))
+    , m_token(new QLineEdit(this))
+    , m_tlsCertificate(new QLineEdit(this))
+    , m_tlsKey(new QLineEdit(this))
+    , m_warning(new QLabel(this))
 {
     setWindowTitle(tr("Listen for live feeds"));
     QSettings settings;
@@ -43,6 +48,26 @@ ListenDialog::ListenDialog(QWidget* parent)
     m_token->setPlaceholderText(tr("optional: bulk clients must send it (Bearer or ApiKey)"));
     m_token->setEchoMode(QLineEdit::PasswordEchoOnEdit);
     form->addRow(tr("Bulk &token:"), m_token);
+    // TLS: RFC 5425 for syslog over TCP, and the same for JSON lines and the bulk endpoint (HTTPS).
+    const auto fileRow = [this, form, &settings](QLineEdit* edit, const QString& label, const QString& key, const QString& title) {
+        edit->setText(settings.value(key).toString());
+        edit->setPlaceholderText(tr("optional: PEM file"));
+        auto* browse = new QPushButton(tr("Browse\u2026"), this);
+        connect(browse, &QPushButton::clicked, this, [this, edit, title] {
+            const QString file = QFileDialog::getOpenFileName(this, title, edit->text(), tr("PEM files (*.pem *.crt *.key);;All files (*)"));
+            if (!file.isEmpty())
+                edit->setText(file);
+        });
+        connect(edit, &QLineEdit::textChanged, this, &ListenDialog::updateWarning);
+        auto* row = new QHBoxLayout;
+        row->addWidget(edit);
+        row->addWidget(browse);
+        auto* caption = new QLabel(label, this);
+        caption->setBuddy(edit); // the mnemonic needs a buddy: a row of a layout gets none by itself
+        form->addRow(caption, row);
+    };
+    fileRow(m_tlsCertificate, tr("TLS &certificate:"), QStringLiteral("listen/tlsCertificate"), tr("TLS certificate (chain)"));
+    fileRow(m_tlsKey, tr("TLS &key:"), QStringLiteral("listen/tlsKey"), tr("TLS private key"));
 
     auto* followButtons = new QHBoxLayout;
     auto* add = new QPushButton(tr("&Add file\u2026"), this);
@@ -70,6 +95,8 @@ ListenDialog::ListenDialog(QWidget* parent)
             s.setValue(QStringLiteral("listen/") + r.kind + QStringLiteral("/on"), r.enabled->isChecked());
             s.setValue(QStringLiteral("listen/") + r.kind + QStringLiteral("/address"), r.address->text().trimmed());
         }
+        s.setValue(QStringLiteral("listen/tlsCertificate"), tlsCertificate());
+        s.setValue(QStringLiteral("listen/tlsKey"), tlsKey());
         accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -97,6 +124,8 @@ std::vector<ListenChoice> ListenDialog::choices() const
 }
 
 QString ListenDialog::token() const { return m_token->text(); }
+QString ListenDialog::tlsCertificate() const { return m_tlsCertificate->text().trimmed(); }
+QString ListenDialog::tlsKey() const { return m_tlsKey->text().trimmed(); }
 
 void ListenDialog::updateWarning()
 {
@@ -110,10 +139,17 @@ void ListenDialog::updateWarning()
         if (!loopback)
             open << r.kind;
     }
-    m_warning->setText(open.isEmpty() ? QString()
-                                      : tr("%1 will be reachable from other machines: anyone who can reach the port "
-                                           "can write events into this case.")
-                                            .arg(open.join(QStringLiteral(", "))));
+    QStringList warnings;
+    if (!open.isEmpty()) {
+        const bool tls = !tlsCertificate().isEmpty();
+        warnings << tr("%1 will be reachable from other machines: anyone who can reach the port can write events into "
+                       "this case.")
+                        .arg(open.join(QStringLiteral(", ")))
+                 + (tls ? QString() : tr(" The events cross the network in clear text unless TLS is set."));
+    }
+    if (tlsCertificate().isEmpty() != tlsKey().isEmpty())
+        warnings << tr("TLS needs both a certificate and its key.");
+    m_warning->setText(warnings.join(QLatin1Char('\n')));
 }
 
 } // namespace dscope::views

@@ -21,7 +21,8 @@ struct ListenChoice {
 
 /**
  * File > Listen: which live feeds to receive into the open case (syslog over TCP and UDP, JSON lines over TCP,
- * the Elasticsearch bulk endpoint, followed files), on which address and port, with a token for bulk clients.
+ * the Elasticsearch bulk endpoint, followed files), on which address and port, with a token for bulk clients and
+ * optionally TLS (a certificate and key) for everything but UDP.
  * Addresses default to the loopback interface; another one is allowed and warned about.
  */
 class ListenDialog : public QDialog
@@ -32,6 +33,9 @@ public:
 
     std::vector<ListenChoice> choices() const;
     QString token() const;
+    /// TLS for the TCP listeners and the bulk endpoint: certificate and key files (PEM), both empty for none.
+    QString tlsCertificate() const;
+    QString tlsKey() const;
 
 private:
     void updateWarning();
@@ -44,6 +48,8 @@ private:
     std::vector<Row> m_rows;
     QListWidget* m_follow;
     QLineEdit* m_token;
+    QLineEdit* m_tlsCertificate;
+    QLineEdit* m_tlsKey;
     QLabel* m_warning;
 };
 

@@ -54,9 +54,10 @@ const std::vector<std::pair<QString, const char*>>& usageLines()
          "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"},
         {QStringLiteral("listen"),
          "  listen --case C [--syslog-tcp A:P] [--syslog-udp A:P] [--jsonl-tcp A:P] [--bulk A:P] [--follow FILE]...\n"
-         "         [--alerts-jsonl FILE] [--token T]   receive live feeds, print alerts as they appear\n"},
+         "         [--alerts-jsonl FILE] [--token T] [--tls-cert F --tls-key F]   receive live feeds, print alerts\n"},
         {QStringLiteral("replay"),
-         "  replay PATH... --to syslog-tcp|syslog-udp|jsonl-tcp|bulk ADDR:PORT [--rate N] [--loop]   send files as a live feed\n"},
+         "  replay PATH... --to syslog-tcp|syslog-udp|jsonl-tcp|bulk ADDR:PORT [--rate N] [--loop] [--tls-ca F]\n"
+         "         send files as a live feed (over TLS when --tls-ca names the listener's CA or certificate)\n"},
         {QStringLiteral("screenshot"), "  screenshot --case CASE.dscase --out DIR [--follow FILE]   render every page to PNG (and the window listening)\n"},
     };
     return lines;

@@ -57,6 +57,10 @@ int runListen(const QStringList& args)
     p.addOption({QStringLiteral("follow"), QStringLiteral("Follow a file of JSON lines or event XML (tail -F)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("alerts-jsonl"), QStringLiteral("Also append the alerts to FILE."), QStringLiteral("file")});
     p.addOption({QStringLiteral("token"), QStringLiteral("Require this token from bulk clients (Bearer or ApiKey)."), QStringLiteral("token")});
+    p.addOption({QStringLiteral("tls-cert"),
+                 QStringLiteral("TLS for syslog-tcp (RFC 5425), jsonl-tcp and bulk (HTTPS): certificate chain, PEM."),
+                 QStringLiteral("file")});
+    p.addOption({QStringLiteral("tls-key"), QStringLiteral("The TLS certificate's private key, PEM, unencrypted."), QStringLiteral("file")});
     p.addOption({QStringLiteral("max-message"), QStringLiteral("Largest message accepted, bytes (default 1048576)."), QStringLiteral("bytes")});
     p.addOption({QStringLiteral("status-seconds"), QStringLiteral("Seconds between status lines (default 5; 0: none)."), QStringLiteral("n")});
     p.process(QStringList{QStringLiteral("doppelscope listen")} + args);
@@ -72,6 +76,10 @@ int runListen(const QStringList& args)
             ListenSpec spec;
             spec.kind = kind;
             spec.token = p.value(QStringLiteral("token"));
+            if (kind != ListenSpec::Kind::SyslogUdp) { // RFC 5425 is TCP; datagram TLS is not offered
+                spec.tlsCertificate = p.value(QStringLiteral("tls-cert"));
+                spec.tlsKey = p.value(QStringLiteral("tls-key"));
+            }
             if (!parseListenAddress(value, spec, error)) {
                 err() << "error: --" << name << ' ' << error << '\n';
                 return ExitUsage;
@@ -86,7 +94,12 @@ int runListen(const QStringList& args)
     }
     if (casePath.isEmpty() || specs.empty()) {
         err() << "usage: doppelscope listen --case C.dscase [--syslog-tcp ADDR:PORT] [--syslog-udp ADDR:PORT] "
-                 "[--jsonl-tcp ADDR:PORT] [--bulk ADDR:PORT] [--follow FILE]... [--alerts-jsonl FILE]\n";
+                 "[--jsonl-tcp ADDR:PORT] [--bulk ADDR:PORT] [--follow FILE]... [--alerts-jsonl FILE] "
+                 "[--tls-cert FILE --tls-key FILE]\n";
+        return ExitUsage;
+    }
+    if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key"))) {
+        err() << "error: TLS needs both --tls-cert and --tls-key\n";
         return ExitUsage;
     }
     bool sizeOk = true;
@@ -98,7 +111,9 @@ int runListen(const QStringList& args)
     for (const ListenSpec& s : specs)
         if (s.kind != ListenSpec::Kind::Follow && !s.address.isLoopback())
             err() << "warning: " << listenKindName(s.kind) << " listens on " << s.address.toString()
-                  << ", reachable from other machines: every sender there can write into the case\n";
+                  << ", reachable from other machines: every sender there can write into the case"
+                  << (s.usesTls() || s.kind == ListenSpec::Kind::SyslogUdp ? "" : ", and the events cross the network in clear text")
+                  << '\n';
 
     QFile alertsFile;
     if (p.isSet(QStringLiteral("alerts-jsonl"))) {

@@ -6,6 +6,7 @@
 #include "import/sourcefactory.h"
 #include "ingest/inputbytes.h"
 #include "liveservice.h"
+#include "tlsfiles.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -18,13 +19,14 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QThread>
 #include <QUdpSocket>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 namespace dscope::app {
@@ -40,7 +42,8 @@ enum class Target { SyslogTcp, SyslogUdp, JsonlTcp, Bulk };
 class Sender
 {
 public:
-    Sender(Target target, const ListenSpec& to, double rate) : m_target(target), m_to(to), m_rate(rate)
+    Sender(Target target, const ListenSpec& to, double rate, std::optional<QSslConfiguration> tls)
+        : m_target(target), m_to(to), m_rate(rate), m_tls(std::move(tls))
     {
         m_start = std::chrono::steady_clock::now();
         m_host = QHostInfo::localHostName().toUtf8();
@@ -49,6 +52,16 @@ public:
     bool connect(QString& error)
     {
         if (m_target == Target::SyslogTcp || m_target == Target::JsonlTcp) {
+            if (m_tls) {
+                // The listener's certificate is checked against the CA given, for the address as written.
+                m_tcp.setSslConfiguration(*m_tls);
+                m_tcp.connectToHostEncrypted(m_to.address.toString(), m_to.port);
+                if (!m_tcp.waitForEncrypted(10000)) {
+                    error = QStringLiteral("cannot connect over TLS to %1:%2: %3").arg(m_to.address.toString()).arg(m_to.port).arg(m_tcp.errorString());
+                    return false;
+                }
+                return true;
+            }
             m_tcp.connectToHost(m_to.address, m_to.port);
             if (!m_tcp.waitForConnected(10000)) {
                 error = QStringLiteral("cannot connect to %1:%2: %3").arg(m_to.address.toString()).arg(m_to.port).arg(m_tcp.errorString());
@@ -139,11 +152,14 @@ private:
 
     bool flushBulk(QString& error)
     {
-        QNetworkRequest request(QUrl(QStringLiteral("http://%1:%2/_bulk")
+        QNetworkRequest request(QUrl(QStringLiteral("%3://%1:%2/_bulk")
                                          .arg(m_to.address.protocol() == QAbstractSocket::IPv6Protocol
                                                   ? QLatin1Char('[') + m_to.address.toString() + QLatin1Char(']')
                                                   : m_to.address.toString())
-                                         .arg(m_to.port)));
+                                         .arg(m_to.port)
+                                         .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))));
+        if (m_tls)
+            request.setSslConfiguration(*m_tls);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-ndjson"));
         if (!m_to.token.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + m_to.token.toUtf8());
@@ -179,9 +195,10 @@ private:
     Target m_target;
     ListenSpec m_to;
     double m_rate;
+    std::optional<QSslConfiguration> m_tls;
     std::chrono::steady_clock::time_point m_start;
     QByteArray m_host;
-    QTcpSocket m_tcp;
+    QSslSocket m_tcp; // plain TCP unless connected encrypted
     QUdpSocket m_udp;
     QNetworkAccessManager m_network;
     QByteArray m_bulk;
@@ -222,6 +239,9 @@ int runReplay(const QStringList& args)
     p.addOption({QStringLiteral("rate"), QStringLiteral("Events per second (default: as fast as the receiver takes them)."), QStringLiteral("n")});
     p.addOption({QStringLiteral("loop"), QStringLiteral("Start again at the end, until Ctrl-C.")});
     p.addOption({QStringLiteral("token"), QStringLiteral("Bearer token for the bulk endpoint."), QStringLiteral("token")});
+    p.addOption({QStringLiteral("tls-ca"),
+                 QStringLiteral("Send over TLS (syslog-tcp, jsonl-tcp, bulk), trusting this PEM CA or the listener's own certificate."),
+                 QStringLiteral("file")});
     p.addPositionalArgument(QStringLiteral("path"), QStringLiteral("Files or folders to send."));
     p.process(QStringList{QStringLiteral("doppelscope replay")} + args);
     // --to takes two words: the kind, then the address ("--to bulk 127.0.0.1:9200").
@@ -244,7 +264,7 @@ int runReplay(const QStringList& args)
     if (positional.isEmpty() || target == std::end(targets) || !parseListenAddress(address, to, error)) {
         if (!error.isEmpty())
             err() << "error: " << error << '\n';
-        err() << "usage: doppelscope replay PATH... --to syslog-tcp|syslog-udp|jsonl-tcp|bulk ADDR:PORT [--rate N] [--loop]\n";
+        err() << "usage: doppelscope replay PATH... --to syslog-tcp|syslog-udp|jsonl-tcp|bulk ADDR:PORT [--rate N] [--loop] [--tls-ca FILE]\n";
         return ExitUsage;
     }
     to.token = p.value(QStringLiteral("token"));
@@ -256,7 +276,19 @@ int runReplay(const QStringList& args)
 
     std::signal(SIGINT, onReplaySignal);
     std::signal(SIGTERM, onReplaySignal);
-    Sender sender(target->second, to, rate);
+    std::optional<QSslConfiguration> tls;
+    if (p.isSet(QStringLiteral("tls-ca"))) {
+        if (target->second == Target::SyslogUdp) {
+            err() << "error: --tls-ca: syslog over UDP is sent in clear text\n";
+            return ExitUsage;
+        }
+        tls.emplace();
+        if (!loadClientTls(p.value(QStringLiteral("tls-ca")), *tls, error)) {
+            err() << "error: " << error << '\n';
+            return ExitFailure;
+        }
+    }
+    Sender sender(target->second, to, rate, tls);
     int64_t skipped = 0;
     // What went out, and for bulk what the receiver said it stored: printed on success and on failure alike.
     auto summary = [&] {

@@ -63,6 +63,8 @@ bool BulkEndpoint::listen(const QHostAddress& address, quint16 port, QString& er
     m_server->setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
         handle(request, std::move(responder));
     });
+    if (m_usesTls)
+        m_server->sslSetup(m_tls);
     m_port = m_server->listen(address, port);
     if (m_port == 0) {
         error = QStringLiteral("bulk %1:%2: cannot listen there (in use, or not an address of this machine)")
@@ -79,7 +81,7 @@ int BulkEndpoint::feedFor(const QHostAddress& peer)
 {
     auto [it, added] = m_feeds.try_emplace(peer.toString(), -1);
     if (added)
-        it->second = m_session.openFeed("bulk", m_listener.toStdString(), peer.toString().toStdString());
+        it->second = m_session.openFeed(m_usesTls ? "bulk-tls" : "bulk", m_listener.toStdString(), peer.toString().toStdString());
     return it->second;
 }
 

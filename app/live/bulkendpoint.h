@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QSslConfiguration>
 
 #include <map>
 #include <memory>
@@ -31,6 +32,8 @@ public:
     /// Ends the feeds of its clients.
     ~BulkEndpoint() override;
 
+    /// HTTPS instead of HTTP, with this server identity; before listen().
+    void useTls(const QSslConfiguration& tls) { m_tls = tls; m_usesTls = true; }
     bool listen(const QHostAddress& address, quint16 port, QString& error);
     quint16 port() const { return m_port; }
 
@@ -47,6 +50,8 @@ private:
     QString m_listener;
     std::map<QString, int> m_feeds; ///< by peer address
     std::map<int, int64_t> m_positions;
+    QSslConfiguration m_tls;
+    bool m_usesTls = false;
     qint64 m_nextId = 0; ///< the _id of each stored document in the answers
 };
 

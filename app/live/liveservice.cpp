@@ -4,6 +4,8 @@
 #include "bulkendpoint.h"
 #include "ingest/messagedecoder.h"
 #include "live/syslog.h"
+#include "tlsfiles.h"
+#include "tlsserver.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -106,7 +108,21 @@ bool LiveService::listen(const ListenSpec& spec, QString& error)
     switch (spec.kind) {
     case ListenSpec::Kind::SyslogTcp:
     case ListenSpec::Kind::JsonlTcp: {
-        auto* server = new QTcpServer(this);
+        QTcpServer* server = nullptr;
+        if (spec.usesTls()) {
+            QSslConfiguration tls;
+            if (!loadServerTls(spec.tlsCertificate, spec.tlsKey, tls, error)) {
+                error = QStringLiteral("%1 %2: %3").arg(QLatin1String(listenKindName(spec.kind)), where, error);
+                return false;
+            }
+            auto* tlsServer = new TlsServer(tls, this);
+            connect(tlsServer, &TlsServer::handshakeFailed, this, [this, tlsServer, spec](QTcpSocket* socket, const QString& reason) {
+                refuseHandshake(spec, tlsServer, socket, reason);
+            });
+            server = tlsServer;
+        } else {
+            server = new QTcpServer(this);
+        }
         // Connections wait in the kernel's backlog while the session holds the feeds back.
         server->setMaxPendingConnections(1024);
         if (!server->listen(spec.address, spec.port)) {
@@ -114,7 +130,8 @@ bool LiveService::listen(const ListenSpec& spec, QString& error)
             delete server;
             return false;
         }
-        connect(server, &QTcpServer::newConnection, this, [this, server, kind = spec.kind] { acceptTcp(server, kind); });
+        // A TLS connection is pending once its handshake is done, not when it is accepted.
+        connect(server, &QTcpServer::pendingConnectionAvailable, this, [this, server, spec] { acceptTcp(server, spec); });
         m_listeners.emplace_back(spec, server);
         return true;
     }
@@ -134,6 +151,14 @@ bool LiveService::listen(const ListenSpec& spec, QString& error)
     }
     case ListenSpec::Kind::Bulk: {
         auto endpointObject = std::make_unique<BulkEndpoint>(m_session, spec.token, m_maxMessage * 64);
+        QSslConfiguration tls;
+        if (spec.usesTls()) {
+            if (!loadServerTls(spec.tlsCertificate, spec.tlsKey, tls, error)) {
+                error = QStringLiteral("bulk %1: %2").arg(where, error);
+                return false;
+            }
+            endpointObject->useTls(tls);
+        }
         if (!endpointObject->listen(spec.address, spec.port, error))
             return false;
         m_listeners.emplace_back(spec, nullptr); // the endpoint owns its server
@@ -170,7 +195,8 @@ QStringList LiveService::describe() const
             where = endpoint(socket->localAddress(), socket->localPort());
         else if (spec.kind == ListenSpec::Kind::Bulk)
             where = endpoint(spec.address, boundPort(ListenSpec::Kind::Bulk));
-        out << QLatin1String(listenKindName(spec.kind)) + QLatin1Char(' ') + where;
+        out << QLatin1String(listenKindName(spec.kind)) + QLatin1Char(' ') + where
+                   + (spec.usesTls() ? QStringLiteral(" (TLS)") : QString());
     }
     return out;
 }
@@ -212,13 +238,33 @@ void LiveService::close()
     m_listeners.clear();
 }
 
-void LiveService::acceptTcp(QTcpServer* server, ListenSpec::Kind kind)
+namespace {
+/// The protocol a sender's input row names: TLS is part of it.
+std::string feedProtocol(const ListenSpec& spec)
 {
+    std::string name = listenKindName(spec.kind);
+    if (const size_t tcp = name.find("-tcp"); spec.usesTls() && tcp != std::string::npos)
+        name.replace(tcp, 4, "-tls");
+    return name;
+}
+} // namespace
+
+void LiveService::refuseHandshake(const ListenSpec& spec, QTcpServer* server, QTcpSocket* socket, const QString& reason)
+{
+    const int feed = m_session.openFeed(feedProtocol(spec), endpoint(server->serverAddress(), server->serverPort()).toStdString(),
+                                        endpoint(socket->peerAddress(), socket->peerPort()).toStdString());
+    m_session.reject(feed, 0, "TLS: " + reason.toStdString(), {});
+    m_session.closeFeed(feed);
+}
+
+void LiveService::acceptTcp(QTcpServer* server, const ListenSpec& spec)
+{
+    const ListenSpec::Kind kind = spec.kind;
     while (QTcpSocket* socket = server->nextPendingConnection()) {
         auto f = std::make_unique<TcpFeed>(m_maxMessage);
         f->socket = socket;
         f->kind = kind;
-        f->feed = m_session.openFeed(listenKindName(kind), endpoint(server->serverAddress(), server->serverPort()).toStdString(),
+        f->feed = m_session.openFeed(feedProtocol(spec), endpoint(server->serverAddress(), server->serverPort()).toStdString(),
                                      endpoint(socket->peerAddress(), socket->peerPort()).toStdString());
         // Bounded: Qt reads no further than this ahead of the decoder, the kernel's window does the rest.
         socket->setReadBufferSize(4 * kReadChunk);

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QTcpServer;
+class QTcpSocket;
 class QTimer;
 class QUdpSocket;
 
@@ -30,6 +31,10 @@ struct ListenSpec {
     quint16 port = 0;
     QString path;   ///< Follow: the file
     QString token;  ///< Bulk: required as "Authorization: Bearer TOKEN" or "ApiKey TOKEN" when set
+    /// TCP kinds and bulk: TLS with this certificate (chain) and private key, PEM files (RFC 5425 for syslog).
+    QString tlsCertificate;
+    QString tlsKey;
+    bool usesTls() const { return !tlsCertificate.isEmpty(); }
 };
 
 const char* listenKindName(ListenSpec::Kind k);
@@ -63,7 +68,9 @@ private:
     struct TcpFeed;
     struct UdpFeed;
     struct Follower;
-    void acceptTcp(QTcpServer* server, ListenSpec::Kind kind);
+    void acceptTcp(QTcpServer* server, const ListenSpec& spec);
+    /// A sender whose TLS handshake failed: a feed of its own with the reason, so that it is counted and shown.
+    void refuseHandshake(const ListenSpec& spec, QTcpServer* server, QTcpSocket* socket, const QString& reason);
     void readTcp(TcpFeed& f);
     /// The sender is gone (or listening stops): what it left unfinished is a message or a rejected frame.
     void endTcp(TcpFeed& f);

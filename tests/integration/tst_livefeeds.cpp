@@ -4,7 +4,8 @@
 // file rotated mid-stream; the official Python Elasticsearch client's bulk helper (installed into the build
 // folder, skipped with the reason when it cannot be). Every event sent is stored exactly once. The corpus sent
 // through `replay` raises the alerts `scan` finds on the same file, and a listener killed with SIGKILL loses
-// nothing it acknowledged.
+// nothing it acknowledged. The TCP listeners and the bulk endpoint also speak TLS, to Python's ssl module and the
+// Elasticsearch client over HTTPS.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -24,6 +25,7 @@
 #include <csignal>
 #include <sys/resource.h>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -115,6 +117,52 @@ QSet<QString> alertKeys(const QList<QJsonObject>& alerts)
                     .join(QLatin1Char('|'));
     return keys;
 }
+
+/// The Python of a virtual environment in the build folder with the official Elasticsearch client; empty with the
+/// reason when it cannot be made (no python3, no venv module, PyPI not reachable).
+QString elasticsearchPython(QString& why)
+{
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty()) {
+        why = QStringLiteral("no python3: the Elasticsearch client cannot run");
+        return {};
+    }
+    const QString venv = QStringLiteral(QT_TESTCASE_BUILDDIR "/pyenv-elasticsearch");
+    const QString venvPython = venv + QStringLiteral("/bin/python");
+    if (!QFile::exists(venvPython + QStringLiteral(".ready"))) {
+        QProcess make;
+        make.start(python, {QStringLiteral("-m"), QStringLiteral("venv"), venv});
+        make.waitForFinished(120000);
+        QProcess pip;
+        pip.start(venv + QStringLiteral("/bin/pip"), {QStringLiteral("install"), QStringLiteral("-q"), QStringLiteral("elasticsearch>=8,<9")});
+        if (!pip.waitForFinished(300000) || pip.exitCode() != 0) {
+            why = QStringLiteral("cannot install the Python Elasticsearch client (venv or PyPI not reachable): ")
+                  + QString::fromUtf8(make.readAllStandardError() + pip.readAllStandardError()).right(300);
+            return {};
+        }
+        QFile(venvPython + QStringLiteral(".ready")).open(QIODevice::WriteOnly);
+    }
+    return venvPython;
+}
+
+/// The bulk helper of the official client: sends `count` copies of the Winlogbeat test document (record ids from
+/// 1000) and one document that is no event; prints the server's version, then "stored refused first-refusal-status".
+/// argv: URL, the document file, count, and optionally a CA file for HTTPS.
+const char* kBulkClientScript =
+    "import json, sys\n"
+    "from elasticsearch import Elasticsearch, helpers\n"
+    "extra = {'ca_certs': sys.argv[4]} if len(sys.argv) > 4 else {}\n"
+    "es = Elasticsearch(sys.argv[1], request_timeout=30, **extra)\n"
+    "print(es.info()['version']['number'])\n"
+    "template = json.loads(open(sys.argv[2]).readline())\n"
+    "def docs():\n"
+    "    for i in range(int(sys.argv[3])):\n"
+    "        d = json.loads(json.dumps(template))\n"
+    "        d['winlog']['record_id'] = 1000 + i\n"
+    "        yield {'_index': 'winlogbeat-8', '_op_type': 'create', '_source': d}\n"
+    "    yield {'_index': 'winlogbeat-8', '_op_type': 'create', '_source': {'colour': 'blue'}}\n"
+    "ok, errors = helpers.bulk(es, docs(), chunk_size=100, raise_on_error=False)\n"
+    "print(ok, len(errors), errors[0]['create']['status'] if errors else '')\n";
 
 } // namespace
 
@@ -213,22 +261,10 @@ private Q_SLOTS:
 
     void pythonElasticsearchClientBulk()
     {
-        const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-        if (python.isEmpty())
-            QSKIP("no python3: the Elasticsearch client cannot run");
-        const QString venv = QStringLiteral(QT_TESTCASE_BUILDDIR "/pyenv-elasticsearch");
-        const QString venvPython = venv + QStringLiteral("/bin/python");
-        if (!QFile::exists(venvPython + QStringLiteral(".ready"))) {
-            QProcess make;
-            make.start(python, {QStringLiteral("-m"), QStringLiteral("venv"), venv});
-            make.waitForFinished(120000);
-            QProcess pip;
-            pip.start(venv + QStringLiteral("/bin/pip"), {QStringLiteral("install"), QStringLiteral("-q"), QStringLiteral("elasticsearch>=8,<9")});
-            if (!pip.waitForFinished(300000) || pip.exitCode() != 0)
-                QSKIP(qPrintable(QStringLiteral("cannot install the Python Elasticsearch client (venv or PyPI not reachable): ")
-                                 + QString::fromUtf8(make.readAllStandardError() + pip.readAllStandardError()).right(300)));
-            QFile(venvPython + QStringLiteral(".ready")).open(QIODevice::WriteOnly);
-        }
+        QString why;
+        const QString venvPython = elasticsearchPython(why);
+        if (venvPython.isEmpty())
+            QSKIP(qPrintable(why));
         const QString casePath = m_dir.filePath(QStringLiteral("bulk.dscase"));
         Listener l;
         QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--bulk"), QStringLiteral("127.0.0.1:0")}, 1),
@@ -236,19 +272,7 @@ private Q_SLOTS:
         const QString script = m_dir.filePath(QStringLiteral("send.py"));
         QFile s(script);
         QVERIFY(s.open(QIODevice::WriteOnly));
-        s.write("import json, sys\n"
-                "from elasticsearch import Elasticsearch, helpers\n"
-                "es = Elasticsearch(sys.argv[1], request_timeout=30)\n"
-                "print(es.info()['version']['number'])\n"
-                "template = json.loads(open(sys.argv[2]).readline())\n"
-                "def docs():\n"
-                "    for i in range(int(sys.argv[3])):\n"
-                "        d = json.loads(json.dumps(template))\n"
-                "        d['winlog']['record_id'] = 1000 + i\n"
-                "        yield {'_index': 'winlogbeat-8', '_op_type': 'create', '_source': d}\n"
-                "    yield {'_index': 'winlogbeat-8', '_op_type': 'create', '_source': {'colour': 'blue'}}\n"
-                "ok, errors = helpers.bulk(es, docs(), chunk_size=100, raise_on_error=False)\n"
-                "print(ok, len(errors), errors[0]['create']['status'] if errors else '')\n");
+        s.write(kBulkClientScript);
         s.close();
         QProcess client;
         client.start(venvPython, {script, QStringLiteral("http://127.0.0.1:%1").arg(l.ports.value(QStringLiteral("bulk"))),
@@ -262,6 +286,123 @@ private Q_SLOTS:
         QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events")), qint64(1000));
         QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), qint64(1000));
         QCOMPARE(scalar(casePath, QStringLiteral("SELECT skipped FROM inputs")), qint64(1));
+    }
+
+    void tlsListenersWithRealClients()
+    {
+        // RFC 5425 syslog, JSON lines and HTTPS bulk with one certificate: Python's ssl module (OpenSSL, verifying
+        // the listener's certificate) sends octet-counted Sysmon XML and JSON lines, the Elasticsearch client sends
+        // bulk requests over HTTPS, `replay --tls-ca` sends a file; a clear-text sender is refused and counted.
+        const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+        const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+        if (openssl.isEmpty() || python.isEmpty())
+            QSKIP("openssl or python3 is missing: no certificate or no TLS client");
+        const QString cert = m_dir.filePath(QStringLiteral("tls-cert.pem"));
+        const QString key = m_dir.filePath(QStringLiteral("tls-key.pem"));
+        QProcess req;
+        req.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                            QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                            QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"),
+                            QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+                            QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
+        QVERIFY(req.waitForFinished(60000));
+        QVERIFY2(req.exitCode() == 0, req.readAllStandardError().constData());
+
+        const QString casePath = m_dir.filePath(QStringLiteral("tls.dscase"));
+        Listener l;
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--syslog-tcp"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--jsonl-tcp"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--bulk"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key},
+                         3),
+                 qPrintable(l.stderrText));
+        QVERIFY(l.stderrText.contains(QLatin1String("(TLS)")));
+
+        const QString script = m_dir.filePath(QStringLiteral("tls-send.py"));
+        QFile s(script);
+        QVERIFY(s.open(QIODevice::WriteOnly));
+        s.write("import socket, ssl, sys\n"
+                "port, kind, cafile, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]\n"
+                "context = ssl.create_default_context(cafile=cafile)\n"
+                "with socket.create_connection(('127.0.0.1', port)) as raw:\n"
+                "    with context.wrap_socket(raw, server_hostname='127.0.0.1') as tls:\n"
+                "        for line in open(path, 'rb').read().splitlines():\n"
+                "            if kind == 'syslog':\n"
+                "                message = b'<14>1 2026-12-06T10:00:00Z web01 sysmon - - - ' + line\n"
+                "                tls.sendall(str(len(message)).encode() + b' ' + message)\n"
+                "            else:\n"
+                "                tls.sendall(line + b'\\n')\n"
+                "        print('sent', tls.version())\n");
+        s.close();
+        const QString xmlLines = m_dir.filePath(QStringLiteral("tls-xml.txt"));
+        const QString jsonLines = m_dir.filePath(QStringLiteral("tls-json.jsonl"));
+        QFile x(xmlLines), j(jsonLines);
+        QVERIFY(x.open(QIODevice::WriteOnly) && j.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 150; ++i) {
+            x.write(linuxSysmon(20000 + i).toUtf8() + '\n');
+            j.write(nxlogLine(30000 + i) + '\n');
+        }
+        x.close();
+        j.close();
+        for (const auto& [kind, listener, path] : {std::tuple{QStringLiteral("syslog"), QStringLiteral("syslog-tcp"), xmlLines},
+                                                   std::tuple{QStringLiteral("jsonl"), QStringLiteral("jsonl-tcp"), jsonLines}}) {
+            QProcess client;
+            client.start(python, {script, QString::number(l.ports.value(listener)), kind, cert, path});
+            QVERIFY(client.waitForFinished(60000));
+            QVERIFY2(client.exitCode() == 0, client.readAllStandardError().constData());
+            QVERIFY(client.readAllStandardOutput().startsWith("sent TLSv1."));
+        }
+        // A clear-text sender on the TLS port: refused, and counted with the reason.
+        QTcpSocket plain;
+        plain.connectToHost(QHostAddress::LocalHost, l.ports.value(QStringLiteral("syslog-tcp")));
+        QVERIFY(plain.waitForConnected(5000));
+        const QByteArray message = linuxSysmon(40000).toUtf8();
+        plain.write(QByteArray::number(message.size()) + ' ' + message);
+        QVERIFY(plain.waitForDisconnected(10000));
+        // replay over TLS.
+        QProcess replay;
+        replay.start(kBinary, {QStringLiteral("replay"), QStringLiteral(DSCOPE_TEST_DATA "/json/layout_a_nxlog.jsonl"),
+                               QStringLiteral("--to"), QStringLiteral("syslog-tcp"),
+                               QStringLiteral("127.0.0.1:%1").arg(l.ports.value(QStringLiteral("syslog-tcp"))),
+                               QStringLiteral("--tls-ca"), cert});
+        QVERIFY(replay.waitForFinished(60000));
+        const QString replaySaid = QString::fromUtf8(replay.readAllStandardError());
+        QVERIFY2(replay.exitCode() == 0, qPrintable(replaySaid));
+        const qint64 replayed = replaySaid.section(QLatin1Char(' '), 1, 1).toLongLong(); // "sent N events to ..."
+        QVERIFY(replayed > 0);
+        // The Elasticsearch client over HTTPS, verifying the certificate.
+        QString why;
+        const QString venvPython = elasticsearchPython(why);
+        bool bulkSent = false;
+        if (!venvPython.isEmpty()) {
+            const QString bulkScript = m_dir.filePath(QStringLiteral("tls-bulk.py"));
+            QFile b(bulkScript);
+            QVERIFY(b.open(QIODevice::WriteOnly));
+            b.write(kBulkClientScript);
+            b.close();
+            QProcess client;
+            client.start(venvPython, {bulkScript, QStringLiteral("https://127.0.0.1:%1").arg(l.ports.value(QStringLiteral("bulk"))),
+                                      QStringLiteral(DSCOPE_TEST_DATA "/json/layout_d_winlogbeat716_ecs.jsonl"),
+                                      QStringLiteral("300"), cert});
+            QVERIFY(client.waitForFinished(120000));
+            const QString out = QString::fromUtf8(client.readAllStandardOutput());
+            QVERIFY2(client.exitCode() == 0, qPrintable(out + QString::fromUtf8(client.readAllStandardError())));
+            QCOMPARE(out.split(QLatin1Char('\n')).value(1), QStringLiteral("300 1 400"));
+            bulkSent = true;
+        } else {
+            qWarning("HTTPS bulk not tested: %s", qPrintable(why));
+        }
+        QTest::qWait(500);
+        l.stop();
+        QCOMPARE(l.process.exitCode(), 0);
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events WHERE record_id BETWEEN 20000 AND 20149")), qint64(150));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events WHERE record_id BETWEEN 30000 AND 30149")), qint64(150));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events WHERE record_id = 40000")), qint64(0));
+        if (bulkSent)
+            QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events WHERE record_id BETWEEN 1000 AND 1299")), qint64(300));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), 150 + 150 + replayed + (bulkSent ? 300 : 0));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE path LIKE 'syslog-tls %' AND errors LIKE '%TLS: %'")), qint64(1));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE format = 'syslog-tls' AND events > 0")), qint64(2));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE format = 'jsonl-tls' AND events = 150")), qint64(1));
     }
 
     void corpusSentLiveRaisesWhatScanFinds()

@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -143,6 +144,27 @@ private Q_SLOTS:
                 edit->setText(QStringLiteral("0.0.0.0:9200")); // warned about
         for (auto* box : dialog.findChildren<QCheckBox*>())
             box->setChecked(true);
+        auto warning = [&] {
+            for (auto* label : dialog.findChildren<QLabel*>())
+                if (label->text().contains(QLatin1String("reachable")) || label->text().contains(QLatin1String("TLS")))
+                    return label->text();
+            return QString();
+        };
+        QVERIFY2(warning().contains(QLatin1String("bulk will be reachable")), qPrintable(warning()));
+        QVERIFY(warning().contains(QLatin1String("clear text")));
+        QLineEdit* certificate = nullptr;
+        QLineEdit* key = nullptr;
+        for (auto* edit : dialog.findChildren<QLineEdit*>())
+            if (edit->placeholderText() == QLatin1String("optional: PEM file"))
+                (certificate ? key : certificate) = edit;
+        QVERIFY(certificate && key);
+        certificate->setText(QStringLiteral("/etc/doppelscope/listener.pem"));
+        QVERIFY(warning().contains(QLatin1String("needs both a certificate and its key")));
+        QVERIFY(!warning().contains(QLatin1String("clear text")));
+        key->setText(QStringLiteral("/etc/doppelscope/listener.key"));
+        QVERIFY(!warning().contains(QLatin1String("needs both")));
+        QCOMPARE(dialog.tlsCertificate(), QStringLiteral("/etc/doppelscope/listener.pem"));
+        QCOMPARE(dialog.tlsKey(), QStringLiteral("/etc/doppelscope/listener.key"));
         dialog.grab().save(QDir(testing::screenshotDir()).filePath(QStringLiteral("listen-dialog.png")));
         QCOMPARE(dialog.choices().size(), size_t(4));
 
