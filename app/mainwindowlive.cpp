@@ -71,12 +71,15 @@ void MainWindow::listen()
         ListenSpec spec;
         spec.token = dialog.token();
         // RFC 5425 is TCP; datagram TLS is not offered, and a followed file is local.
-        if (c.kind != QLatin1String("syslog-udp") && c.kind != QLatin1String("follow")) {
+        if (c.kind != QLatin1String("syslog-udp") && c.kind != QLatin1String("follow") && c.kind != QLatin1String("windows-channel")) {
             spec.tlsCertificate = dialog.tlsCertificate();
             spec.tlsKey = dialog.tlsKey();
         }
         if (c.kind == QLatin1String("follow")) {
             spec.kind = ListenSpec::Kind::Follow;
+            spec.path = c.address;
+        } else if (c.kind == QLatin1String("windows-channel")) {
+            spec.kind = ListenSpec::Kind::WindowsChannel;
             spec.path = c.address;
         } else {
             spec.kind = c.kind == QLatin1String("syslog-udp") ? ListenSpec::Kind::SyslogUdp

@@ -13,6 +13,10 @@
 #include <QSettings>
 #include <QVBoxLayout>
 
+#include <iterator>
+#include <type_traits>
+#include <vector>
+
 namespace dscope::views {
 
 ListenDialog::ListenDialog(QWidget* parent)
@@ -34,12 +38,17 @@ ListenDialog::ListenDialog(QWidget* parent)
                  {"syslog-udp", tr("Syslog over &UDP"), "127.0.0.1:5514"},
                  {"jsonl-tcp", tr("&JSON lines over TCP (NXLog, OpenWEC)"), "127.0.0.1:5515"},
                  {"bulk", tr("&Elasticsearch bulk endpoint (Winlogbeat, Elastic clients)"), "127.0.0.1:9200"}};
-    for (const auto& k : kinds) {
+    std::vector<std::remove_cvref_t<decltype(kinds[0])>> rows(std::begin(kinds), std::end(kinds));
+#ifdef Q_OS_WIN
+    // This machine's own event log, through the Windows event log API (the address is the channel).
+    rows.push_back({"windows-channel", tr("&Windows event log channel"), "Microsoft-Windows-Sysmon/Operational"});
+#endif
+    for (const auto& k : rows) {
         Row row{QString::fromLatin1(k.kind), new QCheckBox(k.label, this), new QLineEdit(this)};
         const QString key = QStringLiteral("listen/") + row.kind;
         row.enabled->setChecked(settings.value(key + QStringLiteral("/on"), row.kind == QLatin1String("syslog-tcp")).toBool());
         row.address->setText(settings.value(key + QStringLiteral("/address"), QString::fromLatin1(k.address)).toString());
-        row.address->setPlaceholderText(QStringLiteral("ADDRESS:PORT"));
+        row.address->setPlaceholderText(row.kind == QLatin1String("windows-channel") ? tr("channel") : QStringLiteral("ADDRESS:PORT"));
         connect(row.address, &QLineEdit::textChanged, this, &ListenDialog::updateWarning);
         connect(row.enabled, &QCheckBox::toggled, this, &ListenDialog::updateWarning);
         form->addRow(row.enabled, row.address);
@@ -131,7 +140,7 @@ void ListenDialog::updateWarning()
 {
     QStringList open;
     for (const Row& r : m_rows) {
-        if (!r.enabled->isChecked())
+        if (!r.enabled->isChecked() || r.kind == QLatin1String("windows-channel"))
             continue;
         const QString host = r.address->text().section(QLatin1Char(':'), 0, -2).remove(QLatin1Char('[')).remove(QLatin1Char(']'));
         const bool loopback = host.isEmpty() || host.startsWith(QLatin1String("127.")) || host == QLatin1String("::1")

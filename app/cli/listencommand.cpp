@@ -55,6 +55,9 @@ int runListen(const QStringList& args)
     p.addOption({QStringLiteral("jsonl-tcp"), QStringLiteral("JSON lines (or event XML lines) over TCP."), QStringLiteral("addr:port")});
     p.addOption({QStringLiteral("bulk"), QStringLiteral("Elasticsearch-compatible bulk endpoint (HTTP)."), QStringLiteral("addr:port")});
     p.addOption({QStringLiteral("follow"), QStringLiteral("Follow a file of JSON lines or event XML (tail -F)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("windows-channel"),
+                 QStringLiteral("Windows builds: subscribe to this event log channel (Microsoft-Windows-Sysmon/Operational)."),
+                 QStringLiteral("channel")});
     p.addOption({QStringLiteral("alerts-jsonl"), QStringLiteral("Also append the alerts to FILE."), QStringLiteral("file")});
     p.addOption({QStringLiteral("token"), QStringLiteral("Require this token from bulk clients (Bearer or ApiKey)."), QStringLiteral("token")});
     p.addOption({QStringLiteral("tls-cert"),
@@ -92,10 +95,16 @@ int runListen(const QStringList& args)
         spec.path = file;
         specs.push_back(spec);
     }
+    for (const QString& channel : p.values(QStringLiteral("windows-channel"))) {
+        ListenSpec spec;
+        spec.kind = ListenSpec::Kind::WindowsChannel;
+        spec.path = channel;
+        specs.push_back(spec);
+    }
     if (casePath.isEmpty() || specs.empty()) {
         err() << "usage: doppelscope listen --case C.dscase [--syslog-tcp ADDR:PORT] [--syslog-udp ADDR:PORT] "
-                 "[--jsonl-tcp ADDR:PORT] [--bulk ADDR:PORT] [--follow FILE]... [--alerts-jsonl FILE] "
-                 "[--tls-cert FILE --tls-key FILE]\n";
+                 "[--jsonl-tcp ADDR:PORT] [--bulk ADDR:PORT] [--follow FILE]... [--windows-channel NAME] "
+                 "[--alerts-jsonl FILE] [--tls-cert FILE --tls-key FILE]\n";
         return ExitUsage;
     }
     if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key"))) {
@@ -109,7 +118,7 @@ int runListen(const QStringList& args)
         return ExitUsage;
     }
     for (const ListenSpec& s : specs)
-        if (s.kind != ListenSpec::Kind::Follow && !s.address.isLoopback())
+        if (s.kind != ListenSpec::Kind::Follow && s.kind != ListenSpec::Kind::WindowsChannel && !s.address.isLoopback())
             err() << "warning: " << listenKindName(s.kind) << " listens on " << s.address.toString()
                   << ", reachable from other machines: every sender there can write into the case"
                   << (s.usesTls() || s.kind == ListenSpec::Kind::SyslogUdp ? "" : ", and the events cross the network in clear text")

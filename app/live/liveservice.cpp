@@ -6,6 +6,7 @@
 #include "live/syslog.h"
 #include "tlsfiles.h"
 #include "tlsserver.h"
+#include "windowschannel.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -15,6 +16,11 @@
 #include <QUdpSocket>
 
 #include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 
 namespace dscope::app {
 
@@ -28,6 +34,7 @@ const char* listenKindName(ListenSpec::Kind k)
     case ListenSpec::Kind::JsonlTcp: return "jsonl-tcp";
     case ListenSpec::Kind::Bulk: return "bulk";
     case ListenSpec::Kind::Follow: return "follow";
+    case ListenSpec::Kind::WindowsChannel: return "windows-channel";
     }
     return "?";
 }
@@ -80,6 +87,20 @@ struct LiveService::UdpFeed {
     model::MessageDecoder decoder;
     int64_t messages = 0;
     std::map<std::string, int64_t> lastRecord; ///< host + channel -> last record id: gaps are lost datagrams
+};
+
+struct LiveService::ChannelFeed {
+    std::unique_ptr<WindowsChannelSubscription> subscription;
+    int serial = 0;
+    int feed = -1;
+    model::MessageDecoder decoder;
+    int64_t messages = 0;
+    // Filled on the event log's thread, drained on the service's.
+    std::mutex lock;
+    std::vector<std::string> pending;
+    std::vector<std::string> failures;
+    bool posted = false;
+    std::atomic_bool closing{false};
 };
 
 struct LiveService::Follower {
@@ -165,6 +186,52 @@ bool LiveService::listen(const ListenSpec& spec, QString& error)
         m_bulk.push_back(std::move(endpointObject));
         return true;
     }
+    case ListenSpec::Kind::WindowsChannel: {
+        auto c = std::make_unique<ChannelFeed>();
+        static int serials = 0;
+        c->serial = ++serials;
+        ChannelFeed* raw = c.get();
+        const std::string channel = (spec.path.isEmpty() ? QStringLiteral("Microsoft-Windows-Sysmon/Operational") : spec.path).toStdString();
+        // Events come on the event log's thread: queued (bounded: the event log keeps what waits, so that thread is
+        // held back rather than memory growing) and drained on this one.
+        auto post = [this, raw] {
+            if (!raw->posted) {
+                raw->posted = true;
+                // By serial number: the feed may be gone (listening stopped) when this runs.
+                QMetaObject::invokeMethod(this, [this, serial = raw->serial] {
+                    for (auto& channel : m_channels)
+                        if (channel->serial == serial)
+                            drainChannel(*channel);
+                }, Qt::QueuedConnection);
+            }
+        };
+        c->subscription = std::make_unique<WindowsChannelSubscription>(
+            channel,
+            [raw, post](std::string xml) {
+                std::unique_lock hold(raw->lock);
+                while (raw->pending.size() >= 8192 && !raw->closing) {
+                    hold.unlock();
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                    hold.lock();
+                }
+                raw->pending.push_back(std::move(xml));
+                post();
+            },
+            [raw, post](std::string reason) {
+                const std::lock_guard hold(raw->lock);
+                raw->failures.push_back(std::move(reason));
+                post();
+            });
+        std::string why;
+        if (!c->subscription->start(false, why)) {
+            error = QString::fromStdString(why);
+            return false;
+        }
+        c->feed = m_session.openFeed("windows-channel", channel, {});
+        m_channels.push_back(std::move(c));
+        m_listeners.emplace_back(spec, nullptr);
+        return true;
+    }
     case ListenSpec::Kind::Follow: {
         auto f = std::make_unique<Follower>();
         f->spec = spec;
@@ -228,6 +295,13 @@ void LiveService::close()
     for (auto& [key, feed] : m_udp)
         m_session.closeFeed(feed->feed);
     m_udp.clear();
+    for (auto& c : m_channels) {
+        c->closing = true;
+        c->subscription->stop(); // no more callbacks
+        drainChannel(*c);
+        m_session.closeFeed(c->feed);
+    }
+    m_channels.clear();
     pollFollowers(); // what was appended last
     for (auto& f : m_followers)
         m_session.closeFeed(f->feed);
@@ -369,6 +443,29 @@ void LiveService::readUdp(QUdpSocket* socket, const QString& listener)
         }
         const int64_t decoded = int64_t(batch.size());
         m_session.submit(feed->feed, std::move(batch), decoded, message);
+    }
+}
+
+void LiveService::drainChannel(ChannelFeed& c)
+{
+    std::vector<std::string> events, failures;
+    {
+        const std::lock_guard hold(c.lock);
+        events.swap(c.pending);
+        failures.swap(c.failures);
+        c.posted = false;
+    }
+    for (const std::string& reason : failures)
+        m_session.reject(c.feed, c.messages, reason, {});
+    std::vector<Event> batch;
+    std::string bytes;
+    for (const std::string& xml : events) {
+        decodeInto(c.feed, c.decoder, xml, ++c.messages, false, batch);
+        bytes += xml;
+    }
+    if (!events.empty()) {
+        const int64_t decoded = int64_t(batch.size());
+        m_session.submit(c.feed, std::move(batch), decoded, bytes);
     }
 }
 

@@ -25,11 +25,11 @@ class BulkEndpoint;
 
 /// One listener as the command line and File > Listen name it.
 struct ListenSpec {
-    enum class Kind { SyslogTcp, SyslogUdp, JsonlTcp, Bulk, Follow };
+    enum class Kind { SyslogTcp, SyslogUdp, JsonlTcp, Bulk, Follow, WindowsChannel };
     Kind kind = Kind::SyslogTcp;
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 0;
-    QString path;   ///< Follow: the file
+    QString path;   ///< Follow: the file; WindowsChannel: the channel (Windows builds only)
     QString token;  ///< Bulk: required as "Authorization: Bearer TOKEN" or "ApiKey TOKEN" when set
     /// TCP kinds and bulk: TLS with this certificate (chain) and private key, PEM files (RFC 5425 for syslog).
     QString tlsCertificate;
@@ -68,6 +68,9 @@ private:
     struct TcpFeed;
     struct UdpFeed;
     struct Follower;
+    struct ChannelFeed;
+    /// Windows builds: the events the subscription handed over since the last drain, decoded and submitted here.
+    void drainChannel(ChannelFeed& c);
     void acceptTcp(QTcpServer* server, const ListenSpec& spec);
     /// A sender whose TLS handshake failed: a feed of its own with the reason, so that it is counted and shown.
     void refuseHandshake(const ListenSpec& spec, QTcpServer* server, QTcpSocket* socket, const QString& reason);
@@ -86,6 +89,7 @@ private:
     std::map<QObject*, std::unique_ptr<TcpFeed>> m_tcp;   ///< by socket
     std::map<QString, std::unique_ptr<UdpFeed>> m_udp;    ///< by listener + peer
     std::vector<std::unique_ptr<Follower>> m_followers;
+    std::vector<std::unique_ptr<ChannelFeed>> m_channels;
     std::vector<std::unique_ptr<BulkEndpoint>> m_bulk;
     QTimer* m_followTimer = nullptr;
 };

@@ -405,6 +405,21 @@ private Q_SLOTS:
         QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM inputs WHERE format = 'jsonl-tls' AND events = 150")), qint64(1));
     }
 
+    void windowsChannelSaysWhereItExists()
+    {
+#ifdef Q_OS_WIN
+        QSKIP("on Windows the subscription is real (tests/crossbuild links it; this test checks the other builds)");
+#endif
+        QProcess listen;
+        listen.start(kBinary, {QStringLiteral("listen"), QStringLiteral("--case"), m_dir.filePath(QStringLiteral("channel.dscase")),
+                               QStringLiteral("--windows-channel"), QStringLiteral("Microsoft-Windows-Sysmon/Operational")});
+        QVERIFY(listen.waitForFinished(30000));
+        QCOMPARE(listen.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(listen.readAllStandardError())
+                    .contains(QLatin1String("windows-channel Microsoft-Windows-Sysmon/Operational: a subscription to a "
+                                            "Windows event log channel needs the Windows build")));
+    }
+
     void corpusSentLiveRaisesWhatScanFinds()
     {
         if (!QFile::exists(kCorpusFile))
