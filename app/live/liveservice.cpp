@@ -136,6 +136,11 @@ bool LiveService::listen(const ListenSpec& spec, QString& error)
                 error = QStringLiteral("%1 %2: %3").arg(QLatin1String(listenKindName(spec.kind)), where, error);
                 return false;
             }
+            // TLS 1.2 for the stream listeners: a TLS 1.3 server sends session tickets after the handshake, which
+            // a sender that only writes never reads; its kernel then closes with a reset, and a reset throws away
+            // what this side had received and not yet read (seen: a fifth of a 150-message burst). Qt gives no way
+            // to send no tickets. The bulk endpoint, whose clients read every answer, keeps TLS 1.3.
+            tls.setProtocol(QSsl::TlsV1_2);
             auto* tlsServer = new TlsServer(tls, this);
             connect(tlsServer, &TlsServer::handshakeFailed, this, [this, tlsServer, spec](QTcpSocket* socket, const QString& reason) {
                 refuseHandshake(spec, tlsServer, socket, reason);

@@ -57,6 +57,7 @@ bool loadServerTls(const QString& certificatePath, const QString& keyPath, QSslC
     // Senders are not asked for certificates: the bulk endpoint's token is the way to admit them.
     out.setPeerVerifyMode(QSslSocket::VerifyNone);
     out.setProtocol(QSsl::TlsV1_2OrLater);
+    out.setSslOption(QSsl::SslOptionDisableSessionTickets, true);
     return true;
 }
 

@@ -181,6 +181,47 @@ int64_t ArchiveMemberBytes::readRaw(char* buffer, int64_t max)
     return n;
 }
 
+namespace {
+std::string hexOf(const unsigned char* digest, unsigned int length)
+{
+    static const char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(2 * length);
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 15];
+    }
+    return hex;
+}
+} // namespace
+
+Sha256Stream::Sha256Stream() : m_ctx(EVP_MD_CTX_new())
+{
+    if (m_ctx && EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1) {
+        EVP_MD_CTX_free(m_ctx);
+        m_ctx = nullptr;
+    }
+}
+
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(m_ctx); }
+
+void Sha256Stream::add(std::string_view bytes)
+{
+    if (m_ctx && !bytes.empty())
+        EVP_DigestUpdate(m_ctx, bytes.data(), bytes.size());
+}
+
+std::string Sha256Stream::finish()
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!m_ctx || EVP_DigestFinal_ex(m_ctx, digest, &length) != 1)
+        return {};
+    EVP_MD_CTX_free(m_ctx);
+    m_ctx = nullptr;
+    return hexOf(digest, length);
+}
+
 std::string sha256Of(std::span<const uint8_t> bytes, const std::string* path, std::string& error)
 {
     // OpenSSL uses the CPU's SHA extensions where present: about 1.5 GB/s here, where QCryptographicHash gave

@@ -11,6 +11,8 @@
 
 struct archive;
 
+struct evp_md_ctx_st;
+
 namespace dscope::model {
 
 /**
@@ -146,5 +148,21 @@ private:
 /// a descriptor of its own reads from that path (a regular file that could not be mapped). Empty on failure, with
 /// `error` set.
 std::string sha256Of(std::span<const uint8_t> bytes, const std::string* path, std::string& error);
+
+/// A SHA-256 fed piece by piece (a live sender's bytes), with OpenSSL as sha256Of().
+class Sha256Stream
+{
+public:
+    Sha256Stream();
+    ~Sha256Stream();
+    Sha256Stream(const Sha256Stream&) = delete;
+    Sha256Stream& operator=(const Sha256Stream&) = delete;
+    void add(std::string_view bytes);
+    /// Lower-case hex of everything added; empty if OpenSSL failed. Ends the digest.
+    std::string finish();
+
+private:
+    evp_md_ctx_st* m_ctx; // OpenSSL's EVP_MD_CTX, not included here
+};
 
 } // namespace dscope::model

@@ -2,11 +2,11 @@
 #include "livesession.h"
 
 #include "domain/importreport.h"
+#include "ingest/inputbytes.h"
 #include "storage/alertstore.h"
 #include "storage/casewriter.h"
 #include "storage/rawevent.h"
 
-#include <QCryptographicHash>
 #include <QUuid>
 
 #include <algorithm>
@@ -35,7 +35,7 @@ struct LiveSession::Feed {
     bool closeRequested = false;
     bool finished = false;
     std::mutex hashMutex;      ///< the digest is fed on the feed's own thread
-    QCryptographicHash sha{QCryptographicHash::Sha256};
+    Sha256Stream sha;
     int64_t bytes = 0;
 };
 
@@ -112,7 +112,7 @@ void LiveSession::submit(int feedId, std::vector<Event>&& events, int64_t messag
     }
     {
         std::lock_guard lock(feed->hashMutex);
-        feed->sha.addData(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        feed->sha.add(bytes);
         feed->bytes += int64_t(bytes.size());
     }
     std::unique_lock lock(m_mutex);
@@ -291,7 +291,7 @@ void LiveSession::run()
                 }
                 {
                     std::lock_guard lock(feed->hashMutex);
-                    report.sha256 = feed->sha.result().toHex().toStdString();
+                    report.sha256 = feed->sha.finish();
                     report.size = feed->bytes;
                 }
                 failed = !m_writer->finishInput(feed->inputId, report, InputStatus::Complete);
