@@ -59,7 +59,7 @@ public:
     struct Options {
         int64_t commitEvents = 8192;
         int commitMs = 250;
-        int64_t queueEvents = 65536; ///< events waiting before submit() blocks
+        int64_t queueEvents = 16384; ///< events waiting before submit() blocks: two commits, so latency stays low
     };
     using Ack = std::function<void(bool stored)>;
     using CommitFn = std::function<void(const LiveCommit&)>;
