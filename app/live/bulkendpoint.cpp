@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "bulkendpoint.h"
 
+#include "ingest/gunzip.h"
 #include "ingest/messagedecoder.h"
 
 #include <QHash>
@@ -138,17 +139,31 @@ void BulkEndpoint::handle(const QHttpServerRequest& request, QHttpServerResponde
 
 void BulkEndpoint::bulk(const QHttpServerRequest& request, std::shared_ptr<QHttpServerResponder> responder)
 {
-    const QByteArray body = request.body();
-    if (size_t(body.size()) > m_maxRequest) {
+    const QByteArray received = request.body();
+    if (size_t(received.size()) > m_maxRequest) {
         reply(*responder, errorBody(QStringLiteral("content_too_long_exception"),
-                                    QStringLiteral("a request of %1 bytes is over the limit").arg(body.size()), 413),
+                                    QStringLiteral("a request of %1 bytes is over the limit").arg(received.size()), 413),
               Status::PayloadTooLarge);
         return;
     }
+    // Beats 8 compress their requests by default (compression_level 1), as do clients with http_compress.
+    std::string inflated;
+    const bool gzipped = request.value(QByteArrayLiteral("Content-Encoding")).trimmed().toLower() == "gzip";
+    if (gzipped) {
+        std::string why;
+        if (!model::gunzip(std::string_view(received.constData(), size_t(received.size())), m_maxRequest, inflated, why)) {
+            const bool tooLarge = why.find("more than") != std::string::npos;
+            reply(*responder, errorBody(tooLarge ? QStringLiteral("content_too_long_exception") : QStringLiteral("parse_exception"),
+                                        QStringLiteral("gzip body: ") + QString::fromStdString(why), tooLarge ? 413 : 400),
+                  tooLarge ? Status::PayloadTooLarge : Status::BadRequest);
+            return;
+        }
+    }
+    const std::string_view body = gzipped ? std::string_view(inflated) : std::string_view(received.constData(), size_t(received.size()));
     const int feed = feedFor(request.remoteAddress());
     int64_t& position = m_positions[feed];
     // NDJSON: an action line, then (but for delete) a document line.
-    const std::string_view text(body.constData(), size_t(body.size()));
+    const std::string_view text = body;
     std::vector<Item> items;
     size_t at = 0;
     auto nextLine = [&](std::string_view& line) {

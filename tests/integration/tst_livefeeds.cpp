@@ -5,7 +5,7 @@
 // folder, skipped with the reason when it cannot be). Every event sent is stored exactly once. The corpus sent
 // through `replay` raises the alerts `scan` finds on the same file, and a listener killed with SIGKILL loses
 // nothing it acknowledged. The TCP listeners and the bulk endpoint also speak TLS, to Python's ssl module and the
-// Elasticsearch client over HTTPS.
+// Elasticsearch client over HTTPS, with gzip-compressed requests.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -147,11 +147,12 @@ QString elasticsearchPython(QString& why)
 
 /// The bulk helper of the official client: sends `count` copies of the Winlogbeat test document (record ids from
 /// 1000) and one document that is no event; prints the server's version, then "stored refused first-refusal-status".
-/// argv: URL, the document file, count, and optionally a CA file for HTTPS.
+/// argv: URL, the document file, count, and optionally a CA file for HTTPS and "gzip" for compressed requests.
 const char* kBulkClientScript =
     "import json, sys\n"
     "from elasticsearch import Elasticsearch, helpers\n"
     "extra = {'ca_certs': sys.argv[4]} if len(sys.argv) > 4 else {}\n"
+    "if len(sys.argv) > 5 and sys.argv[5] == 'gzip': extra['http_compress'] = True\n"
     "es = Elasticsearch(sys.argv[1], request_timeout=30, **extra)\n"
     "print(es.info()['version']['number'])\n"
     "template = json.loads(open(sys.argv[2]).readline())\n"
@@ -382,7 +383,7 @@ private Q_SLOTS:
             QProcess client;
             client.start(venvPython, {bulkScript, QStringLiteral("https://127.0.0.1:%1").arg(l.ports.value(QStringLiteral("bulk"))),
                                       QStringLiteral(DSCOPE_TEST_DATA "/json/layout_d_winlogbeat716_ecs.jsonl"),
-                                      QStringLiteral("300"), cert});
+                                      QStringLiteral("300"), cert, QStringLiteral("gzip")}); // Content-Encoding: gzip
             QVERIFY(client.waitForFinished(120000));
             const QString out = QString::fromUtf8(client.readAllStandardOutput());
             QVERIFY2(client.exitCode() == 0, qPrintable(out + QString::fromUtf8(client.readAllStandardError())));

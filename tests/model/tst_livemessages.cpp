@@ -2,10 +2,12 @@
 // Live-feed messages: syslog headers (RFC 5424, RFC 3164, none), TCP framing (octet counting and line feed, cut at
 // every byte, over-long messages rejected and the stream resumed, garbage lengths refused), and the decoding of one
 // message of each sender (Sysmon for Linux XML, NXLog JSON, Winlogbeat, OpenWEC Raw, RawJson and Json).
+#include "ingest/gunzip.h"
 #include "ingest/messagedecoder.h"
 #include "live/syslog.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QTest>
 
 using namespace dscope::model;
@@ -37,6 +39,44 @@ class TestLiveMessages : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void gzipBodiesInflateWithinTheirLimit()
+    {
+        // Compressed by gzip(1), as a Beats or Python client's Content-Encoding: gzip body would be.
+        auto gzip = [](const QByteArray& data) {
+            QProcess p;
+            p.start(QStringLiteral("gzip"), {QStringLiteral("-c")});
+            p.waitForStarted();
+            p.write(data);
+            p.closeWriteChannel();
+            p.waitForFinished(30000);
+            return p.readAllStandardOutput();
+        };
+        QByteArray text;
+        for (int i = 0; i < 5000; ++i)
+            text += "{\"create\":{}}\n{\"EventID\":" + QByteArray::number(i) + "}\n";
+        const QByteArray one = gzip(text);
+        QVERIFY(one.size() > 20 && one.size() < text.size());
+        std::string out, error;
+        QVERIFY2(dscope::model::gunzip(std::string_view(one.constData(), size_t(one.size())), 1 << 20, out, error), error.c_str());
+        QCOMPARE(QByteArray::fromStdString(out), text);
+        // Two members, one after the other (RFC 1952 allows it): both.
+        const QByteArray two = one + gzip("tail\n");
+        QVERIFY(dscope::model::gunzip(std::string_view(two.constData(), size_t(two.size())), 1 << 20, out, error));
+        QCOMPARE(QByteArray::fromStdString(out), text + "tail\n");
+        // A bomb: 64 MiB of zeros in a few tens of kilobytes, refused at the limit without inflating it all.
+        const QByteArray bomb = gzip(QByteArray(64 << 20, '\0'));
+        QVERIFY(bomb.size() < 200'000);
+        QVERIFY(!dscope::model::gunzip(std::string_view(bomb.constData(), size_t(bomb.size())), 1 << 20, out, error));
+        QVERIFY2(error.find("more than 1048576 bytes") != std::string::npos, error.c_str());
+        // Damage, and text that is not gzip at all.
+        QByteArray broken = one;
+        broken[broken.size() / 2] = char(broken[broken.size() / 2] ^ 0x5a);
+        QVERIFY(!dscope::model::gunzip(std::string_view(broken.constData(), size_t(broken.size())), 1 << 20, out, error));
+        QVERIFY2(error.find("corrupt gzip data") != std::string::npos, error.c_str());
+        QVERIFY(!dscope::model::gunzip("{\"create\":{}}\n{}\n", 1 << 20, out, error));
+        QCOMPARE(error, std::string("not gzip data"));
+    }
+
     void rfc5424Header()
     {
         // The message outlives the views parse() returns into it.
