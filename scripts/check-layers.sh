@@ -31,6 +31,7 @@ declare -A allowed=(
   [scope]="domain"
   [report]="domain storage itemmodels processtree"
   [live]="domain storage ingest import"
+  [demo]="domain"
 )
 for dir in model/*/; do
   layer=$(basename "$dir")

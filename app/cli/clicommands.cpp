@@ -13,6 +13,7 @@
 
 namespace dscope::app {
 
+int runDemo(const QStringList& args);
 int runExportTimeline(const QStringList& args);
 int runImport(const QStringList& args);
 int runInfo(const QStringList& args);
@@ -29,6 +30,7 @@ using Command = std::function<int(const QStringList&)>;
 const QHash<QString, Command>& commands()
 {
     static const QHash<QString, Command> table = {
+        {QStringLiteral("demo"), runDemo},
         {QStringLiteral("export-timeline"), runExportTimeline},
         {QStringLiteral("import"), runImport},
         {QStringLiteral("info"), runInfo},
@@ -50,6 +52,8 @@ const std::vector<std::pair<QString, const char*>>& usageLines()
         {QStringLiteral("info"), "  info CASE.dscase [--json]            events per host, channel and event id; inputs\n"},
         {QStringLiteral("scan"), "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"},
         {QStringLiteral("report"), "  report --case C [--html F] [--pdf F] [--json F] [--host H] [--alerts all|open|tp]\n"},
+        {QStringLiteral("demo"),
+         "  demo --case OUT.dscase [--seed N] [--hosts N] [--answer-key FILE]   write the simulated training case\n"},
         {QStringLiteral("export-timeline"),
          "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"},
         {QStringLiteral("listen"),
