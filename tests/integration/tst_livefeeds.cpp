@@ -421,6 +421,66 @@ private Q_SLOTS:
                                             "Windows event log channel needs the Windows build")));
     }
 
+    void unmodifiedBeatsShipper()
+    {
+        // Filebeat carries the Elasticsearch output of every Beat, Winlogbeat's included (which runs on Windows only):
+        // its version check, template and ILM calls, gzip-compressed bulk requests and retries, unmodified.
+        QString filebeat = qEnvironmentVariable("DSCOPE_FILEBEAT");
+        if (filebeat.isEmpty() && QFile::exists(QStringLiteral(DSCOPE_TEST_DATA "/../../build/tools/filebeat")))
+            filebeat = QStringLiteral(DSCOPE_TEST_DATA "/../../build/tools/filebeat");
+        if (filebeat.isEmpty())
+            filebeat = QStandardPaths::findExecutable(QStringLiteral("filebeat"));
+        if (filebeat.isEmpty())
+            QSKIP("no filebeat (scripts/build-filebeat.sh builds one from the Go module proxy; DSCOPE_FILEBEAT names one)");
+        const QString folder = m_dir.filePath(QStringLiteral("filebeat"));
+        QVERIFY(QDir().mkpath(folder));
+        QFile templateFile(QStringLiteral(DSCOPE_TEST_DATA "/json/layout_d_winlogbeat716_ecs.jsonl"));
+        QVERIFY(templateFile.open(QIODevice::ReadOnly));
+        const QJsonObject document = QJsonDocument::fromJson(templateFile.readLine()).object();
+        QFile events(folder + QStringLiteral("/events.ndjson"));
+        QVERIFY(events.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 3000; ++i) {
+            QJsonObject d = document;
+            QJsonObject winlog = d.value(QLatin1String("winlog")).toObject();
+            winlog.insert(QStringLiteral("record_id"), 60000 + i);
+            d.insert(QStringLiteral("winlog"), winlog);
+            events.write(QJsonDocument(d).toJson(QJsonDocument::Compact) + '\n');
+        }
+        events.close();
+        const QString casePath = m_dir.filePath(QStringLiteral("filebeat.dscase"));
+        Listener l;
+        QVERIFY2(l.start({QStringLiteral("--case"), casePath, QStringLiteral("--bulk"), QStringLiteral("127.0.0.1:0")}, 1),
+                 qPrintable(l.stderrText));
+        QFile config(folder + QStringLiteral("/filebeat.yml"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QStringLiteral("filebeat.inputs:\n"
+                                    "- type: filestream\n  id: sysmon-export\n  paths: [%1/events.ndjson]\n"
+                                    "  parsers:\n    - ndjson:\n        target: \"\"\n        overwrite_keys: true\n"
+                                    "output.elasticsearch:\n  hosts: [\"http://127.0.0.1:%2\"]\n  compression_level: 1\n"
+                                    "path.data: %1/data\npath.logs: %1/logs\npath.home: %1\n")
+                         .arg(folder)
+                         .arg(l.ports.value(QStringLiteral("bulk")))
+                         .toUtf8());
+        config.close();
+        QProcess beat;
+        beat.start(filebeat, {QStringLiteral("-e"), QStringLiteral("-c"), config.fileName(), QStringLiteral("--strict.perms=false")});
+        QVERIFY(beat.waitForStarted(10000));
+        // It ships and keeps running: wait until the case holds every event, then stop it.
+        qint64 stored = 0;
+        for (int waited = 0; waited < 600 && stored < 3000; ++waited) {
+            QTest::qWait(100);
+            stored = scalar(casePath, QStringLiteral("SELECT count(*) FROM events"));
+        }
+        beat.terminate();
+        beat.waitForFinished(10000);
+        const QString beatLog = QString::fromUtf8(beat.readAllStandardError() + beat.readAllStandardOutput());
+        l.stop();
+        QVERIFY2(stored == 3000, qPrintable(beatLog.right(2000)));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(DISTINCT record_id) FROM events WHERE record_id BETWEEN 60000 AND 62999")), qint64(3000));
+        QCOMPARE(scalar(casePath, QStringLiteral("SELECT count(*) FROM events")), qint64(3000));
+        QVERIFY(beatLog.contains(QLatin1String("Connection to backoff(elasticsearch(")));
+    }
+
     void corpusSentLiveRaisesWhatScanFinds()
     {
         if (!QFile::exists(kCorpusFile))
