@@ -18,6 +18,8 @@
 #include "livecontroller.h"
 #include "livestatuspanel.h"
 #include "notespage.h"
+#include "techniquepage.h"
+#include "draftcomparisoncontroller.h"
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 #include "processtree/processtreemodel.h"
@@ -61,6 +63,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_processTree(new views::ProcessTreePage(this))
     , m_timeline(new views::TimelinePage(this))
     , m_notes(new views::NotesPage(this))
+    , m_technique(new views::TechniquePage(this))
+    , m_draftComparison(new DraftComparisonController(this))
     , m_live(new LiveController(this))
     , m_liveStatus(new views::LiveStatusPanel(this))
     , m_liveDock(new QDockWidget(tr("Live feeds"), this))
@@ -73,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_processTree, tr("&Process tree"));
     m_tabs->addTab(m_timeline, tr("&Timeline"));
     m_tabs->addTab(m_notes, tr("&Notes"));
+    m_tabs->addTab(m_technique, tr("Techni&que"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
     statusBar()->addPermanentWidget(m_caseStatus);
@@ -85,6 +90,7 @@ MainWindow::MainWindow(QWidget* parent)
     attachAlertWork();
     attachNotes();
     attachLive();
+    attachTechnique();
     connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
 
     QSettings settings;
@@ -262,6 +268,7 @@ void MainWindow::createMenus()
         else
             openCase(demo);
     });
+    help->addAction(tr("&Learn the technique"), QKeySequence::HelpContents, this, [this] { showPage(TechniquePageIndex); });
     help->addAction(tr("&About Doppelscope"), this, [this] {
         QMessageBox::about(this, tr("About Doppelscope"),
                            tr("<b>Doppelscope</b> %1<br>An investigation workbench for Process Doppelg\u00e4nging "

@@ -20,6 +20,7 @@ class EventsPage;
 class ImportDialog;
 class LiveStatusPanel;
 class NotesPage;
+class TechniquePage;
 class ProcessTreePage;
 class TimelinePage;
 } // namespace dscope::views
@@ -37,6 +38,7 @@ class ReportController;
 class DetectionController;
 class ImportController;
 class LiveController;
+class DraftComparisonController;
 struct ListenSpec;
 
 /// The workbench shell: menus, status bar and the pages. It only assembles; the pages and controllers do the work.
@@ -44,7 +46,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { AlertsPageIndex, EventsPageIndex, ProcessTreePageIndex, TimelinePageIndex, NotesPageIndex };
+    enum Page { AlertsPageIndex, EventsPageIndex, ProcessTreePageIndex, TimelinePageIndex, NotesPageIndex, TechniquePageIndex };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -63,6 +65,7 @@ public:
     views::ProcessTreePage* processTreePage() const { return m_processTree; }
     views::TimelinePage* timelinePage() const { return m_timeline; }
     views::NotesPage* notesPage() const { return m_notes; }
+    views::TechniquePage* techniquePage() const { return m_technique; }
     AlertWorkController* alertWork() const { return m_alertWork; }
     LiveController* live() const { return m_live; }
     /// Listens into the open case (File > Listen without the dialog); false with error.
@@ -100,6 +103,7 @@ private:
     void attachAlertWork();
     void attachNotes();
     void attachLive();
+    void attachTechnique();
     /// The pages read the case again after live events, keeping the analyst's selection.
     void refreshLivePages();
     void mergeLiveAlerts(const model::AlertSetPtr& fresh);
@@ -121,6 +125,8 @@ private:
     views::ProcessTreePage* m_processTree;
     views::TimelinePage* m_timeline;
     views::NotesPage* m_notes;
+    views::TechniquePage* m_technique;
+    DraftComparisonController* m_draftComparison;
     LiveController* m_live;
     views::LiveStatusPanel* m_liveStatus;
     QDockWidget* m_liveDock;

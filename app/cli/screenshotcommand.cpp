@@ -17,6 +17,7 @@
 #include "maskcalculatordialog.h"
 #include "mainwindow.h"
 #include "processtree/processtreepage.h"
+#include "techniquepage.h"
 #include "timeline/timelinepage.h"
 #include "storage/database.h"
 #include "storage/schema.h"
@@ -26,10 +27,13 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -225,8 +229,24 @@ private:
             m_window.showPage(MainWindow::NotesPageIndex);
             ++m_step;
             return;
-        case 12:
+        case 12: {
             save(&m_window, QStringLiteral("notes.png"));
+            // The Technique page, with the draft and R1 compared on this case.
+            m_window.showPage(MainWindow::TechniquePageIndex);
+            for (auto* button : m_window.techniquePage()->findChildren<QPushButton*>())
+                if (button->isEnabled())
+                    button->click();
+            ++m_step;
+            return;
+        }
+        case 13: {
+            const auto labels = m_window.techniquePage()->findChildren<QLabel*>();
+            const bool compared = std::any_of(labels.begin(), labels.end(), [](const QLabel* l) {
+                return l->text().startsWith(QLatin1String("The draft")) || l->text().startsWith(QLatin1String("The comparison"));
+            });
+            if (!compared)
+                return;
+            save(&m_window, QStringLiteral("technique.png"));
             checkShortcuts();
             if (!m_follow.isEmpty()) {
                 // The window while it listens: the followed file's events stream in, the Events page follows,
@@ -248,7 +268,8 @@ private:
             }
             finish();
             return;
-        case 13: // an alert came in, and the pages have reloaded since (they do every two seconds)
+        }
+        case 14: // an alert came in, and the pages have reloaded since (they do every two seconds)
             if (!m_liveAlerts || m_clock.elapsed() - m_listeningSince < 4000 || events->model()->isLoading()
                 || !rowLoaded(events->table()->rowAt(0)))
                 return;

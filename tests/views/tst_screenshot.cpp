@@ -39,7 +39,7 @@ private Q_SLOTS:
                                    QStringLiteral("events-original.png"), QStringLiteral("events-mask.png"),
                                    QStringLiteral("processtree.png"), QStringLiteral("timeline.png"),
                                    QStringLiteral("mask-calculator.png"), QStringLiteral("inputs.png"),
-                                   QStringLiteral("notes.png")};
+                                   QStringLiteral("notes.png"), QStringLiteral("technique.png")};
         for (const QString& name : pages) {
             const QImage image(out + QLatin1Char('/') + name);
             QVERIFY2(!image.isNull(), qPrintable(name));

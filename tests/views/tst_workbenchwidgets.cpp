@@ -10,6 +10,8 @@
 #include "itemmodels/eventtablemodel.h"
 #include "maskcalculatordialog.h"
 #include "maskpanel.h"
+#include "draftcomparisoncontroller.h"
+#include "techniquepage.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -20,6 +22,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTextBrowser>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -220,6 +224,41 @@ private Q_SLOTS:
         QCOMPARE(page.table()->selectionModel()->selectedRows().first().row(), 470);
         QCOMPARE(page.model()->eventRowIdAt(page.table()->rowAt(0)), top);
         QCOMPARE(page.table()->rowAt(0), 450);
+    }
+
+    void techniquePageExplainsAndCompares()
+    {
+        views::TechniquePage page;
+        page.resize(1200, 800);
+        page.show();
+        const QString text = page.browser()->toPlainText();
+        for (const char* expected : {"Transact", "Rollback", "NtCreateProcessEx", "Security 4985", "Process Herpaderping",
+                                     "mavinject", "5184 is decimal for 0x1440", "a.process_guid = b.process_guid"})
+            QVERIFY2(text.contains(QLatin1String(expected)), expected);
+        // The masks decoded, with the numbers: the draft's constant and the sum of the rights it lists.
+        QVERIFY(text.contains(QLatin1String("0x1440 = PROCESS_DUP_HANDLE | PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION")));
+        QVERIFY(text.contains(QLatin1String("0x143A = PROCESS_CREATE_THREAD")));
+        QPushButton* compare = page.findChild<QPushButton*>();
+        QVERIFY(compare && !compare->isEnabled()); // no case yet
+        page.setCaseOpen(true);
+        QSignalSpy asked(&page, &views::TechniquePage::comparisonRequested);
+        compare->click();
+        QCOMPARE(asked.count(), 1);
+        QVERIFY(!compare->isEnabled()); // until the answer comes
+
+        // The comparison itself, on the demo case: the draft misses the injection handle 0x1440 does not cover.
+        QTemporaryDir dir;
+        const QString demo = testing::importCase(dir, QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"));
+        QVERIFY(!demo.isEmpty());
+        app::DraftComparisonController comparison;
+        QSignalSpy finished(&comparison, &app::DraftComparisonController::finished);
+        comparison.run(demo);
+        QVERIFY(finished.wait(30000));
+        const QString summary = finished.first().at(0).toString();
+        QVERIFY2(summary.startsWith(QLatin1String("The draft (R0) raises 0 alert(s), R1 raises 1")), qPrintable(summary));
+        page.showComparison(summary);
+        QVERIFY(compare->isEnabled());
+        QVERIFY(page.grab().save(testing::screenshotDir() + QStringLiteral("/technique-page.png")));
     }
 
     void alertsPageShowsBlindSpotsEscaped()
