@@ -53,7 +53,7 @@ const std::vector<std::pair<QString, const char*>>& usageLines()
         {QStringLiteral("scan"), "  scan PATH... [--case C] [--rules R1,R3] [--json FILE]   import and run detection\n"},
         {QStringLiteral("report"), "  report --case C [--html F] [--pdf F] [--json F] [--host H] [--alerts all|open|tp]\n"},
         {QStringLiteral("demo"),
-         "  demo --case OUT.dscase [--seed N] [--hosts N] [--answer-key FILE]   write the simulated training case\n"},
+         "  demo --case OUT.dscase [--seed N] [--exercise NAME] [--answer-key FILE]   write the simulated training case\n"},
         {QStringLiteral("export-timeline"),
          "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"},
         {QStringLiteral("listen"),

@@ -35,6 +35,11 @@ int runDemo(const QStringList& args)
     p.addOption({QStringLiteral("case"), QStringLiteral("The case to create (must not exist)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Generator seed (default 1): the same seed gives the same case."), QStringLiteral("n")});
     p.addOption({QStringLiteral("answer-key"), QStringLiteral("Also write the alerts the case must raise, as JSON lines."), QStringLiteral("file")});
+    QString names;
+    for (const model::Exercise& e : model::exercises())
+        names += QStringLiteral("\n  %1: %2").arg(QString::fromStdString(e.name), QString::fromStdString(e.description));
+    p.addOption({QStringLiteral("exercise"), QStringLiteral("An exercise (it sets the hosts and what the logging lacks):") + names,
+                 QStringLiteral("name")});
     p.addOption({QStringLiteral("hosts"), QStringLiteral("Hosts, the last one a server (default 4, at least 2)."), QStringLiteral("n")});
     p.process(QStringList{QStringLiteral("doppelscope demo")} + args);
     const QString casePath = p.value(QStringLiteral("case"));
@@ -44,8 +49,13 @@ int runDemo(const QStringList& args)
         options.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
     if (ok && p.isSet(QStringLiteral("hosts")))
         options.hosts = p.value(QStringLiteral("hosts")).toInt(&ok);
+    options.exercise = p.value(QStringLiteral("exercise")).toStdString();
+    if (!options.exercise.empty() && !model::findExercise(options.exercise)) {
+        err() << "error: no exercise named " << p.value(QStringLiteral("exercise")) << "; there are:" << names << '\n';
+        return ExitUsage;
+    }
     if (casePath.isEmpty() || !ok || options.hosts < 2 || options.hosts > 50) {
-        err() << "usage: doppelscope demo --case OUT.dscase [--seed N] [--hosts N] [--answer-key FILE]\n";
+        err() << "usage: doppelscope demo --case OUT.dscase [--seed N] [--exercise NAME] [--hosts N] [--answer-key FILE]\n";
         return ExitUsage;
     }
     if (QFileInfo::exists(casePath)) {
@@ -75,7 +85,8 @@ int runDemo(const QStringList& args)
         return ExitFailure;
     }
     out() << "simulated case " << casePath << ": " << demo.lines.size() << " events on " << demo.hosts.size()
-          << " hosts (" << demo.attackEvents << " of them the attack), seed " << options.seed << "; "
+          << " hosts (" << demo.attackEvents << " of them the attack), seed " << options.seed
+          << (options.exercise.empty() ? QString() : QStringLiteral(", exercise ") + QString::fromStdString(options.exercise)) << "; "
           << demo.answerKey.size() << " alerts expected, " << demo.lookAlikes.size() << " benign look-alikes planted (kind and host)\n";
     out() << "events: " << eventsPath << '\n';
     return ExitOk;

@@ -67,7 +67,7 @@ std::string jsonEscaped(const std::string& s)
 class EventLine
 {
 public:
-    EventLine(bool security, const std::string& host, int eventId, int64_t utcMs) : m_utcMs(utcMs)
+    EventLine(bool security, const std::string& host, int eventId, int64_t utcMs) : m_utcMs(utcMs), m_eventId(eventId)
     {
         add("SourceName", security ? "Microsoft-Windows-Security-Auditing" : "Microsoft-Windows-Sysmon");
         add("Channel", security ? "Security" : "Microsoft-Windows-Sysmon/Operational");
@@ -82,10 +82,12 @@ public:
         return *this;
     }
     int64_t utcMs() const { return m_utcMs; }
+    int eventId() const { return m_eventId; }
     std::string text() const { return m_text + '}'; }
 
 private:
     int64_t m_utcMs;
+    int m_eventId;
     std::string m_text;
 };
 
@@ -114,7 +116,7 @@ std::string hex(int64_t v)
 class Writer
 {
 public:
-    Writer(const DemoOptions& o) : m_random(o.seed), m_options(o) {}
+    Writer(const DemoOptions& o, std::vector<int> missing) : m_random(o.seed), m_options(o), m_missing(std::move(missing)) {}
 
     DemoCase run();
 
@@ -139,6 +141,9 @@ private:
     }
     void emit(const EventLine& e, bool attack = false)
     {
+        // What the exercise's logging does not collect is never written.
+        if (std::find(m_missing.begin(), m_missing.end(), e.eventId()) != m_missing.end())
+            return;
         m_events.emplace_back(e.utcMs(), e.text());
         if (attack)
             ++m_attackEvents;
@@ -171,11 +176,18 @@ private:
     void expect(const std::string& rule, const Host& h, const std::string& source, const std::string& target,
                 const std::string& attack)
     {
+        // The events each rule cannot do without: an exercise that lacks them cannot expect the alert.
+        static const std::map<std::string, std::vector<int>> needs{{"R1", {10, 8}}, {"R2", {8}}, {"R3", {25}}, {"R4", {10}},
+                                                                   {"R5", {1}}, {"R6", {4985, 1}}, {"R8", {10}}};
+        for (int id : needs.at(rule))
+            if (std::find(m_missing.begin(), m_missing.end(), id) != m_missing.end())
+                return;
         m_key.push_back({rule, h.name, source.empty() ? std::string() : bare(source), bare(target), attack});
     }
 
     Random m_random;
     DemoOptions m_options;
+    std::vector<int> m_missing; ///< event ids the exercise's logging does not collect
     std::vector<Host> m_hosts;
     std::vector<std::pair<int64_t, std::string>> m_events;
     std::vector<ExpectedAlert> m_key;
@@ -534,7 +546,36 @@ DemoCase Writer::run()
 
 } // namespace
 
-DemoCase generateDemoCase(const DemoOptions& options) { return Writer(options).run(); }
+const std::vector<Exercise>& exercises()
+{
+    static const std::vector<Exercise> list{
+        {"guided", "The whole story in full logging: every attack leaves all its traces.", 4, {}},
+        {"two-hosts", "One workstation and the server: fewer hosts, every attack on the same machine.", 2, {}},
+        {"no-ktm-audit", "File System auditing is off: no Security 4985 or 4656, so the transaction is invisible.", 4, {4985, 4656}},
+        {"no-process-access", "The Sysmon configuration drops ProcessAccess (event 10), as many do for volume: no handles, "
+                              "so injection shows only in its threads and the doppelgänged process in its creation.", 4, {10}},
+    };
+    return list;
+}
+
+const Exercise* findExercise(const std::string& name)
+{
+    for (const Exercise& e : exercises())
+        if (e.name == name)
+            return &e;
+    return nullptr;
+}
+
+DemoCase generateDemoCase(const DemoOptions& options)
+{
+    DemoOptions o = options;
+    std::vector<int> missing;
+    if (const Exercise* e = o.exercise.empty() ? nullptr : findExercise(o.exercise)) {
+        o.hosts = e->hosts;
+        missing = e->missingEventIds;
+    }
+    return Writer(o, std::move(missing)).run();
+}
 
 std::string answerKeyJsonLines(const DemoCase& demo)
 {

@@ -22,8 +22,22 @@ struct LookAlike {
     std::string what;
 };
 
+/// A training exercise: the case's shape and what its logging lacks, in rising difficulty.
+struct Exercise {
+    std::string name;
+    std::string description;
+    int hosts = 4;
+    std::vector<int> missingEventIds; ///< never collected in this exercise (Sysmon 10, Security 4985...)
+};
+
+/// The exercises, easiest first.
+const std::vector<Exercise>& exercises();
+/// The exercise of that name, or null.
+const Exercise* findExercise(const std::string& name);
+
 struct DemoOptions {
     uint64_t seed = 1;
+    std::string exercise;     ///< empty: the guided case; else an exercise's name (it sets the hosts)
     int hosts = 4;            ///< workstations WS01.. plus the server the attacker moves to (at least 2)
     int activitiesPerHour = 360; ///< ordinary activities per host and hour (each a few events)
 };
