@@ -20,6 +20,8 @@
 #include "notespage.h"
 #include "techniquepage.h"
 #include "draftcomparisoncontroller.h"
+#include "exercisecontroller.h"
+#include "exercisepanel.h"
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 #include "processtree/processtreemodel.h"
@@ -65,6 +67,9 @@ MainWindow::MainWindow(QWidget* parent)
     , m_notes(new views::NotesPage(this))
     , m_technique(new views::TechniquePage(this))
     , m_draftComparison(new DraftComparisonController(this))
+    , m_exercise(new ExerciseController(this))
+    , m_exercisePanel(new views::ExercisePanel(this))
+    , m_exerciseDock(new QDockWidget(tr("Exercise"), this))
     , m_live(new LiveController(this))
     , m_liveStatus(new views::LiveStatusPanel(this))
     , m_liveDock(new QDockWidget(tr("Live feeds"), this))
@@ -91,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent)
     attachNotes();
     attachLive();
     attachTechnique();
+    attachExercise();
     connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
 
     QSettings settings;
@@ -112,8 +118,13 @@ void MainWindow::attachPages()
     m_processTree->attach(m_scope);
     m_timeline->attach(m_scope);
     connect(m_scope, &model::InvestigationScope::eventOpenRequested, this, [this] { showPage(EventsPageIndex); });
-    connect(m_scope, &model::InvestigationScope::caseChanged, m_detection, &DetectionController::run);
-    connect(m_scope, &model::InvestigationScope::caseReloaded, m_detection, &DetectionController::run);
+    // Not during an exercise: the trainee finds the attack without the alerts.
+    const auto detect = [this](const QString& path) {
+        if (!m_alertsHidden)
+            m_detection->run(path);
+    };
+    connect(m_scope, &model::InvestigationScope::caseChanged, m_detection, detect);
+    connect(m_scope, &model::InvestigationScope::caseReloaded, m_detection, detect);
     connect(m_detection, &DetectionController::alertsAvailable, m_scope, &model::InvestigationScope::setAlerts);
     connect(m_detection, &DetectionController::statusChanged, m_alerts, &views::AlertsPage::setDetectionStatus);
 }
@@ -268,6 +279,7 @@ void MainWindow::createMenus()
         else
             openCase(demo);
     });
+    help->addAction(tr("Start an &exercise\u2026"), this, &MainWindow::chooseExercise);
     help->addAction(tr("&Learn the technique"), QKeySequence::HelpContents, this, [this] { showPage(TechniquePageIndex); });
     help->addAction(tr("&About Doppelscope"), this, [this] {
         QMessageBox::about(this, tr("About Doppelscope"),

@@ -21,6 +21,7 @@ class ImportDialog;
 class LiveStatusPanel;
 class NotesPage;
 class TechniquePage;
+class ExercisePanel;
 class ProcessTreePage;
 class TimelinePage;
 } // namespace dscope::views
@@ -39,6 +40,7 @@ class DetectionController;
 class ImportController;
 class LiveController;
 class DraftComparisonController;
+class ExerciseController;
 struct ListenSpec;
 
 /// The workbench shell: menus, status bar and the pages. It only assembles; the pages and controllers do the work.
@@ -66,6 +68,10 @@ public:
     views::TimelinePage* timelinePage() const { return m_timeline; }
     views::NotesPage* notesPage() const { return m_notes; }
     views::TechniquePage* techniquePage() const { return m_technique; }
+    views::ExercisePanel* exercisePanel() const { return m_exercisePanel; }
+    ExerciseController* exercise() const { return m_exercise; }
+    /// Starts an exercise without asking (the screenshot command, tests).
+    void startExercise(const QString& name, quint64 seed);
     AlertWorkController* alertWork() const { return m_alertWork; }
     LiveController* live() const { return m_live; }
     /// Listens into the open case (File > Listen without the dialog); false with error.
@@ -104,6 +110,9 @@ private:
     void attachNotes();
     void attachLive();
     void attachTechnique();
+    void attachExercise();
+    /// Help > Start an exercise: asks which, then prepares its case off the GUI thread.
+    void chooseExercise();
     /// The pages read the case again after live events, keeping the analyst's selection.
     void refreshLivePages();
     void mergeLiveAlerts(const model::AlertSetPtr& fresh);
@@ -127,6 +136,10 @@ private:
     views::NotesPage* m_notes;
     views::TechniquePage* m_technique;
     DraftComparisonController* m_draftComparison;
+    ExerciseController* m_exercise;
+    views::ExercisePanel* m_exercisePanel;
+    QDockWidget* m_exerciseDock;
+    bool m_alertsHidden = false; ///< an exercise is under way: no detection, no Alerts page
     LiveController* m_live;
     views::LiveStatusPanel* m_liveStatus;
     QDockWidget* m_liveDock;

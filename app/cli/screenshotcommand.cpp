@@ -7,7 +7,10 @@
 #include "alertspage.h"
 #include "casecontroller.h"
 #include "caseinputsdialog.h"
+#include "demo/demogenerator.h"
 #include "detailpane.h"
+#include "exercisecontroller.h"
+#include "exercisepanel.h"
 #include "livecontroller.h"
 #include "liveservice.h"
 #include "detectioncontroller.h"
@@ -16,6 +19,7 @@
 #include "itemmodels/eventtablemodel.h"
 #include "maskcalculatordialog.h"
 #include "mainwindow.h"
+#include "processtree/processtreemodel.h"
 #include "processtree/processtreepage.h"
 #include "techniquepage.h"
 #include "timeline/timelinepage.h"
@@ -266,7 +270,7 @@ private:
                     return;
                 }
             }
-            finish();
+            startExercise();
             return;
         }
         case 14: // an alert came in, and the pages have reloaded since (they do every two seconds)
@@ -275,10 +279,45 @@ private:
                 return;
             save(&m_window, QStringLiteral("live.png"));
             m_window.live()->stop();
+            startExercise();
+            return;
+        case 30: // the exercise's case is open without its alerts, and its tree is built
+            if (!m_window.exercise()->isActive() || m_window.processTreePage()->isLoading()
+                || !m_window.processTreePage()->treeModel()->tree())
+                return;
+            {
+                // Two of the culprits and one innocent process, submitted: a partial score with all its sections.
+                model::DemoOptions options;
+                options.seed = 1;
+                options.exercise = "guided";
+                const model::DemoCase demo = model::generateDemoCase(options);
+                for (const model::ExpectedAlert& a : demo.answerKey)
+                    if (a.rule == "R4") {
+                        m_window.exercisePanel()->accuse({a.host, a.sourceGuid}, QString::fromStdString(a.sourceGuid));
+                        m_window.exercisePanel()->accuse({a.host, a.targetGuid}, QString::fromStdString(a.targetGuid));
+                    }
+                m_window.exercisePanel()->accuse({demo.hosts.front(), "{de70c0de-0001-69ef-0000-000000000004}"},
+                                                 QStringLiteral("System (4)"));
+                save(&m_window, QStringLiteral("exercise.png"));
+                for (auto* button : m_window.exercisePanel()->findChildren<QPushButton*>())
+                    if (button->text() == QLatin1String("&Submit"))
+                        button->click();
+            }
+            ++m_step;
+            return;
+        case 31:
+            save(&m_window, QStringLiteral("exercise-result.png"));
             finish();
             return;
         default: return;
         }
+    }
+
+    /// The exercise's shots: its case is generated and opened like a trainee's.
+    void startExercise()
+    {
+        m_window.startExercise(QStringLiteral("guided"), 1);
+        m_step = 30;
     }
 
     void finish()

@@ -173,8 +173,7 @@ private:
                 return;
         m_lookAlikes.push_back({h.name, what});
     }
-    void expect(const std::string& rule, const Host& h, const std::string& source, const std::string& target,
-                const std::string& attack)
+    void expect(const std::string& rule, const Host& h, const Process* source, const Process& target, const std::string& attack)
     {
         // The events each rule cannot do without: an exercise that lacks them cannot expect the alert.
         static const std::map<std::string, std::vector<int>> needs{{"R1", {10, 8}}, {"R2", {8}}, {"R3", {25}}, {"R4", {10}},
@@ -182,7 +181,8 @@ private:
         for (int id : needs.at(rule))
             if (std::find(m_missing.begin(), m_missing.end(), id) != m_missing.end())
                 return;
-        m_key.push_back({rule, h.name, source.empty() ? std::string() : bare(source), bare(target), attack});
+        m_key.push_back({rule, h.name, source ? bare(source->guid) : std::string(), bare(target.guid), attack,
+                         source ? source->image : std::string(), target.image});
     }
 
     Random m_random;
@@ -424,11 +424,11 @@ void Writer::doppelganging(Host& h, int64_t t)
         emit(net, true);
     }
     for (const char* rule : {"R3", "R4", "R5"})
-        expect(rule, h, viewer.guid, ghost.guid, "Process Doppelgänging");
-    expect("R6", h, {}, ghost.guid, "Process Doppelgänging");
+        expect(rule, h, &viewer, ghost, "Process Doppelgänging");
+    expect("R6", h, nullptr, ghost, "Process Doppelgänging");
     // Minutes later the doppelgänged process reads lsass's memory: credential dumping.
     access(h, t + 6 * 60000, ghost, h.lsass, "0x1010", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d204|UNKNOWN(000001D2A7C61A20)", true);
-    expect("R8", h, ghost.guid, h.lsass.guid, "credential dumping from the doppelgänged process");
+    expect("R8", h, &ghost, h.lsass, "credential dumping from the doppelgänged process");
     m_ghost = ghost;
 }
 
@@ -441,8 +441,8 @@ void Writer::remoteThreadInjection(Host& h, int64_t t)
     access(h, t + 8000, ps, explorer, "0x1F3FFF",
            "C:\\Windows\\SYSTEM32\\ntdll.dll+9c534|C:\\Windows\\System32\\KERNELBASE.dll+2726e|UNKNOWN(00000217B3A20000)", true);
     remoteThread(h, t + 8120, ps, explorer, "0x00000217B3A40000", "-", "-", true);
-    expect("R1", h, ps.guid, explorer.guid, "remote-thread injection");
-    expect("R2", h, ps.guid, explorer.guid, "remote-thread injection");
+    expect("R1", h, &ps, explorer, "remote-thread injection");
+    expect("R2", h, &ps, explorer, "remote-thread injection");
 }
 
 void Writer::dllInjection(Host& h, int64_t t)
@@ -460,8 +460,8 @@ void Writer::dllInjection(Host& h, int64_t t)
     load.add("ProcessGuid", notepad.guid).add("ProcessId", std::to_string(notepad.pid)).add("Image", notepad.image);
     load.add("ImageLoaded", dll).add("Signed", "false");
     emit(load, true);
-    expect("R1", h, mav.guid, notepad.guid, "mavinject DLL injection");
-    expect("R2", h, mav.guid, notepad.guid, "mavinject DLL injection");
+    expect("R1", h, &mav, notepad, "mavinject DLL injection");
+    expect("R2", h, &mav, notepad, "mavinject DLL injection");
 }
 
 void Writer::lateralMovement(Host& from, Host& to, int64_t t)
@@ -483,7 +483,7 @@ void Writer::lateralMovement(Host& from, Host& to, int64_t t)
     dump.add("ProcessGuid", dumper.guid).add("ProcessId", std::to_string(dumper.pid)).add("Image", dumper.image);
     dump.add("TargetFilename", "C:\\Windows\\Temp\\l.dmp").add("CreationUtcTime", utcText(t + 4200));
     emit(dump, true);
-    expect("R8", to, dumper.guid, to.lsass.guid, "credential dumping after lateral movement");
+    expect("R8", to, &dumper, to.lsass, "credential dumping after lateral movement");
 }
 
 DemoCase Writer::run()
@@ -583,7 +583,8 @@ std::string answerKeyJsonLines(const DemoCase& demo)
     const auto field = [](const std::string& v) { return v.empty() ? std::string("null") : '"' + jsonEscaped(v) + '"'; };
     for (const ExpectedAlert& a : demo.answerKey)
         out += "{\"rule\":" + field(a.rule) + ",\"host\":" + field(a.host) + ",\"source_guid\":" + field(a.sourceGuid)
-               + ",\"target_guid\":" + field(a.targetGuid) + ",\"attack\":" + field(a.attack) + "}\n";
+               + ",\"target_guid\":" + field(a.targetGuid) + ",\"attack\":" + field(a.attack)
+               + ",\"source_image\":" + field(a.sourceImage) + ",\"target_image\":" + field(a.targetImage) + "}\n";
     return out;
 }
 

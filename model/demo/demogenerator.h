@@ -14,6 +14,8 @@ struct ExpectedAlert {
     std::string sourceGuid; ///< lower case, no braces; empty where the rule has no source process (Security events)
     std::string targetGuid;
     std::string attack;     ///< which part of the story it belongs to
+    std::string sourceImage;
+    std::string targetImage;
 };
 
 /// A benign look-alike planted in the case: something that resembles an attack and must raise no alert.

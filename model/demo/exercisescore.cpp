@@ -33,22 +33,22 @@ ExerciseScore scoreExercise(const std::vector<ExpectedAlert>& answerKey, const s
     score.seconds = seconds;
     std::map<std::pair<std::string, std::string>, size_t> culpritIndex;
     std::map<std::pair<std::string, std::string>, bool> victims;
-    const auto addCulprit = [&](const ExpectedAlert& a, const std::string& guid) {
+    const auto addCulprit = [&](const ExpectedAlert& a, const std::string& guid, const std::string& image) {
         const auto key = std::make_pair(lower(a.host), guidKey(guid));
         auto [it, added] = culpritIndex.try_emplace(key, score.culprits.size());
         if (added)
-            score.culprits.push_back({a.host, key.second, a.attack, {}, false});
+            score.culprits.push_back({a.host, key.second, image, a.attack, {}, false});
         auto& rules = score.culprits[it->second].rules;
         if (std::find(rules.begin(), rules.end(), a.rule) == rules.end())
             rules.push_back(a.rule);
     };
     for (const ExpectedAlert& a : answerKey) {
         if (!a.sourceGuid.empty())
-            addCulprit(a, a.sourceGuid);
+            addCulprit(a, a.sourceGuid, a.sourceImage);
         if (a.rule == "R8") // the credential dump's target is its victim, not the attacker's
             victims[{lower(a.host), guidKey(a.targetGuid)}] = true;
         else if (!a.targetGuid.empty())
-            addCulprit(a, a.targetGuid);
+            addCulprit(a, a.targetGuid, a.targetImage);
     }
     for (const auto& [key, index] : culpritIndex)
         victims.erase(key); // a process that is both (never in the story) counts as a culprit
@@ -83,7 +83,8 @@ std::vector<ExpectedAlert> parseAnswerKey(const std::string& jsonLines)
         if (o.isEmpty())
             continue;
         const auto text = [&](const char* key) { return o.value(QLatin1String(key)).toString().toStdString(); };
-        out.push_back({text("rule"), text("host"), text("source_guid"), text("target_guid"), text("attack")});
+        out.push_back({text("rule"), text("host"), text("source_guid"), text("target_guid"), text("attack"),
+                       text("source_image"), text("target_image")});
     }
     return out;
 }

@@ -18,6 +18,7 @@ struct Accusation {
 struct Culprit {
     std::string host;
     std::string guid;                ///< lower case, no braces
+    std::string image;
     std::string attack;              ///< the part of the story
     std::vector<std::string> rules;  ///< the rules whose alerts name it: how the workbench finds it
     bool found = false;

@@ -38,6 +38,7 @@ private Q_SLOTS:
         for (const Culprit& c : s.culprits) {
             attacks.insert(c.attack);
             QVERIFY(!c.rules.empty());
+            QVERIFY(!c.image.empty());
         }
         QCOMPARE(attacks.size(), size_t(4)); // the doppelgänged process's own dump is part of its chain's culprits
     }
@@ -109,6 +110,8 @@ private Q_SLOTS:
             QCOMPARE(back[i].sourceGuid, m_demo.answerKey[i].sourceGuid);
             QCOMPARE(back[i].targetGuid, m_demo.answerKey[i].targetGuid);
             QCOMPARE(back[i].attack, m_demo.answerKey[i].attack);
+            QCOMPARE(back[i].targetImage, m_demo.answerKey[i].targetImage);
+            QVERIFY(!back[i].targetImage.empty());
         }
     }
 };

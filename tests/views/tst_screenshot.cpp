@@ -28,6 +28,7 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config"))); // no user settings
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));     // the exercise's case
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(DSCOPE_BINARY),
                 {QStringLiteral("screenshot"), QStringLiteral("--case"), casePath, QStringLiteral("--out"), out,
@@ -39,7 +40,8 @@ private Q_SLOTS:
                                    QStringLiteral("events-original.png"), QStringLiteral("events-mask.png"),
                                    QStringLiteral("processtree.png"), QStringLiteral("timeline.png"),
                                    QStringLiteral("mask-calculator.png"), QStringLiteral("inputs.png"),
-                                   QStringLiteral("notes.png"), QStringLiteral("technique.png")};
+                                   QStringLiteral("notes.png"), QStringLiteral("technique.png"),
+                                   QStringLiteral("exercise.png"), QStringLiteral("exercise-result.png")};
         for (const QString& name : pages) {
             const QImage image(out + QLatin1Char('/') + name);
             QVERIFY2(!image.isNull(), qPrintable(name));
@@ -68,6 +70,7 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("screenshot"), QStringLiteral("--case"), casePath,
                                                 QStringLiteral("--out"), out, QStringLiteral("--follow"), feed});

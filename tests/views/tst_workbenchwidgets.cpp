@@ -12,6 +12,8 @@
 #include "maskpanel.h"
 #include "draftcomparisoncontroller.h"
 #include "techniquepage.h"
+#include "exercisepanel.h"
+#include "demo/demogenerator.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -259,6 +261,29 @@ private Q_SLOTS:
         page.showComparison(summary);
         QVERIFY(compare->isEnabled());
         QVERIFY(page.grab().save(testing::screenshotDir() + QStringLiteral("/technique-page.png")));
+    }
+
+    void exercisePanelAccusesOnceAndShowsTheScore()
+    {
+        views::ExercisePanel panel;
+        panel.resize(420, 700);
+        panel.show();
+        panel.begin(QStringLiteral("Exercise: guided"), QStringLiteral("The whole story"));
+        const model::DemoCase demo = model::generateDemoCase({});
+        const model::ExpectedAlert& first = demo.answerKey.front();
+        panel.accuse({first.host, first.targetGuid}, QStringLiteral("one"));
+        panel.accuse({first.host, first.targetGuid}, QStringLiteral("the same, again")); // once
+        panel.accuse({first.host, "{00000000-1111-2222-3333-444444444444}"}, QStringLiteral("<b>innocent</b>"));
+        QCOMPARE(panel.accused().size(), size_t(2));
+        const model::ExerciseScore score = model::scoreExercise(demo.answerKey, panel.accused(), 95);
+        panel.showResult(score);
+        const QString text = panel.resultView()->toPlainText();
+        QVERIFY2(text.startsWith(QStringLiteral("%1 points").arg(score.points)), qPrintable(text.left(80)));
+        QVERIFY(text.contains(QLatin1String("in 1:35")));
+        QVERIFY(text.contains(QLatin1String("Missed, and how the workbench finds it")));
+        QVERIFY(text.contains(QLatin1String("mavinject.exe")) && text.contains(QLatin1String("Alerted by R1, R2")));
+        QVERIFY(text.contains(QLatin1String("00000000-1111-2222-3333-444444444444"))); // wrongly accused
+        QVERIFY(panel.grab().save(testing::screenshotDir() + QStringLiteral("/exercise-panel.png")));
     }
 
     void alertsPageShowsBlindSpotsEscaped()
