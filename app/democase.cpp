@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "democase.h"
 
+#include "demo/demogenerator.h"
 #include "import/importer.h"
 
 #include <QDir>
 #include <QFile>
+#include <QSaveFile>
 #include <QStandardPaths>
 
 namespace dscope::app {
@@ -16,15 +18,21 @@ QString prepareDemoCase(QString& error)
         error = QStringLiteral("cannot create %1").arg(dir);
         return {};
     }
-    // The events file is copied out of the binary so the importer reads it like any input; its SHA-256 makes a
-    // second start a no-op.
-    const QString events = dir + QStringLiteral("/demo-case-SIMULATED.jsonl");
-    QFile::remove(events);
-    if (!QFile::copy(QStringLiteral(":/demo/demo-case.jsonl"), events)) {
-        error = QStringLiteral("the demo events are missing from this build");
+    // The realistic simulated case (the guided exercise's, seed 1), written as JSON lines so the importer reads it
+    // like any input; the generator is deterministic, so its SHA-256 makes a second start a no-op.
+    const QString events = dir + QStringLiteral("/demo-day-SIMULATED.jsonl");
+    model::DemoOptions options;
+    options.exercise = "guided";
+    const model::DemoCase demo = model::generateDemoCase(options);
+    QSaveFile file(events);
+    std::string text;
+    for (const std::string& line : demo.lines)
+        text += line + '\n';
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
+        error = QStringLiteral("cannot write %1: %2").arg(events, file.errorString());
         return {};
     }
-    const QString casePath = dir + QStringLiteral("/demo-SIMULATED.dscase");
+    const QString casePath = dir + QStringLiteral("/demo-day-SIMULATED.dscase");
     model::Importer importer(casePath.toStdString());
     const model::ImportSummary summary = importer.run({events.toStdString()});
     if (!summary.fatal.empty() || summary.inputs.empty()
