@@ -62,8 +62,8 @@ int main(int argc, char** argv)
                 return 3;
             }
             QMessageBox::warning(&window, QObject::tr("Demo case"), error);
-        } else {
-            window.openCase(demo);
+        } else if (window.openCase(demo)) {
+            window.offerTour();
         }
     } else if (args.size() > 1 && !args.at(1).startsWith(QLatin1String("--"))) {
         window.openCase(args.at(1));

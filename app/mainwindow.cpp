@@ -22,6 +22,7 @@
 #include "draftcomparisoncontroller.h"
 #include "exercisecontroller.h"
 #include "exercisepanel.h"
+#include "tourpanel.h"
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 #include "processtree/processtreemodel.h"
@@ -70,6 +71,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_exercise(new ExerciseController(this))
     , m_exercisePanel(new views::ExercisePanel(this))
     , m_exerciseDock(new QDockWidget(tr("Exercise"), this))
+    , m_tourPanel(new views::TourPanel(this))
+    , m_tourDock(new QDockWidget(tr("Guided tour"), this))
     , m_live(new LiveController(this))
     , m_liveStatus(new views::LiveStatusPanel(this))
     , m_liveDock(new QDockWidget(tr("Live feeds"), this))
@@ -97,6 +100,7 @@ MainWindow::MainWindow(QWidget* parent)
     attachLive();
     attachTechnique();
     attachExercise();
+    attachTour();
     connect(m_import, &ImportController::finished, this, &MainWindow::onImportFinished);
 
     QSettings settings;
@@ -279,6 +283,7 @@ void MainWindow::createMenus()
         else
             openCase(demo);
     });
+    help->addAction(tr("Guided &tour"), this, &MainWindow::startTour);
     help->addAction(tr("Start an &exercise\u2026"), this, &MainWindow::chooseExercise);
     help->addAction(tr("&Learn the technique"), QKeySequence::HelpContents, this, [this] { showPage(TechniquePageIndex); });
     help->addAction(tr("&About Doppelscope"), this, [this] {

@@ -22,6 +22,7 @@ class LiveStatusPanel;
 class NotesPage;
 class TechniquePage;
 class ExercisePanel;
+class TourPanel;
 class ProcessTreePage;
 class TimelinePage;
 } // namespace dscope::views
@@ -72,6 +73,11 @@ public:
     ExerciseController* exercise() const { return m_exercise; }
     /// Starts an exercise without asking (the screenshot command, tests).
     void startExercise(const QString& name, quint64 seed);
+    views::TourPanel* tourPanel() const { return m_tourPanel; }
+    /// Help > Guided tour: on the demo case (opened if another is), from its first step.
+    void startTour();
+    /// The tour panel at its first step beside the open (demo) case: `--demo` offers it.
+    void offerTour();
     AlertWorkController* alertWork() const { return m_alertWork; }
     LiveController* live() const { return m_live; }
     /// Listens into the open case (File > Listen without the dialog); false with error.
@@ -111,6 +117,9 @@ private:
     void attachLive();
     void attachTechnique();
     void attachExercise();
+    void attachTour();
+    /// Selects, in the page it names, what a tour step points at (the demo case's R4 alert and its evidence).
+    void applyTourStep(const QString& focus);
     /// Help > Start an exercise: asks which, then prepares its case off the GUI thread.
     void chooseExercise();
     /// The pages read the case again after live events, keeping the analyst's selection.
@@ -139,6 +148,8 @@ private:
     ExerciseController* m_exercise;
     views::ExercisePanel* m_exercisePanel;
     QDockWidget* m_exerciseDock;
+    views::TourPanel* m_tourPanel;
+    QDockWidget* m_tourDock;
     bool m_alertsHidden = false; ///< an exercise is under way: no detection, no Alerts page
     LiveController* m_live;
     views::LiveStatusPanel* m_liveStatus;

@@ -22,6 +22,7 @@
 #include "processtree/processtreemodel.h"
 #include "processtree/processtreepage.h"
 #include "techniquepage.h"
+#include "tourpanel.h"
 #include "timeline/timelinepage.h"
 #include "storage/database.h"
 #include "storage/schema.h"
@@ -270,7 +271,7 @@ private:
                     return;
                 }
             }
-            startExercise();
+            startTour();
             return;
         }
         case 14: // an alert came in, and the pages have reloaded since (they do every two seconds)
@@ -279,6 +280,27 @@ private:
                 return;
             save(&m_window, QStringLiteral("live.png"));
             m_window.live()->stop();
+            startTour();
+            return;
+        case 40: // the demo case is open, detected, and its tree built: each tour step, one tick apart
+            if (m_window.detection()->isRunning() || !m_window.caseController()->hasInfo()
+                || m_window.processTreePage()->isLoading() || events->model()->isLoading())
+                return;
+            if (m_tourShown >= 0) {
+                if (m_window.timelinePage()->isLoading() || !rowLoaded(events->table()->rowAt(0)))
+                    return;
+                // The mask step opens the detail's mask tab once the event has loaded.
+                auto* tabs = events->detailPane()->findChild<QTabWidget*>();
+                if (m_window.tourPanel()->focusOf(m_tourShown) == QLatin1String("mask") && tabs && tabs->currentIndex() != 2
+                    && ++m_tourWaits < 60)
+                    return;
+                m_tourWaits = 0;
+                save(&m_window, QStringLiteral("tour-%1.png").arg(m_tourShown + 1));
+            }
+            if (++m_tourShown < m_window.tourPanel()->stepCount()) {
+                m_window.tourPanel()->setStep(m_tourShown);
+                return;
+            }
             startExercise();
             return;
         case 30: // the exercise's case is open without its alerts, and its tree is built
@@ -313,6 +335,14 @@ private:
         }
     }
 
+    /// The tour's shots, on the demo case.
+    void startTour()
+    {
+        m_window.startTour();
+        m_tourShown = -1;
+        m_step = 40;
+    }
+
     /// The exercise's shots: its case is generated and opened like a trainee's.
     void startExercise()
     {
@@ -338,6 +368,8 @@ private:
     qint64 m_event = 0;
     bool m_detectionDone = false;
     bool m_liveAlerts = false;
+    int m_tourShown = -1;
+    int m_tourWaits = 0;
     qint64 m_listeningSince = 0;
     int m_result = ExitOk;
     views::MaskCalculatorDialog* m_calculator = nullptr;

@@ -29,6 +29,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config"))); // no user settings
         env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));     // the exercise's case
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath(QStringLiteral("cache")));   // the demo case
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(DSCOPE_BINARY),
                 {QStringLiteral("screenshot"), QStringLiteral("--case"), casePath, QStringLiteral("--out"), out,
@@ -41,7 +42,9 @@ private Q_SLOTS:
                                    QStringLiteral("processtree.png"), QStringLiteral("timeline.png"),
                                    QStringLiteral("mask-calculator.png"), QStringLiteral("inputs.png"),
                                    QStringLiteral("notes.png"), QStringLiteral("technique.png"),
-                                   QStringLiteral("exercise.png"), QStringLiteral("exercise-result.png")};
+                                   QStringLiteral("exercise.png"), QStringLiteral("exercise-result.png"),
+                                   QStringLiteral("tour-1.png"), QStringLiteral("tour-3.png"), QStringLiteral("tour-4.png"),
+                                   QStringLiteral("tour-5.png"), QStringLiteral("tour-7.png")};
         for (const QString& name : pages) {
             const QImage image(out + QLatin1Char('/') + name);
             QVERIFY2(!image.isNull(), qPrintable(name));
@@ -71,6 +74,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath(QStringLiteral("cache")));
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(DSCOPE_BINARY), {QStringLiteral("screenshot"), QStringLiteral("--case"), casePath,
                                                 QStringLiteral("--out"), out, QStringLiteral("--follow"), feed});

@@ -13,6 +13,7 @@
 #include "draftcomparisoncontroller.h"
 #include "techniquepage.h"
 #include "exercisepanel.h"
+#include "tourpanel.h"
 #include "demo/demogenerator.h"
 
 #include <QComboBox>
@@ -284,6 +285,42 @@ private Q_SLOTS:
         QVERIFY(text.contains(QLatin1String("mavinject.exe")) && text.contains(QLatin1String("Alerted by R1, R2")));
         QVERIFY(text.contains(QLatin1String("00000000-1111-2222-3333-444444444444"))); // wrongly accused
         QVERIFY(panel.grab().save(testing::screenshotDir() + QStringLiteral("/exercise-panel.png")));
+    }
+
+    void tourPanelStepsForwardAndBack()
+    {
+        views::TourPanel panel;
+        panel.resize(360, 500);
+        panel.show();
+        QCOMPARE(panel.stepCount(), 7);
+        QSignalSpy shown(&panel, &views::TourPanel::stepShown);
+        panel.setStep(0);
+        QCOMPARE(shown.last().at(1).toString(), QStringLiteral("alert"));
+        // Next and Back (Alt+Right, Alt+Left) move through the steps; the ends stay put.
+        QPushButton* next = nullptr;
+        QPushButton* back = nullptr;
+        for (auto* b : panel.findChildren<QPushButton*>()) {
+            if (b->shortcut() == QKeySequence(Qt::ALT | Qt::Key_Right))
+                next = b;
+            if (b->shortcut() == QKeySequence(Qt::ALT | Qt::Key_Left))
+                back = b;
+        }
+        QVERIFY(next && back);
+        QVERIFY(!back->isEnabled());
+        for (int i = 0; i < 10; ++i)
+            if (next->isEnabled())
+                next->click();
+        QCOMPARE(panel.step(), 6);
+        QVERIFY(!next->isEnabled());
+        QCOMPARE(shown.last().at(1).toString(), QStringLiteral("report"));
+        back->click();
+        QCOMPARE(panel.step(), 5);
+        QCOMPARE(shown.last().at(1).toString(), QStringLiteral("checklist"));
+        const QStringList focuses{QStringLiteral("alert"), QStringLiteral("explanation"), QStringLiteral("processtree"),
+                                  QStringLiteral("timeline"), QStringLiteral("mask"), QStringLiteral("checklist"), QStringLiteral("report")};
+        for (int i = 0; i < focuses.size(); ++i)
+            QCOMPARE(panel.focusOf(i), focuses.at(i));
+        QVERIFY(panel.grab().save(testing::screenshotDir() + QStringLiteral("/tour-panel.png")));
     }
 
     void alertsPageShowsBlindSpotsEscaped()

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// MainWindow, continued: the guided tour on the demo case (Help > Guided tour).
+#include "mainwindow.h"
+
+#include "alertspage.h"
+#include "casecontroller.h"
+#include "democase.h"
+#include "detailpane.h"
+#include "detectioncontroller.h"
+#include "eventspage.h"
+#include "itemmodels/alertlistmodel.h"
+#include "processtree/processtreepage.h"
+#include "scope/investigationscope.h"
+#include "timeline/timelinepage.h"
+#include "tourpanel.h"
+
+#include <QDockWidget>
+#include <QMessageBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+
+namespace dscope::app {
+
+void MainWindow::attachTour()
+{
+    m_tourDock->setObjectName(QStringLiteral("tour"));
+    m_tourDock->setWidget(m_tourPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_tourDock);
+    m_tourDock->hide();
+    connect(m_tourPanel, &views::TourPanel::stepShown, this, [this](int, const QString& focus) { applyTourStep(focus); });
+    connect(m_tourPanel, &views::TourPanel::closed, m_tourDock, &QWidget::hide);
+    // A step shown before detection finished selects its alert once the alerts are in.
+    connect(m_detection, &DetectionController::runFinished, this, [this] {
+        if (m_tourDock->isVisible() && m_tourPanel->step() >= 0)
+            applyTourStep(m_tourPanel->focusOf(m_tourPanel->step()));
+    });
+}
+
+void MainWindow::offerTour()
+{
+    m_tourDock->show();
+    m_tourPanel->setStep(0);
+}
+
+void MainWindow::startTour()
+{
+    QString error;
+    const QString demo = prepareDemoCase(error);
+    if (demo.isEmpty()) {
+        QMessageBox::warning(this, tr("Guided tour"), error);
+        return;
+    }
+    if ((!m_case->isOpen() || m_case->path() != demo) && !openCase(demo))
+        return;
+    offerTour();
+}
+
+void MainWindow::applyTourStep(const QString& focus)
+{
+    const auto alerts = m_scope->alerts();
+    if (!alerts)
+        return; // detection is still running: runFinished applies the step again
+    // The chain's R4 alert (a process created from a section), else the worst alert the case has.
+    int index = -1;
+    for (size_t i = 0; i < alerts->alerts.size() && index < 0; ++i)
+        if (alerts->alerts[i].ruleId == "R4")
+            index = int(i);
+    if (index < 0 && !alerts->alerts.empty())
+        index = 0;
+    if (index < 0)
+        return;
+    const model::Alert& alert = alerts->alerts[size_t(index)];
+    const auto selectInList = [this, index] {
+        const QAbstractItemModel* list = m_alerts->table()->model();
+        for (int row = 0; row < list->rowCount(); ++row)
+            if (list->index(row, 0).data(model::AlertListModel::AlertIndexRole).toInt() == index) {
+                m_alerts->selectAlert(row);
+                return;
+            }
+    };
+    if (focus == QLatin1String("processtree")) {
+        showPage(ProcessTreePageIndex);
+        m_processTree->revealAlert(index);
+    } else if (focus == QLatin1String("timeline")) {
+        showPage(TimelinePageIndex);
+        m_timeline->selectProcess(QString::fromStdString(alert.host), QString::fromStdString(alert.target.guid));
+    } else if (focus == QLatin1String("mask")) {
+        showPage(EventsPageIndex);
+        for (const auto& e : alert.evidence)
+            if (e.eventId == 10) {
+                m_events->goToEvent(e.eventRowId);
+                break;
+            }
+        // The mask tab opens once the event's detail has loaded (it is enabled then): tried for up to 3 s.
+        auto* retry = new QTimer(this);
+        retry->setInterval(100);
+        connect(retry, &QTimer::timeout, this, [this, retry, tries = 0]() mutable {
+            auto* tabs = m_events->detailPane()->findChild<QTabWidget*>();
+            const bool ready = tabs && tabs->count() > 2 && tabs->isTabEnabled(2);
+            if (ready && m_tourPanel->focusOf(m_tourPanel->step()) == QLatin1String("mask"))
+                tabs->setCurrentIndex(2);
+            if (ready || ++tries >= 30)
+                retry->deleteLater();
+        });
+        retry->start();
+    } else {
+        showPage(AlertsPageIndex);
+        selectInList();
+    }
+}
+
+} // namespace dscope::app
