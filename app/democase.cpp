@@ -6,7 +6,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 namespace dscope::app {
@@ -24,12 +23,9 @@ QString prepareDemoCase(QString& error)
     model::DemoOptions options;
     options.exercise = "guided";
     const model::DemoCase demo = model::generateDemoCase(options);
-    QSaveFile file(events);
-    std::string text;
-    for (const std::string& line : demo.lines)
-        text += line + '\n';
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
-        error = QStringLiteral("cannot write %1: %2").arg(events, file.errorString());
+    std::string why;
+    if (!model::writeEventLines(demo, events.toStdString(), why)) {
+        error = QString::fromStdString(why);
         return {};
     }
     const QString casePath = dir + QStringLiteral("/demo-day-SIMULATED.dscase");

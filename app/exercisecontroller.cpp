@@ -6,7 +6,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace dscope::app {
@@ -31,13 +30,9 @@ void ExerciseController::prepare(const QString& exercise, quint64 seed, const QS
         // An earlier attempt's case goes: the exercise starts from its events again.
         for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
             QFile::remove(casePath + suffix);
-        QSaveFile events(eventsPath);
-        std::string text;
-        for (const std::string& line : demo.lines)
-            text += line + '\n';
-        if (!QDir().mkpath(folder) || !events.open(QIODevice::WriteOnly)
-            || events.write(text.data(), qint64(text.size())) != qint64(text.size()) || !events.commit()) {
-            error = tr("cannot write %1: %2").arg(eventsPath, events.errorString());
+        std::string why;
+        if (!QDir().mkpath(folder) || !model::writeEventLines(demo, eventsPath.toStdString(), why)) {
+            error = why.empty() ? tr("cannot create %1").arg(folder) : QString::fromStdString(why);
         } else {
             const model::ImportSummary summary = model::Importer(casePath.toStdString()).run({eventsPath.toStdString()});
             if (!summary.fatal.empty() || summary.events != int64_t(demo.lines.size()))

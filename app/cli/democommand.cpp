@@ -66,12 +66,10 @@ int runDemo(const QStringList& args)
     // The events stay beside the case: the input the case cites, and what `replay` sends in a live demonstration.
     const QFileInfo info(casePath);
     const QString eventsPath = info.dir().filePath(info.completeBaseName() + QStringLiteral(".events.jsonl"));
-    std::string text;
-    for (const std::string& line : demo.lines)
-        text += line + '\n';
     QString error;
-    if (!writeWhole(eventsPath, text, error)) {
-        err() << "error: " << error << '\n';
+    std::string why;
+    if (!model::writeEventLines(demo, eventsPath.toStdString(), why)) {
+        err() << "error: " << QString::fromStdString(why) << '\n';
         return ExitFailure;
     }
     const model::ImportSummary summary = model::Importer(casePath.toStdString()).run({eventsPath.toStdString()});

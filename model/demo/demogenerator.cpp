@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "demogenerator.h"
 
+#include <QSaveFile>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -139,7 +141,7 @@ private:
                       (unsigned long long)(0x100000 + m_counter));
         return {guid, int(4 * m_random.between(100, 9000)), image, user};
     }
-    void emit(const EventLine& e, bool attack = false)
+    void record(const EventLine& e, bool attack = false)
     {
         // What the exercise's logging does not collect is never written.
         if (std::find(m_missing.begin(), m_missing.end(), e.eventId()) != m_missing.end())
@@ -210,7 +212,7 @@ Process Writer::start(Host& h, int64_t t, const Process& parent, const std::stri
     char hash[80];
     std::snprintf(hash, sizeof hash, "SHA256=%064llx", (unsigned long long)(std::hash<std::string>{}(image) & 0xffffffffffffULL));
     e.add("Hashes", hash);
-    emit(e, attack);
+    record(e, attack);
     return p;
 }
 
@@ -222,7 +224,7 @@ void Writer::loadImages(Host& h, int64_t t, const Process& p, int count)
         EventLine e(false, h.name, 7, t + 5 * i);
         e.add("ProcessGuid", p.guid).add("ProcessId", std::to_string(p.pid)).add("Image", p.image);
         e.add("ImageLoaded", "C:\\Windows\\System32\\" + dlls[size_t(i) % dlls.size()]).add("Signed", "true");
-        emit(e);
+        record(e);
     }
 }
 
@@ -233,7 +235,7 @@ void Writer::access(Host& h, int64_t t, const Process& source, const Process& ta
     e.add("SourceProcessGUID", source.guid).add("SourceProcessId", std::to_string(source.pid)).add("SourceImage", source.image);
     e.add("TargetProcessGUID", target.guid).add("TargetProcessId", std::to_string(target.pid)).add("TargetImage", target.image);
     e.add("GrantedAccess", mask).add("CallTrace", callTrace);
-    emit(e, attack);
+    record(e, attack);
 }
 
 void Writer::remoteThread(Host& h, int64_t t, const Process& source, const Process& target, const std::string& startAddress,
@@ -244,7 +246,7 @@ void Writer::remoteThread(Host& h, int64_t t, const Process& source, const Proce
     e.add("TargetProcessGuid", target.guid).add("TargetProcessId", std::to_string(target.pid)).add("TargetImage", target.image);
     e.add("NewThreadId", std::to_string(m_random.between(1000, 9999) * 4)).add("StartAddress", startAddress);
     e.add("StartModule", module).add("StartFunction", function);
-    emit(e, attack);
+    record(e, attack);
 }
 
 void Writer::transaction(Host& h, int64_t t, const Process& p, const std::string& transactionId, int state, bool attack)
@@ -253,7 +255,7 @@ void Writer::transaction(Host& h, int64_t t, const Process& p, const std::string
     e.add("ProcessId", hex(p.pid)).add("ProcessName", p.image).add("TransactionId", transactionId);
     e.add("NewState", std::to_string(state)).add("SubjectUserName", p.user.substr(p.user.find('\\') + 1));
     e.add("SubjectDomainName", "DEMO");
-    emit(e, attack);
+    record(e, attack);
 }
 
 void Writer::logon(Host& h, int64_t t, const std::string& user, int type, const std::string& fromIp, bool attack)
@@ -262,7 +264,7 @@ void Writer::logon(Host& h, int64_t t, const std::string& user, int type, const 
     e.add("TargetUserName", user).add("TargetDomainName", "DEMO").add("LogonType", std::to_string(type));
     e.add("IpAddress", fromIp).add("LogonProcessName", type == 3 ? "NtLmSsp" : "User32");
     e.add("TargetLogonId", hex(0x3e7000 + m_random.between(1, 0xfffff)));
-    emit(e, attack);
+    record(e, attack);
 }
 
 void Writer::boot(Host& h)
@@ -310,7 +312,7 @@ void Writer::ordinaryActivity(Host& h, int64_t t)
             e.add("ProcessGuid", p.guid).add("ProcessId", std::to_string(p.pid)).add("Image", image).add("Protocol", "tcp");
             e.add("DestinationIp", "203.0.113." + std::to_string(m_random.between(2, 250))).add("DestinationPort", "443");
             e.add("User", "DEMO\\" + user);
-            emit(e);
+            record(e);
         }
         if (image.find("cmd.exe") != std::string::npos || image.find("powershell.exe") != std::string::npos) {
             // Ctrl+C in a console: csrss starts CtrlRoutine in it, a remote thread every console program gets.
@@ -325,14 +327,14 @@ void Writer::ordinaryActivity(Host& h, int64_t t)
             h.running.erase(h.running.begin());
         EventLine end(false, h.name, 5, t + m_random.between(60000, 40 * 60000));
         end.add("ProcessGuid", p.guid).add("ProcessId", std::to_string(p.pid)).add("Image", image).add("User", "DEMO\\" + user);
-        emit(end);
+        record(end);
     } else if (roll < 45) { // a system task
         const Process& host = m_random.pick(h.svchosts);
         Process p = start(h, t, host, "C:\\Windows\\System32\\taskhostw.exe", "taskhostw.exe", "NT AUTHORITY\\SYSTEM");
         loadImages(h, t + 20, p, 2);
         EventLine end(false, h.name, 5, t + m_random.between(2000, 20000));
         end.add("ProcessGuid", p.guid).add("ProcessId", std::to_string(p.pid)).add("Image", p.image);
-        emit(end);
+        record(end);
     } else if (roll < 55) { // service and network logons
         logon(h, t, m_random.below(2) ? "SYSTEM" : "svc_backup", m_random.below(2) ? 5 : 3,
               m_random.below(2) ? "-" : "10.20.0." + std::to_string(m_random.between(20, 29)));
@@ -359,20 +361,20 @@ void Writer::ordinaryActivity(Host& h, int64_t t)
         e.add("ProcessGuid", p.guid).add("ProcessId", std::to_string(p.pid)).add("Image", p.image).add("Protocol", "tcp");
         e.add("DestinationIp", "10.20.0." + std::to_string(m_random.between(1, 9))).add("DestinationPort", m_random.below(2) ? "53" : "445");
         e.add("User", "NT AUTHORITY\\NETWORK SERVICE");
-        emit(e);
+        record(e);
     } else if (roll < 99 || !workstation) { // files
         const Process& p = h.running.empty() ? h.svchosts[2] : m_random.pick(h.running);
         EventLine e(false, h.name, 11, t);
         e.add("ProcessGuid", p.guid).add("ProcessId", std::to_string(p.pid)).add("Image", p.image);
         e.add("TargetFilename", "C:\\Users\\Public\\Documents\\report-" + std::to_string(m_random.between(100, 999)) + ".docx");
         e.add("CreationUtcTime", utcText(t));
-        emit(e);
+        record(e);
     } else { // WMI's performance adapter after the WMI service starts: Sysmon 25 'Image is locked for access'
         Process adap = start(h, t, h.svchosts[2], "C:\\Windows\\System32\\wbem\\WMIADAP.exe", "wmiadap.exe /F /T /R", "NT AUTHORITY\\SYSTEM");
         EventLine e(false, h.name, 25, t + 800);
         e.add("ProcessGuid", adap.guid).add("ProcessId", std::to_string(adap.pid)).add("Image", adap.image);
         e.add("Type", "Image is locked for access").add("User", "NT AUTHORITY\\SYSTEM");
-        emit(e);
+        record(e);
         plant(h, "WMIADAP.exe reports 'Image is locked for access' (Sysmon 25) when WMI starts it");
     }
 }
@@ -388,7 +390,7 @@ void Writer::doppelganging(Host& h, int64_t t)
         EventLine e(false, h.name, 7, t + 110);
         e.add("ProcessGuid", viewer.guid).add("ProcessId", std::to_string(viewer.pid)).add("Image", viewer.image);
         e.add("ImageLoaded", "C:\\Windows\\System32\\ktmw32.dll").add("Signed", "true");
-        emit(e, true);
+        record(e, true);
     }
     const std::string transactionId = "{7d1f0a9e-5c3b-11f0-9a1c-00155d0000" + std::to_string(10 + h.index) + "}";
     const std::string file = "C:\\Users\\" + user + "\\AppData\\Local\\Temp\\svcupdate.tmp";
@@ -397,11 +399,11 @@ void Writer::doppelganging(Host& h, int64_t t)
         EventLine e(true, h.name, 4656, t + 520);
         e.add("ProcessId", hex(viewer.pid)).add("ProcessName", viewer.image).add("ObjectType", "File").add("ObjectName", file);
         e.add("AccessMask", "0x12019F").add("TransactionId", transactionId).add("SubjectUserName", user).add("SubjectDomainName", "DEMO");
-        emit(e, true);
+        record(e, true);
         EventLine w(false, h.name, 11, t + 531);
         w.add("ProcessGuid", viewer.guid).add("ProcessId", std::to_string(viewer.pid)).add("Image", viewer.image);
         w.add("TargetFilename", file).add("CreationUtcTime", utcText(t + 531));
-        emit(w, true);
+        record(w, true);
     }
     transaction(h, t + 750, viewer, transactionId, 52, true);
     transaction(h, t + 762, viewer, transactionId, 56, true);
@@ -413,15 +415,15 @@ void Writer::doppelganging(Host& h, int64_t t)
         e.add("ProcessGuid", ghost.guid).add("ProcessId", std::to_string(ghost.pid)).add("Image", ghost.image).add("OriginalFileName", "-");
         e.add("CommandLine", "svchost.exe -k netsvcs").add("User", who).add("ParentProcessGuid", viewer.guid);
         e.add("ParentProcessId", std::to_string(viewer.pid)).add("ParentImage", viewer.image);
-        emit(e, true);
+        record(e, true);
         EventLine locked(false, h.name, 25, t + 1200);
         locked.add("ProcessGuid", ghost.guid).add("ProcessId", std::to_string(ghost.pid)).add("Image", ghost.image);
         locked.add("Type", "Image is locked for access").add("User", who);
-        emit(locked, true);
+        record(locked, true);
         EventLine net(false, h.name, 3, t + 4500);
         net.add("ProcessGuid", ghost.guid).add("ProcessId", std::to_string(ghost.pid)).add("Image", ghost.image).add("Protocol", "tcp");
         net.add("DestinationIp", "198.51.100.23").add("DestinationPort", "443").add("User", who);
-        emit(net, true);
+        record(net, true);
     }
     for (const char* rule : {"R3", "R4", "R5"})
         expect(rule, h, &viewer, ghost, "Process Doppelgänging");
@@ -459,7 +461,7 @@ void Writer::dllInjection(Host& h, int64_t t)
     EventLine load(false, h.name, 7, t + 30160);
     load.add("ProcessGuid", notepad.guid).add("ProcessId", std::to_string(notepad.pid)).add("Image", notepad.image);
     load.add("ImageLoaded", dll).add("Signed", "false");
-    emit(load, true);
+    record(load, true);
     expect("R1", h, &mav, notepad, "mavinject DLL injection");
     expect("R2", h, &mav, notepad, "mavinject DLL injection");
 }
@@ -472,7 +474,7 @@ void Writer::lateralMovement(Host& from, Host& to, int64_t t)
         EventLine e(false, from.name, 3, t - 2000);
         e.add("ProcessGuid", m_ghost.guid).add("ProcessId", std::to_string(m_ghost.pid)).add("Image", m_ghost.image);
         e.add("Protocol", "tcp").add("DestinationIp", to.ip).add("DestinationPort", "445").add("User", m_ghost.user);
-        emit(e, true);
+        record(e, true);
     }
     logon(to, t, user, 3, from.ip, true);
     Process service = start(to, t + 1500, to.services, "C:\\Windows\\PSEXESVC.exe", "C:\\Windows\\PSEXESVC.exe", "NT AUTHORITY\\SYSTEM", true);
@@ -482,7 +484,7 @@ void Writer::lateralMovement(Host& from, Host& to, int64_t t)
     EventLine dump(false, to.name, 11, t + 4200);
     dump.add("ProcessGuid", dumper.guid).add("ProcessId", std::to_string(dumper.pid)).add("Image", dumper.image);
     dump.add("TargetFilename", "C:\\Windows\\Temp\\l.dmp").add("CreationUtcTime", utcText(t + 4200));
-    emit(dump, true);
+    record(dump, true);
     expect("R8", to, &dumper, to.lsass, "credential dumping after lateral movement");
 }
 
@@ -575,6 +577,19 @@ DemoCase generateDemoCase(const DemoOptions& options)
         missing = e->missingEventIds;
     }
     return Writer(o, std::move(missing)).run();
+}
+
+bool writeEventLines(const DemoCase& demo, const std::string& path, std::string& error)
+{
+    std::string text;
+    for (const std::string& line : demo.lines)
+        text += line + '\n';
+    QSaveFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
+        error = "cannot write " + path + ": " + file.errorString().toStdString();
+        return false;
+    }
+    return true;
 }
 
 std::string answerKeyJsonLines(const DemoCase& demo)

@@ -65,6 +65,9 @@ struct DemoCase {
  */
 DemoCase generateDemoCase(const DemoOptions& options);
 
+/// Writes the case's events as JSON lines, whole or not at all; false with error.
+bool writeEventLines(const DemoCase& demo, const std::string& path, std::string& error);
+
 /// The answer key as JSON lines (`rule`, `host`, `source_guid`, `target_guid`, `attack`), one per expected alert.
 std::string answerKeyJsonLines(const DemoCase& demo);
 

@@ -253,14 +253,7 @@ std::string sha256Of(std::span<const uint8_t> bytes, const std::string* path, st
         error = "cannot finish a SHA-256 digest";
         return {};
     }
-    static const char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(2 * length);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 15];
-    }
-    return hex;
+    return hexOf(digest, length);
 }
 
 } // namespace dscope::model
