@@ -275,14 +275,7 @@ void MainWindow::createMenus()
     });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("Open the &demo case (simulated)"), this, [this] {
-        QString error;
-        const QString demo = prepareDemoCase(error);
-        if (demo.isEmpty())
-            QMessageBox::warning(this, tr("Demo case"), error);
-        else
-            openCase(demo);
-    });
+    help->addAction(tr("Open the &demo case (simulated)"), this, [this] { openDemoCase(false); });
     help->addAction(tr("Guided &tour"), this, &MainWindow::startTour);
     help->addAction(tr("Start an &exercise\u2026"), this, &MainWindow::chooseExercise);
     help->addAction(tr("&Learn the technique"), QKeySequence::HelpContents, this, [this] { showPage(TechniquePageIndex); });

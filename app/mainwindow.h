@@ -76,6 +76,8 @@ public:
     views::TourPanel* tourPanel() const { return m_tourPanel; }
     /// Help > Guided tour: on the demo case (opened if another is), from its first step.
     void startTour();
+    /// Prepares the demo case on a worker (generated and imported the first time), opens it, and offers the tour.
+    void openDemoCase(bool withTour);
     /// The tour panel at its first step beside the open (demo) case: `--demo` offers it.
     void offerTour();
     AlertWorkController* alertWork() const { return m_alertWork; }

@@ -15,10 +15,15 @@
 #include "tourpanel.h"
 
 #include <QDockWidget>
+#include <QFutureWatcher>
+#include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QMessageBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+
+#include <utility>
 
 namespace dscope::app {
 
@@ -43,17 +48,35 @@ void MainWindow::offerTour()
     m_tourPanel->setStep(0);
 }
 
-void MainWindow::startTour()
+void MainWindow::startTour() { openDemoCase(true); }
+
+void MainWindow::openDemoCase(bool withTour)
 {
-    QString error;
-    const QString demo = prepareDemoCase(error);
-    if (demo.isEmpty()) {
-        QMessageBox::warning(this, tr("Guided tour"), error);
-        return;
-    }
-    if ((!m_case->isOpen() || m_case->path() != demo) && !openCase(demo))
-        return;
-    offerTour();
+    // The first time, the working day is generated and imported (about half a second): not on this thread.
+    if (findChild<QObject*>(QStringLiteral("demoPreparation")))
+        return; // already under way
+    statusBar()->showMessage(tr("Preparing the demo case\u2026"));
+    auto* watcher = new QFutureWatcher<std::pair<QString, QString>>(this);
+    watcher->setObjectName(QStringLiteral("demoPreparation"));
+    connect(watcher, &QFutureWatcher<std::pair<QString, QString>>::finished, this, [this, watcher, withTour] {
+        const auto [demo, error] = watcher->result();
+        watcher->setObjectName(QString());
+        watcher->deleteLater();
+        statusBar()->clearMessage();
+        if (demo.isEmpty()) {
+            QMessageBox::warning(this, tr("Demo case"), error);
+            return;
+        }
+        if ((!m_case->isOpen() || m_case->path() != demo) && !openCase(demo))
+            return;
+        if (withTour)
+            offerTour();
+    });
+    watcher->setFuture(QtConcurrent::run([] {
+        QString error;
+        QString demo = prepareDemoCase(error);
+        return std::make_pair(demo, error);
+    }));
 }
 
 void MainWindow::applyTourStep(const QString& focus)

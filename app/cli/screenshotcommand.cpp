@@ -283,7 +283,8 @@ private:
             startTour();
             return;
         case 40: // the demo case is open, detected, and its tree built: each tour step, one tick apart
-            if (m_window.detection()->isRunning() || !m_window.caseController()->hasInfo()
+            if (!m_window.caseController()->path().endsWith(QLatin1String("demo-day-SIMULATED.dscase"))
+                || m_window.detection()->isRunning() || !m_window.caseController()->hasInfo()
                 || m_window.processTreePage()->isLoading() || events->model()->isLoading())
                 return;
             if (m_tourShown >= 0) {
