@@ -60,6 +60,9 @@ bool LiveController::start(const QString& casePath, const std::vector<ListenSpec
                 return;
             }
         m_listeners = m_service->describe();
+        m_ports.clear();
+        for (const ListenSpec& s : specs)
+            m_ports.emplace_back(int(s.kind), m_service->boundPort(s.kind));
     }, Qt::BlockingQueuedConnection); // short: binding sockets
     if (!ok) {
         stop();
@@ -94,8 +97,17 @@ void LiveController::stop()
     publishStatus();
     m_session.reset();
     m_listeners.clear();
+    m_ports.clear();
     Q_EMIT eventsArrived();
     Q_EMIT stopped();
+}
+
+quint16 LiveController::boundPort(int kind) const
+{
+    for (const auto& [k, port] : m_ports)
+        if (k == kind)
+            return port;
+    return 0;
 }
 
 void LiveController::publishStatus()

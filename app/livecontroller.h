@@ -52,6 +52,10 @@ public:
     /// Stops listening: what was received is committed, the feeds' input rows are finished.
     void stop();
     bool isRunning() const { return m_session != nullptr; }
+    /// The port the first listener of this kind got (port 0 picks one); 0 when there is none.
+    quint16 boundPort(int kind) const;
+    /// Events the live session has stored so far (0 when not listening).
+    int64_t storedEvents() const { return m_session ? m_session->storedEvents() : 0; }
 
 Q_SIGNALS:
     void statusChanged(const dscope::app::LiveStatus& status);
@@ -70,6 +74,7 @@ private:
     QTimer m_statusTimer;
     QTimer m_reloadTimer;
     QStringList m_listeners;
+    std::vector<std::pair<int, quint16>> m_ports; ///< by ListenSpec::Kind
     std::vector<int64_t> m_lastStored;
     int64_t m_lastTotal = 0;
     bool m_newEvents = false;

@@ -16,6 +16,7 @@
 #include "importdialog.h"
 #include "maskcalculatordialog.h"
 #include "livecontroller.h"
+#include "livedemocontroller.h"
 #include "livestatuspanel.h"
 #include "notespage.h"
 #include "techniquepage.h"
@@ -76,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_live(new LiveController(this))
     , m_liveStatus(new views::LiveStatusPanel(this))
     , m_liveDock(new QDockWidget(tr("Live feeds"), this))
+    , m_liveDemo(new LiveDemoController(this))
     , m_caseStatus(new views::CaseStatusBar(this))
 {
     setWindowTitle(QStringLiteral("Doppelscope"));
@@ -98,6 +100,7 @@ MainWindow::MainWindow(QWidget* parent)
     attachAlertWork();
     attachNotes();
     attachLive();
+    attachLiveDemo();
     attachTechnique();
     attachExercise();
     attachTour();
@@ -278,6 +281,7 @@ void MainWindow::createMenus()
     help->addAction(tr("Open the &demo case (simulated)"), this, [this] { openDemoCase(false); });
     help->addAction(tr("Guided &tour"), this, &MainWindow::startTour);
     help->addAction(tr("Start an &exercise\u2026"), this, &MainWindow::chooseExercise);
+    help->addAction(tr("Li&ve demonstration\u2026"), this, &MainWindow::chooseLiveDemonstration);
     help->addAction(tr("&Learn the technique"), QKeySequence::HelpContents, this, [this] { showPage(TechniquePageIndex); });
     help->addAction(tr("&About Doppelscope"), this, [this] {
         QMessageBox::about(this, tr("About Doppelscope"),

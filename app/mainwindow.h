@@ -40,6 +40,7 @@ class ReportController;
 class DetectionController;
 class ImportController;
 class LiveController;
+class LiveDemoController;
 class DraftComparisonController;
 class ExerciseController;
 struct ListenSpec;
@@ -85,6 +86,11 @@ public:
     /// Listens into the open case (File > Listen without the dialog); false with error.
     bool startListening(const std::vector<ListenSpec>& specs, QString& error);
     views::LiveStatusPanel* liveStatus() const { return m_liveStatus; }
+    LiveDemoController* liveDemo() const { return m_liveDemo; }
+    /// Help > Live demonstration without the dialog: a new case at casePath (replacing a file there), a JSON-lines
+    /// listener on the loopback interface, and the simulated day of this seed sent into it at `rate` events per
+    /// second (0: as fast as it is taken). False with error when the case or the listener cannot be made.
+    bool startLiveDemonstration(const QString& casePath, double rate, quint64 seed, QString& error);
     /// File > Listen: asks which feeds, then receives them into the open case.
     void listen();
     /// Edit > Note, tags and bookmark: on the current alert, event or process of the page shown.
@@ -117,6 +123,9 @@ private:
     void attachAlertWork();
     void attachNotes();
     void attachLive();
+    void attachLiveDemo();
+    /// Help > Live demonstration: asks where and how fast, then starts it.
+    void chooseLiveDemonstration();
     void attachTechnique();
     void attachExercise();
     void attachTour();
@@ -156,6 +165,7 @@ private:
     LiveController* m_live;
     views::LiveStatusPanel* m_liveStatus;
     QDockWidget* m_liveDock;
+    LiveDemoController* m_liveDemo;
     int m_unseenAlerts = 0;
     views::ImportDialog* m_importDialog = nullptr;
     QMenu* m_recent = nullptr;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `doppelscope screenshot --case CASE.dscase --out DIR [--size WxH] [--follow FILE]`: renders every page offscreen to
-// PNG, with an alert and an event selected, and with --follow the window while it listens. Runs under the offscreen
-// platform (main.cpp sets it when none is chosen).
+// PNG, with an alert and an event selected, the tour, an exercise and a live demonstration, and with --follow the
+// window while it listens. Runs under the offscreen platform (main.cpp sets it when none is chosen).
 #include "clicontext.h"
 
 #include "alertspage.h"
@@ -12,6 +12,7 @@
 #include "exercisecontroller.h"
 #include "exercisepanel.h"
 #include "livecontroller.h"
+#include "livedemocontroller.h"
 #include "liveservice.h"
 #include "detectioncontroller.h"
 #include "eventspage.h"
@@ -20,6 +21,7 @@
 #include "maskcalculatordialog.h"
 #include "mainwindow.h"
 #include "processtree/processtreemodel.h"
+#include "scope/investigationscope.h"
 #include "processtree/processtreepage.h"
 #include "techniquepage.h"
 #include "tourpanel.h"
@@ -35,6 +37,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTableView>
 #include <QTimer>
 
@@ -328,10 +331,46 @@ private:
             }
             ++m_step;
             return;
-        case 31:
+        case 31: {
             save(&m_window, QStringLiteral("exercise-result.png"));
+            // The live demonstration: the simulated day sent into a listener of the window as fast as it is taken,
+            // into a case of its own that goes when the command ends.
+            connect(m_window.liveDemo(), &LiveDemoController::finished, this,
+                    [this](qint64, const QString& error, bool) { m_liveDemoError = error; m_liveDemoDone = true; });
+            QString error;
+            if (!m_window.startLiveDemonstration(m_liveDemoDir.filePath(QStringLiteral("live-demonstration.dscase")), 0, 1, error)) {
+                err() << "error: live demonstration: " << error << '\n';
+                m_result = ExitFailure;
+                finish();
+                return;
+            }
+            m_liveDemoSince = m_clock.elapsed();
+            ++m_step;
+            return;
+        }
+        case 32: { // every event sent, the day's alerts all in, the pages reloaded since
+            if (!m_liveDemoDone)
+                return;
+            const auto alerts = m_window.scope()->alerts();
+            const size_t expected = m_window.liveDemo()->answerKey().size();
+            if (!m_liveDemoError.isEmpty() || m_clock.elapsed() - m_liveDemoSince > 120000) {
+                err() << "error: live demonstration: " << (m_liveDemoError.isEmpty() ? QStringLiteral("its alerts did not come") : m_liveDemoError) << '\n';
+                m_result = ExitFailure;
+                finish();
+                return;
+            }
+            if (!alerts || alerts->alerts.size() < expected || m_window.alertsPage()->table()->model()->rowCount() < int(expected))
+                return;
+            if (m_liveDemoAlertsAt < 0)
+                m_liveDemoAlertsAt = m_clock.elapsed();
+            if (m_clock.elapsed() - m_liveDemoAlertsAt < 2500)
+                return;
+            m_window.alertsPage()->selectAlert(0);
+            save(&m_window, QStringLiteral("live-demo.png"));
+            m_window.live()->stop();
             finish();
             return;
+        }
         default: return;
         }
     }
@@ -369,6 +408,11 @@ private:
     qint64 m_event = 0;
     bool m_detectionDone = false;
     bool m_liveAlerts = false;
+    QTemporaryDir m_liveDemoDir;
+    bool m_liveDemoDone = false;
+    QString m_liveDemoError;
+    qint64 m_liveDemoSince = 0;
+    qint64 m_liveDemoAlertsAt = -1;
     int m_tourShown = -1;
     int m_tourWaits = 0;
     qint64 m_listeningSince = 0;

@@ -42,7 +42,7 @@ private Q_SLOTS:
                                    QStringLiteral("processtree.png"), QStringLiteral("timeline.png"),
                                    QStringLiteral("mask-calculator.png"), QStringLiteral("inputs.png"),
                                    QStringLiteral("notes.png"), QStringLiteral("technique.png"),
-                                   QStringLiteral("exercise.png"), QStringLiteral("exercise-result.png"),
+                                   QStringLiteral("exercise.png"), QStringLiteral("exercise-result.png"), QStringLiteral("live-demo.png"),
                                    QStringLiteral("tour-1.png"), QStringLiteral("tour-3.png"), QStringLiteral("tour-4.png"),
                                    QStringLiteral("tour-5.png"), QStringLiteral("tour-7.png")};
         for (const QString& name : pages) {
