@@ -4,6 +4,7 @@
 
 #include "alertspage.h"
 #include "casecontroller.h"
+#include "detectioncontroller.h"
 #include "eventspage.h"
 #include "itemmodels/alertlistmodel.h"
 #include "listendialog.h"
@@ -43,6 +44,11 @@ void MainWindow::attachLive()
             statusBar()->showMessage(tr("Live feeds: writing stopped: %1").arg(s.failure));
     });
     connect(m_live, &LiveController::eventsArrived, this, &MainWindow::refreshLivePages);
+    // The feed is over: one full run says what the whole case raises and lacks (the live passes saw windows).
+    connect(m_live, &LiveController::stopped, this, [this] {
+        if (m_case->isOpen() && !m_alertsHidden)
+            m_detection->run(m_case->path());
+    });
     connect(m_live, &LiveController::alertsRaised, this, &MainWindow::mergeLiveAlerts);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == AlertsPageIndex && m_unseenAlerts > 0) {
@@ -124,6 +130,9 @@ void MainWindow::mergeLiveAlerts(const model::AlertSetPtr& fresh)
 {
     // An extended alert replaces its earlier self; a new one joins the list.
     auto merged = std::make_shared<model::AlertSet>(m_scope->alerts() ? *m_scope->alerts() : model::AlertSet{});
+    merged->live = true;
+    merged->eventsScanned = m_live->storedEvents();
+    merged->blindSpots.clear();
     int added = 0;
     for (const model::Alert& a : fresh->alerts) {
         const std::string identity = model::alertIdentity(a);

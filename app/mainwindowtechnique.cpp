@@ -2,6 +2,7 @@
 // MainWindow, continued: the Technique page and its comparison of the draft analytic with R1 on the open case.
 #include "mainwindow.h"
 
+#include "alertspage.h"
 #include "casecontroller.h"
 #include "draftcomparisoncontroller.h"
 #include "scope/investigationscope.h"
@@ -11,6 +12,7 @@ namespace dscope::app {
 
 void MainWindow::attachTechnique()
 {
+    connect(m_alerts, &views::AlertsPage::techniqueRequested, this, [this] { showPage(TechniquePageIndex); });
     connect(m_scope, &model::InvestigationScope::caseChanged, m_technique, [this](const QString& path) {
         m_technique->setCaseOpen(!path.isEmpty());
         m_technique->showComparison({});

@@ -115,6 +115,10 @@ AlertsPage::AlertsPage(QWidget* parent)
     m_blindSpots->setMargin(6);
 
     m_explanation->setOpenLinks(false);
+    connect(m_explanation, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.toString() == QLatin1String("doppelscope:technique"))
+            Q_EMIT techniqueRequested();
+    });
     m_masks->setColumnCount(3);
     m_masks->setHorizontalHeaderLabels({tr("Mask"), tr("Object"), tr("Rights")});
     m_masks->verticalHeader()->hide();
@@ -194,9 +198,11 @@ void AlertsPage::setAlerts(model::AlertSetPtr alerts)
     if (!alerts)
         m_status->setText(tr("No detection run yet for this case."));
     else
-        m_status->setText(tr("%n alert(s) from %L1 events scanned in %2 s", nullptr, int(alerts->alerts.size()))
-                              .arg(alerts->eventsScanned)
-                              .arg(alerts->seconds, 0, 'f', 2)
+        m_status->setText((alerts->live ? tr("%n alert(s) raised live over the %L1 events received", nullptr, int(alerts->alerts.size()))
+                                              .arg(alerts->eventsScanned)
+                                        : tr("%n alert(s) from %L1 events scanned in %2 s", nullptr, int(alerts->alerts.size()))
+                                              .arg(alerts->eventsScanned)
+                                              .arg(alerts->seconds, 0, 'f', 2))
                           + (alerts->alerts.empty() ? QString()
                                                     : tr(" \u2014 per rule: %1").arg(qs(model::alertsPerRuleText(*alerts))))
                           + (alerts->staleAlerts == 0
@@ -330,6 +336,11 @@ void AlertsPage::showBlindSpots()
         m_blindSpots->setText(tr("<b>Blind spots:</b> unknown until detection has run."));
         return;
     }
+    if (m_alerts->live) {
+        // A live pass sees its window only; what the whole case lacks is said by the full run when listening stops.
+        m_blindSpots->setText(tr("<b>Blind spots:</b> checked on the whole case when listening stops."));
+        return;
+    }
     if (m_alerts->blindSpots.empty()) {
         m_blindSpots->setText(tr("<b>Blind spots:</b> none reported: the telemetry every rule needs is present."));
         return;
@@ -377,6 +388,12 @@ void AlertsPage::onCurrentChanged()
                               qs(a->target.guid).toHtmlEscaped())
                    + QLatin1String("</p><p>") + qs(a->explanation).toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>"))
                    + QLatin1String("</p>");
+    // The injection family (T1055 and its sub-techniques) is what the Technique page teaches.
+    if (a->technique.rfind("T1055", 0) == 0)
+        html += QLatin1String("<p><a href=\"doppelscope:technique\">")
+                + tr("Learn the technique: the Doppelg\u00e4nging steps, what each leaves in which log, and the related "
+                     "injections these rules catch")
+                + QLatin1String("</a></p>");
     m_explanation->setHtml(html);
     m_masks->setRowCount(int(a->masks.size()));
     for (int i = 0; i < int(a->masks.size()); ++i) {

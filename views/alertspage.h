@@ -53,10 +53,14 @@ public:
     /// A decision stored in the case: the list, the host counts and the panel show it.
     void setTriage(qint64 caseId, const model::Triage& triage);
     model::AlertListModel* model() const { return m_model; }
+    /// The current alert's explanation (with its link to the Technique page for the injection family).
+    QTextBrowser* explanation() const { return m_explanation; }
     /// Actions the window offers on the alert list's context menu (note, bookmark): they act on the current alert.
     void setExtraContextActions(const QList<QAction*>& actions);
 
 Q_SIGNALS:
+    /// The user followed the explanation's link to the Technique page (alerts of the injection family).
+    void techniqueRequested();
     /// The user asked to see an evidence event in the Events page.
     void openEventRequested(qint64 eventRowId);
     /// The current alert changed: its index in the AlertSet, or -1.

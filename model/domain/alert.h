@@ -83,6 +83,8 @@ struct AlertSet {
     /// triage, marked stale), and why the alerts could not be stored, if they could not (a read-only case).
     int64_t staleAlerts = 0;
     std::string storeError;
+    /// Raised by the incremental passes of a live feed: eventsScanned is then what the feed stored so far.
+    bool live = false;
 };
 
 using AlertSetPtr = std::shared_ptr<const AlertSet>;

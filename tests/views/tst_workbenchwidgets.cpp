@@ -26,6 +26,8 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -307,6 +309,16 @@ private Q_SLOTS:
         }
         QVERIFY(next && back);
         QVERIFY(!back->isEnabled());
+        // With the keyboard, as a trainee would: Alt+Right twice.
+        panel.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&panel));
+        // A button's shortcut animates a click: it lands a moment later.
+        QTest::keySequence(&panel, QKeySequence(Qt::ALT | Qt::Key_Right));
+        QTRY_COMPARE(panel.step(), 1);
+        QTest::keySequence(&panel, QKeySequence(Qt::ALT | Qt::Key_Right));
+        QTRY_COMPARE(panel.step(), 2);
+        QTest::keySequence(&panel, QKeySequence(Qt::ALT | Qt::Key_Left));
+        QTRY_COMPARE(panel.step(), 1);
         for (int i = 0; i < 10; ++i)
             if (next->isEnabled())
                 next->click();
@@ -360,6 +372,38 @@ private Q_SLOTS:
 
         page.setAlerts(nullptr);
         QCOMPARE(page.table()->model()->rowCount(), 0);
+    }
+
+    void alertsOfTheInjectionFamilyLinkToTheTechnique()
+    {
+        views::AlertsPage page;
+        page.resize(1000, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto set = std::make_shared<model::AlertSet>();
+        model::Alert r4;
+        r4.ruleId = "R4";
+        r4.ruleName = "Process created from a section";
+        r4.technique = "T1055.013";
+        r4.severity = model::Severity::Critical;
+        model::Alert r8 = r4;
+        r8.ruleId = "R8";
+        r8.technique = "T1003.001";
+        r8.severity = model::Severity::High;
+        set->alerts = {r4, r8};
+        page.setAlerts(set);
+        QSignalSpy technique(&page, &views::AlertsPage::techniqueRequested);
+        QVERIFY(page.selectAlert(0));
+        QTextBrowser* browser = page.explanation();
+        QTextCursor link = browser->document()->find(QStringLiteral("Learn the technique"));
+        QVERIFY(!link.isNull());
+        // A click on the link's text, as the analyst would.
+        link.setPosition(link.selectionStart() + 4);
+        QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, browser->cursorRect(link).center());
+        QCOMPARE(technique.count(), 1);
+        // Credential dumping is not the technique the page teaches: no link.
+        QVERIFY(page.selectAlert(1));
+        QVERIFY(browser->document()->find(QStringLiteral("Learn the technique")).isNull());
     }
 
     void alertsPageFiltersByHostWorstFirst()
