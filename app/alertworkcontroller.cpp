@@ -217,4 +217,14 @@ void AlertWorkController::toggleBookmark(model::Annotation::Kind kind, const QSt
         tr("Storing the bookmark failed"));
 }
 
+void AlertWorkController::loadTaggedProcesses(const QString& tag)
+{
+    using Tagged = std::vector<model::annotationstore::TaggedProcess>;
+    submit<Tagged>(
+        false,
+        [key = tag.toStdString()](model::Database& db, std::string&) { return model::annotationstore::taggedProcesses(db, key); },
+        [this, tag](const Tagged& found) { Q_EMIT taggedProcessesLoaded(tag, found); },
+        tr("Reading the tagged processes failed"));
+}
+
 } // namespace dscope::app

@@ -55,6 +55,8 @@ public:
     void saveAnnotation(model::Annotation annotation);
     /// Bookmarks the thing, or removes its bookmark; its note and tags stay.
     void toggleBookmark(model::Annotation::Kind kind, const QString& ref);
+    /// Reads the processes tagged `tag`, directly or through an event of theirs: taggedProcessesLoaded.
+    void loadTaggedProcesses(const QString& tag);
 
 Q_SIGNALS:
     void triageRecorded(qint64 caseId, const dscope::model::Triage& triage);
@@ -64,6 +66,7 @@ Q_SIGNALS:
     /// The annotation on a thing (id 0 when it has none yet) and what the thing is, in words.
     void annotationReady(const dscope::model::Annotation& annotation, const QString& subject);
     void annotationSaved(const dscope::model::Annotation& annotation);
+    void taggedProcessesLoaded(const QString& tag, const std::vector<dscope::model::annotationstore::TaggedProcess>& processes);
     /// A write or a read failed: what, and why (the case's own message).
     void failed(const QString& message);
 

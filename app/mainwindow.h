@@ -162,6 +162,7 @@ private:
     views::TourPanel* m_tourPanel;
     QDockWidget* m_tourDock;
     bool m_alertsHidden = false; ///< an exercise is under way: no detection, no Alerts page
+    bool m_exerciseSubmitting = false; ///< Submit was pressed: the tagged processes are being read
     LiveController* m_live;
     views::LiveStatusPanel* m_liveStatus;
     QDockWidget* m_liveDock;

@@ -3,6 +3,7 @@
 // accusations, the score, then the alerts revealed.
 #include "mainwindow.h"
 
+#include "alertworkcontroller.h"
 #include "casecontroller.h"
 #include "demo/demogenerator.h"
 #include "detectioncontroller.h"
@@ -45,6 +46,7 @@ void MainWindow::attachExercise()
         m_exercisePanel->begin(tr("Exercise: %1").arg(m_exercise->exercise()),
                                e ? QString::fromStdString(e->description) : QString());
         m_exerciseDock->show();
+        m_tourDock->hide(); // the tour shows alerts the exercise hides
         statusBar()->clearMessage();
         showPage(ProcessTreePageIndex);
         m_exercise->start();
@@ -72,9 +74,28 @@ void MainWindow::attachExercise()
         }
         statusBar()->showMessage(tr("Select a process in the Process tree, or an event of it in the Events page, first"), 5000);
     });
+    // Submit: what was accused in the panel, and every process tagged "malicious" (or one of whose events is), read
+    // from the case off the GUI thread.
     connect(m_exercisePanel, &views::ExercisePanel::submitted, this, [this] {
-        if (m_exercise->isActive())
+        if (m_exercise->isActive()) {
+            m_exerciseSubmitting = true;
+            m_alertWork->loadTaggedProcesses(QStringLiteral("malicious"));
+        }
+    });
+    connect(m_alertWork, &AlertWorkController::taggedProcessesLoaded, this,
+            [this](const QString& tag, const std::vector<model::annotationstore::TaggedProcess>& tagged) {
+                if (!m_exerciseSubmitting || tag != QLatin1String("malicious") || !m_exercise->isActive())
+                    return;
+                m_exerciseSubmitting = false;
+                for (const auto& p : tagged)
+                    m_exercisePanel->accuse({p.host, p.guid}, tr("%1 (tagged malicious)").arg(QString::fromStdString(p.subject)));
+                m_exercisePanel->showResult(m_exercise->submit(m_exercisePanel->accused()));
+            });
+    connect(m_alertWork, &AlertWorkController::failed, this, [this] {
+        if (m_exerciseSubmitting && m_exercise->isActive()) { // the tags could not be read: the panel's list counts
+            m_exerciseSubmitting = false;
             m_exercisePanel->showResult(m_exercise->submit(m_exercisePanel->accused()));
+        }
     });
     connect(m_exercisePanel, &views::ExercisePanel::revealRequested, this, [this] {
         m_exercise->end();

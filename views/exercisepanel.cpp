@@ -30,7 +30,8 @@ ExercisePanel::ExercisePanel(QWidget* parent)
     layout->addWidget(m_title);
     layout->addWidget(m_description);
     layout->addWidget(new QLabel(tr("The alerts are hidden. Find the processes where the attacker's code ran, on every "
-                                    "host: select one in the Process tree or one of its events, then Accuse."), work));
+                                    "host: select one in the Process tree or one of its events, then Accuse, or tag it (or one of its events) "
+                                    "\"malicious\" with Edit > Note, tags and bookmark."), work));
     static_cast<QLabel*>(layout->itemAt(2)->widget())->setWordWrap(true);
     layout->addWidget(m_clock);
     layout->addWidget(new QLabel(tr("Accused:"), work));
@@ -78,6 +79,11 @@ void ExercisePanel::accuse(const model::Accusation& process, const QString& labe
     auto* item = new QListWidgetItem(label, m_accused);
     item->setData(HostRole, QString::fromStdString(process.host));
     item->setData(GuidRole, QString::fromStdString(process.guid));
+}
+
+bool ExercisePanel::showsResult() const
+{
+    return m_stack->currentIndex() == 1; // the score page
 }
 
 std::vector<model::Accusation> ExercisePanel::accused() const

@@ -30,6 +30,8 @@ public:
     std::vector<model::Accusation> accused() const;
     void showResult(const model::ExerciseScore& score);
     QTextBrowser* resultView() const { return m_result; }
+    /// The score is on screen (after showResult, until the next begin).
+    bool showsResult() const;
 
 Q_SIGNALS:
     void accuseRequested();

@@ -5,6 +5,7 @@
 #include "clicontext.h"
 
 #include "alertspage.h"
+#include "alertworkcontroller.h"
 #include "casecontroller.h"
 #include "caseinputsdialog.h"
 #include "demo/demogenerator.h"
@@ -324,6 +325,16 @@ private:
                     }
                 m_window.exercisePanel()->accuse({demo.hosts.front(), "{de70c0de-0001-69ef-0000-000000000004}"},
                                                  QStringLiteral("System (4)"));
+                // A third culprit tagged rather than accused, as Edit > Note, tags and bookmark would store it.
+                for (const model::ExpectedAlert& a : demo.answerKey)
+                    if (a.rule == "R1") {
+                        model::Annotation tag;
+                        tag.kind = model::Annotation::Kind::Process;
+                        tag.ref = model::processRef(a.host, "{" + a.targetGuid + "}");
+                        tag.tags = {"malicious"};
+                        m_window.alertWork()->saveAnnotation(tag);
+                        break;
+                    }
                 save(&m_window, QStringLiteral("exercise.png"));
                 for (auto* button : m_window.exercisePanel()->findChildren<QPushButton*>())
                     if (button->text() == QLatin1String("&Submit"))
@@ -332,6 +343,8 @@ private:
             ++m_step;
             return;
         case 31: {
+            if (!m_window.exercisePanel()->showsResult())
+                return;
             save(&m_window, QStringLiteral("exercise-result.png"));
             // The live demonstration: the simulated day sent into a listener of the window as fast as it is taken,
             // into a case of its own that goes when the command ends.

@@ -7,6 +7,7 @@
 #include "statement.h"
 
 #include <algorithm>
+#include <set>
 
 namespace dscope::model {
 
@@ -145,6 +146,41 @@ std::vector<Annotation> search(Database& db, const std::string& text)
     std::vector<Annotation> out;
     while (st.next())
         out.push_back(read(st));
+    return out;
+}
+
+std::vector<TaggedProcess> taggedProcesses(Database& db, const std::string& tag)
+{
+    const std::vector<std::string> wanted = normalizeTags(tag);
+    std::vector<TaggedProcess> out;
+    if (wanted.empty())
+        return out;
+    std::set<std::string> seen;
+    for (const Annotation& a : search(db, wanted.front())) {
+        if (std::find(a.tags.begin(), a.tags.end(), wanted.front()) == a.tags.end())
+            continue; // the text matched a note or a longer tag
+        TaggedProcess p;
+        if (a.kind == Annotation::Kind::Process) {
+            const size_t bar = a.ref.find('|');
+            if (bar == std::string::npos)
+                continue;
+            p.host = a.ref.substr(0, bar);
+            p.guid = a.ref.substr(bar + 1);
+        } else if (a.kind == Annotation::Kind::Event) {
+            Statement st(db, "SELECT host, subject_guid FROM events WHERE id=? AND subject_guid IS NOT NULL");
+            st.bind(1, int64_t(std::strtoll(a.ref.c_str(), nullptr, 10)));
+            if (!st.next())
+                continue; // no longer in the case, or an event without a process (a Security event)
+            p.host = st.columnText(0);
+            p.guid = st.columnText(1);
+        } else {
+            continue;
+        }
+        if (!seen.insert(p.host + '|' + p.guid).second)
+            continue;
+        p.subject = describe(db, a);
+        out.push_back(std::move(p));
+    }
     return out;
 }
 

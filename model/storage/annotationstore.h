@@ -63,6 +63,14 @@ AnnotatedRefs annotatedRefs(Database& db);
 /// Sysmon 10 on HOST at <UTC>, Sysmon.evtx record 88", "process a.exe (PID 42) on HOST". `host` receives the host
 /// it belongs to (empty when the thing is no longer in the case).
 std::string describe(Database& db, const Annotation& a, std::string* host = nullptr);
+/// A process an annotation with a given tag points at: tagged itself, or the subject process of a tagged event.
+struct TaggedProcess {
+    std::string host;
+    std::string guid;
+    std::string subject; ///< what was tagged, in words (describe())
+};
+/// The processes carrying `tag` (exactly, after normalizeTags), directly or through one of their events; each once.
+std::vector<TaggedProcess> taggedProcesses(Database& db, const std::string& tag);
 /// "a, B ,a,, c" -> {"a", "b", "c"}.
 std::vector<std::string> normalizeTags(const std::string& commaSeparated);
 

@@ -6,6 +6,7 @@
 #include "storage/schema.h"
 
 #include <QTemporaryDir>
+#include <algorithm>
 #include <QTest>
 
 using namespace dscope::model;
@@ -70,6 +71,38 @@ private Q_SLOTS:
         QVERIFY(annotationstore::save(db, cleared, error));
         QVERIFY(!annotationstore::find(db, Annotation::Kind::Event, "42"));
         QCOMPARE(cleared.id, int64_t(0));
+    }
+
+    void taggedProcessesComeFromProcessesAndTheirEvents()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("t.dscase")).toStdString();
+        std::string error;
+        Database db;
+        QVERIFY(db.open(path) && schema::prepareForWriting(db, error));
+        // Two events of one process and one Security event without a process.
+        QVERIFY(db.exec("INSERT INTO events(id, input_id, host, event_id, subject_guid) VALUES (7, 1, 'WS2', 10, '{aaaa}'), "
+                        "(8, 1, 'WS2', 8, '{aaaa}'), (9, 1, 'WS2', 4985, NULL)"));
+        auto save = [&](Annotation::Kind kind, const std::string& ref, const std::string& tags, const std::string& note = {}) {
+            Annotation a{0, kind, ref, note, annotationstore::normalizeTags(tags), false, "trainee", 1};
+            return annotationstore::save(db, a, error);
+        };
+        QVERIFY(save(Annotation::Kind::Process, processRef("WS1", "{bbbb}"), "Malicious, lateral"));
+        QVERIFY(save(Annotation::Kind::Event, "7", "malicious"));
+        QVERIFY(save(Annotation::Kind::Event, "8", "malicious"));   // the same process again: counted once
+        QVERIFY(save(Annotation::Kind::Event, "9", "malicious"));   // no process behind it
+        QVERIFY(save(Annotation::Kind::Process, processRef("WS1", "{cccc}"), "maliciousness")); // another tag
+        QVERIFY(save(Annotation::Kind::Process, processRef("WS1", "{dddd}"), "benign", "not malicious at all"));
+        QVERIFY(save(Annotation::Kind::Alert, "3", "malicious"));  // alerts name two processes: not an accusation
+        auto tagged = annotationstore::taggedProcesses(db, " MALICIOUS ");
+        std::sort(tagged.begin(), tagged.end(), [](const auto& a, const auto& b) { return a.guid < b.guid; });
+        QCOMPARE(tagged.size(), size_t(2));
+        QCOMPARE(tagged[0].host, std::string("WS2"));
+        QCOMPARE(tagged[0].guid, std::string("{aaaa}"));
+        QVERIFY(tagged[0].subject.rfind("event ", 0) == 0);
+        QCOMPARE(tagged[1].host, std::string("WS1"));
+        QCOMPARE(tagged[1].guid, std::string("{bbbb}"));
+        QVERIFY(annotationstore::taggedProcesses(db, "").empty());
     }
 };
 
