@@ -14,7 +14,7 @@
 
 namespace {
 
-const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
+const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl");
 const QString kInput = QStringLiteral(DSCOPE_TEST_DATA "/json/layout_a_nxlog.jsonl");
 
 QByteArray fileHash(const QString& path)

@@ -22,7 +22,7 @@ using namespace dscope::model;
 
 namespace {
 
-const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
+const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl");
 
 int64_t countEventIndexes(Database& db)
 {

@@ -69,7 +69,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString demo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
+        const QString demo = QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl");
         QVERIFY2(QFileInfo::exists(demo), qPrintable(demo));
         m_demoCase = importCase(m_dir, demo);
         QVERIFY2(!m_demoCase.isEmpty(), "the demo case did not import");

@@ -22,7 +22,7 @@ using namespace dscope;
 
 namespace {
 
-const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
+const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl");
 
 /// The page and the controller wired as the main window wires them.
 struct Workbench {

@@ -31,7 +31,7 @@ private Q_SLOTS:
     void previewAndExport()
     {
         const QString casePath =
-            testing::importCase(m_dir, QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"));
+            testing::importCase(m_dir, QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl"));
         QVERIFY(!casePath.isEmpty());
         std::string error;
         auto rules = detection::RuleSet::fromFile(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/rules/rules.json"), error);

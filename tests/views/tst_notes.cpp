@@ -29,7 +29,7 @@ using model::AnnotatedRefs;
 
 namespace {
 
-const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl");
+const QString kDemo = QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl");
 
 /// The Notes page and the controller wired as the main window wires them; the latest marks kept.
 struct Workbench {

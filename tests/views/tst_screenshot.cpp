@@ -67,7 +67,7 @@ private Q_SLOTS:
         const QString casePath = dir.filePath(QStringLiteral("live.dscase"));
         QVERIFY(dscope::testing::writeSyntheticCase(casePath, 500));
         const QString feed = dir.filePath(QStringLiteral("feed.jsonl"));
-        QVERIFY(QFile::copy(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"), feed));
+        QVERIFY(QFile::copy(QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl"), feed));
         const QString out = dir.filePath(QStringLiteral("png"));
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -43,7 +43,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_demo = importCase(m_dir, QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"));
+        m_demo = importCase(m_dir, QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl"));
         QVERIFY2(!m_demo.isEmpty(), "the demo case did not import");
     }
 

@@ -253,7 +253,7 @@ private Q_SLOTS:
 
         // The comparison itself, on the demo case: the draft misses the injection handle 0x1440 does not cover.
         QTemporaryDir dir;
-        const QString demo = testing::importCase(dir, QStringLiteral(DSCOPE_TEST_DATA "/../../resources/demo/demo-case.jsonl"));
+        const QString demo = testing::importCase(dir, QStringLiteral(DSCOPE_TEST_DATA "/chain/attack-chain.jsonl"));
         QVERIFY(!demo.isEmpty());
         app::DraftComparisonController comparison;
         QSignalSpy finished(&comparison, &app::DraftComparisonController::finished);
