@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "applicationicon.h"
 #include "cli/clicommands.h"
-#include "democase.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCoreApplication>
-#include <QMessageBox>
 #include <QTimer>
 
 #include <csignal>
@@ -54,17 +52,10 @@ int main(int argc, char** argv)
     dscope::app::MainWindow window;
     window.show();
     if (args.contains(QLatin1String("--demo"))) {
-        QString error;
-        const QString demo = dscope::app::prepareDemoCase(error);
-        if (demo.isEmpty()) {
-            if (quitAfterSeconds > 0) {
-                std::fprintf(stderr, "error: the demo case: %s\n", qPrintable(error));
-                return 3;
-            }
-            QMessageBox::warning(&window, QObject::tr("Demo case"), error);
-        } else if (window.openCase(demo)) {
-            window.offerTour();
-        }
+        // Prepared on a worker (generated and imported the first time); the window is up meanwhile. An unattended
+        // check (--quit-after) ends with exit code 3 when the demo case cannot be made, instead of asking a person.
+        window.setExitOnDemoFailure(quitAfterSeconds > 0);
+        window.openDemoCase(true);
     } else if (args.size() > 1 && !args.at(1).startsWith(QLatin1String("--"))) {
         window.openCase(args.at(1));
     }

@@ -79,6 +79,9 @@ public:
     void startTour();
     /// Prepares the demo case on a worker (generated and imported the first time), opens it, and offers the tour.
     void openDemoCase(bool withTour);
+    /// Unattended runs: a demo case that cannot be made ends the application (exit code 3, the reason on standard
+    /// error) rather than asking in a message box.
+    void setExitOnDemoFailure(bool exit) { m_exitOnDemoFailure = exit; }
     /// The tour panel at its first step beside the open (demo) case: `--demo` offers it.
     void offerTour();
     AlertWorkController* alertWork() const { return m_alertWork; }
@@ -162,6 +165,7 @@ private:
     views::TourPanel* m_tourPanel;
     QDockWidget* m_tourDock;
     bool m_alertsHidden = false; ///< an exercise is under way: no detection, no Alerts page
+    bool m_exitOnDemoFailure = false;
     bool m_exerciseSubmitting = false; ///< Submit was pressed: the tagged processes are being read
     LiveController* m_live;
     views::LiveStatusPanel* m_liveStatus;

@@ -14,6 +14,7 @@
 #include "timeline/timelinepage.h"
 #include "tourpanel.h"
 
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QFutureWatcher>
 #include <QStatusBar>
@@ -23,6 +24,7 @@
 #include <QTableView>
 #include <QTimer>
 
+#include <cstdio>
 #include <utility>
 
 namespace dscope::app {
@@ -64,6 +66,11 @@ void MainWindow::openDemoCase(bool withTour)
         watcher->deleteLater();
         statusBar()->clearMessage();
         if (demo.isEmpty()) {
+            if (m_exitOnDemoFailure) {
+                std::fprintf(stderr, "error: the demo case: %s\n", qPrintable(error));
+                QCoreApplication::exit(3);
+                return;
+            }
             QMessageBox::warning(this, tr("Demo case"), error);
             return;
         }
