@@ -95,6 +95,7 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray& json, std::string& er
         r.description = text(o.value(QLatin1String("description")));
         r.enabledByDefault = o.value(QLatin1String("default")).toBool(true);
         r.params = o.value(QLatin1String("params")).toObject();
+        r.logic = o.value(QLatin1String("logic")).toObject();
         r.blindSpots = strings(o.value(QLatin1String("blindSpots")), false);
         r.falsePositives = strings(o.value(QLatin1String("falsePositives")), false);
         r.checklistKey = text(o.value(QLatin1String("checklist")));

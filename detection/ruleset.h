@@ -25,6 +25,8 @@ struct Rule {
     bool enabledByDefault = true;
     std::vector<int> eventIds;
     QJsonObject params;
+    /// The declarative description ("logic"): selections, correlation, alert keys (export/ruledescription.h).
+    QJsonObject logic;
     std::vector<std::string> blindSpots;
     std::vector<std::string> falsePositives;
     std::string checklistKey; ///< the response checklist (resources/checklists/checklists.json)

@@ -14,6 +14,8 @@
 namespace dscope::app {
 
 int runDemo(const QStringList& args);
+int runExportEvents(const QStringList& args);
+int runExportRules(const QStringList& args);
 int runExportTimeline(const QStringList& args);
 int runImport(const QStringList& args);
 int runInfo(const QStringList& args);
@@ -31,6 +33,8 @@ const QHash<QString, Command>& commands()
 {
     static const QHash<QString, Command> table = {
         {QStringLiteral("demo"), runDemo},
+        {QStringLiteral("export-events"), runExportEvents},
+        {QStringLiteral("export-rules"), runExportRules},
         {QStringLiteral("export-timeline"), runExportTimeline},
         {QStringLiteral("import"), runImport},
         {QStringLiteral("info"), runInfo},
@@ -56,6 +60,11 @@ const std::vector<std::pair<QString, const char*>>& usageLines()
          "  demo --case OUT.dscase [--seed N] [--exercise NAME] [--answer-key FILE]   write the simulated training case\n"},
         {QStringLiteral("export-timeline"),
          "  export-timeline --case C --out F [--format jsonl|csv] [--host H] [--alert ID [--context-minutes N]]\n"},
+        {QStringLiteral("export-rules"),
+         "  export-rules [--rules R1,R2] --format sparksql|sigma|spl|eql|kql [--fields raw|ecs|ossem] [--out DIR]\n"
+         "         every rule in another query language, one file per rule\n"},
+        {QStringLiteral("export-events"),
+         "  export-events --case C --format jsonl [--fields raw|ecs|ossem] [--out FILE]   the events for Spark or a SIEM\n"},
         {QStringLiteral("listen"),
          "  listen --case C [--syslog-tcp A:P] [--syslog-udp A:P] [--jsonl-tcp A:P] [--bulk A:P] [--follow FILE]...\n"
          "         [--alerts-jsonl FILE] [--token T] [--tls-cert F --tls-key F]   receive live feeds, print alerts\n"},

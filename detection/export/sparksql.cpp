@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+// Spark SQL: one query per rule over a view named sysmon_events (the events as spark.read.json loads them), one row
+// per alert with rule, host, source_guid, target_guid, first_utc, last_utc and count.
+#include "ruleexport.h"
+
+#include <sstream>
+
+namespace dscope::detection {
+
+namespace {
+
+/// A Spark SQL string literal: backslashes and quotes escaped (Spark reads backslash escapes in literals).
+std::string literal(const std::string& s)
+{
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\\' || c == '\'')
+            out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+/// A column by its dotted name (nested objects of ECS), each part quoted.
+std::string column(const std::string& name)
+{
+    std::string out;
+    size_t start = 0;
+    while (true) {
+        const size_t dot = name.find('.', start);
+        out += '`' + name.substr(start, dot == std::string::npos ? std::string::npos : dot - start) + '`';
+        if (dot == std::string::npos)
+            return out;
+        out += '.';
+        start = dot + 1;
+    }
+}
+
+class Writer
+{
+public:
+    Writer(const RuleDescription& rule, const RuleSet& set, FieldSet fields) : m_rule(rule), m_set(set), m_fields(fields) {}
+
+    std::string field(const Selection& s, const std::string& name) const
+    {
+        const std::string mapped = fieldName(m_fields, s.log, s.eventId, name);
+        return mapped.empty() ? std::string("CAST(NULL AS STRING)") : "CAST(" + column(mapped) + " AS STRING)";
+    }
+
+    std::string guid(const Selection& s, const std::string& name) const
+    {
+        // Sysmon writes {GUID} in upper case, the workbench compares them in lower case without braces.
+        return "coalesce(lower(regexp_replace(" + field(s, name) + ", '[{}]', '')), '')";
+    }
+
+    static std::string hexValue(const std::string& expr)
+    {
+        // Masks and addresses are hex text of any width ("0x1fffff", "0x00001F3FFF"): as a number.
+        return "CAST(conv(regexp_replace(lower(trim(" + expr + ")), '^0x', ''), 16, 10) AS DECIMAL(20, 0))";
+    }
+
+    std::string condition(const Selection& s, const Condition& c) const
+    {
+        const std::string f = c.op == Condition::Op::AnyOf ? std::string() : field(s, c.field);
+        const std::string lf = "lower(" + f + ")";
+        auto anyOf = [&](auto&& one, const auto& values) {
+            std::string out;
+            for (const auto& v : values)
+                out += (out.empty() ? "" : " OR ") + one(v);
+            return "(" + out + ")";
+        };
+        std::string e;
+        switch (c.op) {
+        case Condition::Op::Present: e = "(" + f + " IS NOT NULL AND " + f + " <> '')"; break;
+        case Condition::Op::Equals: e = anyOf([&](const std::string& v) { return lf + " = " + literal(v); }, c.values); break;
+        case Condition::Op::EndsWith: e = anyOf([&](const std::string& v) { return "endswith(" + lf + ", " + literal(v) + ")"; }, c.values); break;
+        case Condition::Op::StartsWith: e = anyOf([&](const std::string& v) { return "startswith(" + lf + ", " + literal(v) + ")"; }, c.values); break;
+        case Condition::Op::Contains: e = anyOf([&](const std::string& v) { return "contains(" + lf + ", " + literal(v) + ")"; }, c.values); break;
+        case Condition::Op::PathPattern: e = anyOf([&](const std::string& v) { return pathMatch(lf, v); }, c.values); break;
+        case Condition::Op::AllBits: e = bits(f, c.mask); break;
+        case Condition::Op::AnyMask: e = anyOf([&](uint32_t m) { return bits(f, m); }, c.masks); break;
+        case Condition::Op::MaskIn: e = anyOf([&](uint32_t m) { return hexValue(f) + " = " + std::to_string(m); }, c.masks); break;
+        case Condition::Op::SameAs:
+            e = "(" + guid(s, c.field) + " <> '' AND " + guid(s, c.field) + " = " + guid(s, c.values.front()) + ")";
+            break;
+        case Condition::Op::AnyOf: e = anyOf([&](const Condition& inner) { return condition(s, inner); }, c.any); break;
+        }
+        // A missing value fails every test, negated or not, as in the engine (an empty field matches nothing).
+        return c.negate ? "NOT coalesce(" + e + ", false)" : "coalesce(" + e + ", false)";
+    }
+
+    static std::string bits(const std::string& f, uint32_t m)
+    {
+        return "(" + std::string("CAST(") + hexValue(f) + " AS BIGINT) & " + std::to_string(m) + ") = " + std::to_string(m);
+    }
+
+    static std::string pathMatch(const std::string& lf, const std::string& pattern)
+    {
+        // %systemroot% and the program folders pin the whole path on any drive; * is one folder name.
+        std::string regex = "^([a-z]:)?";
+        std::string rest = pattern;
+        auto pin = [&](const char* var, const char* folder) {
+            if (rest.rfind(var, 0) == 0) {
+                regex += folder;
+                rest = rest.substr(std::string(var).size());
+                return true;
+            }
+            return false;
+        };
+        if (!pin("%systemroot%", "\\\\windows") && !pin("%programfiles%", "\\\\program files( \\(x86\\))?")
+            && !pin("%programdata%", "\\\\programdata"))
+            regex = ".*";
+        for (char c : rest) {
+            if (c == '*')
+                regex += "[^\\\\]+";
+            else if (std::string(".\\+?()[]{}^$|").find(c) != std::string::npos)
+                regex += std::string("\\") + c;
+            else
+                regex += c;
+        }
+        return lf + " RLIKE " + literal(regex + "$");
+    }
+
+    /// The allow-list entries naming this rule, as a condition that excludes their events.
+    std::string allowListed(const Selection& s) const
+    {
+        std::string out;
+        for (const AllowEntry& a : m_set.allowList()) {
+            if (std::find(a.rules.begin(), a.rules.end(), m_rule.id) == a.rules.end())
+                continue;
+            std::string entry;
+            auto add = [&](const std::string& e) { entry += (entry.empty() ? "" : " AND ") + e; };
+            if (!a.sourceImage.empty())
+                add("endswith(lower(" + field(s, "subjectImage") + "), " + literal(a.sourceImage) + ")");
+            if (!a.targetImage.empty())
+                add("endswith(lower(" + field(s, "targetImage") + "), " + literal(a.targetImage) + ")");
+            if (!a.startFunction.empty())
+                add("lower(" + field(s, "startFunction") + ") = " + literal(a.startFunction));
+            if (!entry.empty())
+                out += "\n    AND NOT coalesce(" + entry + ", false) -- allow-list " + a.id;
+        }
+        return out;
+    }
+
+    /// Start addresses of the rule's not-user-code classes (win32k's threads into csrss.exe), excluded.
+    std::string kernelAddresses(const Selection& s) const
+    {
+        const std::string addr = field(s, "startAddress");
+        const std::string digits = "regexp_replace(trim(" + addr + "), '^0[xX]', '')";
+        const std::string value = hexValue(addr);
+        std::string out;
+        for (const AddressClass& c : m_set.addressClasses()) {
+            if (c.verdict != AddressClass::Verdict::NotUserCode
+                || std::find(c.rules.begin(), c.rules.end(), m_rule.id) == c.rules.end())
+                continue;
+            // Written as 64-bit: 16 digits, or a value above 32 bits; as 32-bit: 8 digits.
+            const std::string width = c.width == 64 ? "(length(" + digits + ") = 16 OR " + value + " > 4294967295)"
+                                                    : "(length(" + digits + ") = 8 AND " + value + " <= 4294967295)";
+            out += "\n    AND NOT coalesce(" + width + " AND " + value + " BETWEEN " + std::to_string(c.from) + " AND "
+                   + std::to_string(c.to) + ", false) -- start address class " + c.id;
+        }
+        return out;
+    }
+
+    std::string selection(const Selection& s) const
+    {
+        const CommonFields& common = commonFields(m_fields);
+        std::ostringstream q;
+        const std::string host = "CAST(" + column(common.host) + " AS STRING)";
+        q << s.name << " AS (\n  SELECT lower(" << host << ") AS host_key, " << host << " AS host,\n"
+          << "    unix_millis(CAST(" << column(common.time) << " AS TIMESTAMP)) AS ts,\n"
+          << "    " << guid(s, "subjectGuid") << " AS subject_guid,\n"
+          << "    " << guid(s, "targetGuid") << " AS target_guid,\n"
+          << "    " << guid(s, "parentGuid") << " AS parent_guid,\n"
+          << "    monotonically_increasing_id() AS row_id\n"
+          << "  FROM sysmon_events\n"
+          << "  WHERE CAST(" << column(common.eventId) << " AS INT) = " << s.eventId << "\n    AND "
+          << (s.log == "security" ? "lower(CAST(" + column(common.channel) + " AS STRING)) = 'security'"
+                                  : "lower(CAST(" + column(common.channel) + " AS STRING)) LIKE '%sysmon%'");
+        for (const Condition& c : s.where)
+            q << "\n    AND " << condition(s, c);
+        if (s.allowLists)
+            q << allowListed(s);
+        if (s.kernelStartAddresses)
+            q << kernelAddresses(s);
+        q << "\n)";
+        return q.str();
+    }
+
+    static std::string key(const std::string& field)
+    {
+        return field == "host" ? "host_key" : field == "subjectGuid" ? "subject_guid" : field == "targetGuid" ? "target_guid" : "parent_guid";
+    }
+
+    static std::string utc(const std::string& ms)
+    {
+        return "date_format(timestamp_millis(" + ms + "), \"yyyy-MM-dd'T'HH:mm:ss.SSS'Z'\")";
+    }
+
+    std::string write() const
+    {
+        std::ostringstream q;
+        q << exportHeader(m_rule, ExportFormat::SparkSql, m_fields, "-- ")
+          << "-- Run over a view sysmon_events (spark.read.json of the events, e.g. doppelscope export-events) with\n"
+          << "-- spark.sql.session.timeZone=UTC and spark.sql.caseSensitive=true (Sysmon 8 spells SourceProcessGuid and\n"
+          << "-- Sysmon 10 SourceProcessGUID: without it the JSON reader refuses the second). One row per alert: rule,\n"
+          << "-- host, source_guid, target_guid, first_utc,\n"
+          << "-- last_utc, count. GUIDs are compared in lower case without braces; masks and addresses are hex text of\n"
+          << "-- any width.\n";
+        q << "WITH ";
+        for (size_t i = 0; i < m_rule.selections.size(); ++i)
+            q << (i ? ",\n" : "") << selection(m_rule.selections[i]);
+        const Correlation& c = m_rule.correlation;
+        const std::string src = key(m_rule.sourceField), tgt = key(m_rule.targetField);
+        const std::string rule = literal(m_rule.id);
+        switch (c.type) {
+        case Correlation::Type::Single: {
+            q << ",\nevents AS (\n";
+            for (size_t i = 0; i < m_rule.selections.size(); ++i)
+                q << (i ? "  UNION ALL\n" : "") << "  SELECT * FROM " << m_rule.selections[i].name << "\n";
+            q << ")\nSELECT " << rule << " AS rule, first(host) AS host, " << src << " AS source_guid, " << tgt
+              << " AS target_guid,\n  " << utc("min(ts)") << " AS first_utc, " << utc("max(ts)") << " AS last_utc, count(*) AS count\n"
+              << "FROM events\nGROUP BY host_key, " << src << ", " << tgt << "\n";
+            break;
+        }
+        case Correlation::Type::Ordered:
+        case Correlation::Type::Join: {
+            const std::string a = c.steps[0], b = c.steps[1];
+            q << "\nSELECT " << rule << " AS rule, first(b.host) AS host, b." << src << " AS source_guid, b." << tgt
+              << " AS target_guid,\n  " << utc("least(min(a.ts), min(b.ts))") << " AS first_utc, "
+              << utc("greatest(max(a.ts), max(b.ts))") << " AS last_utc,\n  "
+              << (c.type == Correlation::Type::Join ? "count(*)" : "count(DISTINCT b.row_id)") << " AS count\n"
+              << "FROM " << a << " a JOIN " << b << " b ON ";
+            for (size_t i = 0; i < c.by.size(); ++i)
+                q << (i ? " AND " : "") << "a." << key(c.by[i]) << " = b." << key(c.by[i]);
+            if (c.type == Correlation::Type::Ordered)
+                q << "\n  AND a.ts <= b.ts AND b.ts - a.ts <= " << c.windowMs;
+            q << "\nGROUP BY b.host_key, b." << src << ", b." << tgt << "\n";
+            break;
+        }
+        case Correlation::Type::Count: {
+            const std::string a = c.steps[0];
+            std::string partition;
+            for (const std::string& k : c.by)
+                partition += (partition.empty() ? "" : ", ") + key(k);
+            q << ",\nwindowed AS (\n  SELECT *, count(*) OVER (PARTITION BY " << partition
+              << " ORDER BY ts RANGE BETWEEN CURRENT ROW AND " << c.windowMs << " FOLLOWING) AS in_window\n  FROM " << a
+              << "\n)\nSELECT " << rule << " AS rule, first(host) AS host, " << src << " AS source_guid, " << tgt
+              << " AS target_guid,\n  " << utc("min(ts)") << " AS first_utc, " << utc("max(ts)")
+              << " AS last_utc, count(*) AS count\nFROM windowed\nGROUP BY host_key, " << src << ", " << tgt
+              << "\nHAVING max(in_window) >= " << std::max<int64_t>(2, c.minCount) << "\n";
+            break;
+        }
+        }
+        return q.str();
+    }
+
+private:
+    const RuleDescription& m_rule;
+    const RuleSet& m_set;
+    FieldSet m_fields;
+};
+
+} // namespace
+
+std::string exportSparkSql(const RuleDescription& rule, const RuleSet& set, FieldSet fields)
+{
+    return Writer(rule, set, fields).write();
+}
+
+} // namespace dscope::detection

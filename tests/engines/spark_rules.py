@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The exported Spark SQL of every described rule, run on a local Spark session over the case's exported events,
+finds the same (rule, host, source GUID, target GUID) as the workbench's engine on the same case.
+
+usage: spark_rules.py DOPPELSCOPE CASE ALERTS_JSONL WORKDIR RULES FIELDSET...
+RULES: the rule ids to export and compare, comma-separated (the engine's alerts must come from the same rules).
+Exit 0 when every rule agrees, 1 when one does not, 77 (skip) when Spark cannot start here (the reason printed).
+"""
+import json
+import os
+import subprocess
+import sys
+
+
+def run(cmd):
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(" ".join(cmd) + "\n" + done.stdout + done.stderr)
+        sys.exit(1)
+    return done
+
+
+def key(rule, host, source, target):
+    return (rule, (host or "").lower(), (source or "").lower(), (target or "").lower())
+
+
+def main():
+    doppelscope, case, alerts_path, work, rules = sys.argv[1:6]
+    field_sets = sys.argv[6:] or ["raw"]
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as e:
+        print(f"SKIP: pyspark is not importable: {e}")
+        return 77
+    try:
+        spark = (SparkSession.builder.master("local[2]").appName("doppelscope-rule-export")
+                 .config("spark.sql.session.timeZone", "UTC")
+                 # Sysmon 8 spells SourceProcessGuid, Sysmon 10 SourceProcessGUID: two columns only when case counts.
+                 .config("spark.sql.caseSensitive", "true")
+                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                 .config("spark.ui.enabled", "false").getOrCreate())
+    except Exception as e:  # no Java, or one Spark does not run on
+        print(f"SKIP: a local Spark session does not start here: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+        return 77
+    spark.sparkContext.setLogLevel("ERROR")
+
+    engine = {}
+    for line in open(alerts_path, encoding="utf-8"):
+        a = json.loads(line)
+        engine.setdefault(a["rule"], set()).add(key(a["rule"], a["host"], a["source_guid"], a["target_guid"]))
+
+    failed = False
+    for fields in field_sets:
+        events = os.path.join(work, f"events-{fields}.jsonl")
+        rules_dir = os.path.join(work, f"sparksql-{fields}")
+        run([doppelscope, "export-events", "--case", case, "--format", "jsonl", "--fields", fields, "--out", events])
+        exported = run([doppelscope, "export-rules", "--rules", rules, "--format", "sparksql", "--fields", fields,
+                        "--out", rules_dir])
+        spark.read.json(events).createOrReplaceTempView("sysmon_events")
+        files = sorted(f for f in os.listdir(rules_dir) if f.endswith(".sql"))
+        print(f"[{fields}] {len(files)} rule(s) exported; {exported.stderr.strip()}")
+        for name in files:
+            rule = name[:-4]
+            query = open(os.path.join(rules_dir, name), encoding="utf-8").read()
+            rows = spark.sql(query).collect()
+            got = {key(r["rule"], r["host"], r["source_guid"], r["target_guid"]) for r in rows}
+            want = engine.get(rule, set())
+            columns = spark.sql(query).columns
+            if columns != ["rule", "host", "source_guid", "target_guid", "first_utc", "last_utc", "count"]:
+                print(f"[{fields}] {rule}: columns {columns}")
+                failed = True
+            if got == want:
+                print(f"[{fields}] {rule}: {len(got)} alert(s), the same as the engine")
+            else:
+                failed = True
+                print(f"[{fields}] {rule}: Spark {len(got)}, engine {len(want)}")
+                for k in sorted(got - want):
+                    print(f"    only in Spark:  {k}")
+                for k in sorted(want - got):
+                    print(f"    only in engine: {k}")
+    spark.stop()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
