@@ -3,6 +3,7 @@
 // per alert with rule, host, source_guid, target_guid, first_utc, last_utc and count.
 #include "ruleexport.h"
 
+#include <set>
 #include <sstream>
 
 namespace dscope::detection {
@@ -44,7 +45,10 @@ public:
     std::string field(const Selection& s, const std::string& name) const
     {
         const std::string mapped = fieldName(m_fields, s.log, s.eventId, name);
-        return mapped.empty() ? std::string("CAST(NULL AS STRING)") : "CAST(" + column(mapped) + " AS STRING)";
+        if (mapped.empty())
+            return "CAST(NULL AS STRING)";
+        m_columns.insert(mapped);
+        return "CAST(" + column(mapped) + " AS STRING)";
     }
 
     std::string guid(const Selection& s, const std::string& name) const
@@ -207,9 +211,19 @@ public:
           << "-- host, source_guid, target_guid, first_utc,\n"
           << "-- last_utc, count. GUIDs are compared in lower case without braces; masks and addresses are hex text of\n"
           << "-- any width.\n";
-        q << "WITH ";
+        std::ostringstream body;
         for (size_t i = 0; i < m_rule.selections.size(); ++i)
-            q << (i ? ",\n" : "") << selection(m_rule.selections[i]);
+            body << (i ? ",\n" : "") << selection(m_rule.selections[i]);
+        const CommonFields& common = commonFields(m_fields);
+        for (const char* c : {common.host, common.eventId, common.channel, common.time})
+            m_columns.insert(c);
+        // A table without one of these (no Security events at all, say) needs it added as a NULL column: Spark
+        // refuses a query that names a column its view does not have.
+        std::string columns;
+        for (const std::string& c : m_columns)
+            columns += (columns.empty() ? "" : ", ") + c;
+        q << "-- Columns read: " << columns << "\n";
+        q << "WITH " << body.str();
         const Correlation& c = m_rule.correlation;
         const std::string src = key(m_rule.sourceField), tgt = key(m_rule.targetField);
         const std::string rule = literal(m_rule.id);
@@ -259,6 +273,7 @@ private:
     const RuleDescription& m_rule;
     const RuleSet& m_set;
     FieldSet m_fields;
+    mutable std::set<std::string> m_columns; ///< every column the query reads, said in its header
 };
 
 } // namespace

@@ -25,6 +25,29 @@ def key(rule, host, source, target):
     return (rule, (host or "").lower(), (source or "").lower(), (target or "").lower())
 
 
+def with_columns(df, names):
+    """The view with every column the query reads: one the events lack (no Security events at all) as NULL text."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.utils import AnalysisException
+    for name in names:
+        try:
+            df.select(F.col(".".join(f"`{p}`" for p in name.split(".")))).schema
+            continue
+        except AnalysisException:
+            pass
+        parts = name.split(".")
+        if len(parts) == 1:
+            df = df.withColumn(name, F.lit(None).cast("string"))
+        elif parts[0] in df.columns:
+            df = df.withColumn(parts[0], F.col(parts[0]).withField(".".join(parts[1:]), F.lit(None).cast("string")))
+        else:
+            nested = F.lit(None).cast("string")
+            for p in reversed(parts[1:]):
+                nested = F.struct(nested.alias(p))
+            df = df.withColumn(parts[0], nested)
+    return df
+
+
 def main():
     doppelscope, case, alerts_path, work, rules = sys.argv[1:6]
     field_sets = sys.argv[6:] or ["raw"]
@@ -57,8 +80,14 @@ def main():
         run([doppelscope, "export-events", "--case", case, "--format", "jsonl", "--fields", fields, "--out", events])
         exported = run([doppelscope, "export-rules", "--rules", rules, "--format", "sparksql", "--fields", fields,
                         "--out", rules_dir])
-        spark.read.json(events).createOrReplaceTempView("sysmon_events")
+        table = spark.read.json(events)
         files = sorted(f for f in os.listdir(rules_dir) if f.endswith(".sql"))
+        read = set()
+        for name in files:
+            for line in open(os.path.join(rules_dir, name), encoding="utf-8"):
+                if line.startswith("-- Columns read: "):
+                    read.update(c.strip() for c in line[len("-- Columns read: "):].split(","))
+        with_columns(table, sorted(read)).createOrReplaceTempView("sysmon_events")
         print(f"[{fields}] {len(files)} rule(s) exported; {exported.stderr.strip()}")
         for name in files:
             rule = name[:-4]
