@@ -87,6 +87,13 @@ std::string exportRule(const RuleDescription& rule, const RuleSet& set, ExportFo
         *expressible = true;
     switch (format) {
     case ExportFormat::SparkSql: return exportSparkSql(rule, set, fields);
+    case ExportFormat::Sigma: {
+        bool ok = true;
+        std::string text = exportSigma(rule, set, ok);
+        if (expressible)
+            *expressible = ok;
+        return text;
+    }
     default: break;
     }
     if (expressible)

@@ -30,5 +30,7 @@ std::string exportHeader(const RuleDescription& rule, ExportFormat format, Field
 
 // The languages, one file each.
 std::string exportSparkSql(const RuleDescription& rule, const RuleSet& set, FieldSet fields);
+/// Sigma always uses Sysmon's field names (Sigma's convention; a backend's pipeline renames them).
+std::string exportSigma(const RuleDescription& rule, const RuleSet& set, bool& expressible);
 
 } // namespace dscope::detection

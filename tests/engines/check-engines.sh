@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The exported rules proven on real engines: a local Spark session (pyspark) runs the Spark SQL of every described
-# rule over the exported events of the corpus case and of the simulated day, and must find the engine's alerts,
-# over raw Sysmon and ECS names. Installs what it needs into a virtual environment of the build folder; says SKIP
+# The exported rules proven on real engines, over the exported events of the simulated day and of the corpus: a local
+# Spark session (pyspark) runs the Spark SQL of every described rule and must find the engine's alerts (raw Sysmon
+# and ECS names); pySigma parses and converts the Sigma rules, and its SQLite backend's queries select the events of
+# the engine's alerts. Installs what it needs into a virtual environment of the build folder; says SKIP
 # with the reason (exit 77) when Java, the corpus or PyPI is missing.
 # usage: check-engines.sh DOPPELSCOPE SOURCE_DIR DATASETS WORK_DIR
 set -uo pipefail
@@ -14,8 +15,9 @@ venv="$work/pyenv-engines"
 if [ ! -f "$venv/.ready" ]; then
   rm -rf "$venv"
   if ! python3 -m venv "$venv" > "$work/pip.log" 2>&1 \
-     || ! "$venv/bin/pip" install -q "pyspark==4.3.0" >> "$work/pip.log" 2>&1; then
-    echo "SKIP: cannot install pyspark into $venv (python3 venv or PyPI not reachable):"; tail -3 "$work/pip.log"; exit 77
+     || ! "$venv/bin/pip" install -q "pyspark==4.3.0" "pySigma==1.5.1" "pySigma-backend-splunk==2.1.0" \
+            "pySigma-backend-elasticsearch==2.1.1" "pySigma-backend-sqlite==2.0.0" "eql==1.0.1" >> "$work/pip.log" 2>&1; then
+    echo "SKIP: cannot install pyspark, pySigma and eql into $venv (python3 venv or PyPI not reachable):"; tail -3 "$work/pip.log"; exit 77
   fi
   touch "$venv/.ready"
 fi
@@ -37,7 +39,9 @@ check() { # name, files to import...
     "$work/$name" "$described" raw ecs 2> "$work/$name-spark.log"
   local rc=$?
   [ $rc -eq 77 ] && { echo "SKIP: Spark does not start here"; tail -3 "$work/$name-spark.log"; exit 77; }
-  [ $rc -ne 0 ] && { status=1; tail -20 "$work/$name-spark.log"; }
+  [ $rc -ne 0 ] && { status=1; grep -v "^\s*at \|WARN" "$work/$name-spark.log" | cut -c1-300 | tail -20; }
+  "$venv/bin/python" "$source_dir/tests/engines/sigma_rules.py" "$doppelscope" "$work/$name.dscase" "$work/$name-alerts.jsonl" \
+    "$work/$name" "$described" || status=1
 }
 mkdir -p "$work/day" "$work/corpus"
 rm -f "$work/day-generated."*
