@@ -94,6 +94,13 @@ std::string exportRule(const RuleDescription& rule, const RuleSet& set, ExportFo
             *expressible = ok;
         return text;
     }
+    case ExportFormat::Eql: {
+        bool ok = true;
+        std::string text = exportEql(rule, set, fields, ok);
+        if (expressible)
+            *expressible = ok;
+        return text;
+    }
     default: break;
     }
     if (expressible)

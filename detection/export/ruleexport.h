@@ -32,5 +32,7 @@ std::string exportHeader(const RuleDescription& rule, ExportFormat format, Field
 std::string exportSparkSql(const RuleDescription& rule, const RuleSet& set, FieldSet fields);
 /// Sigma always uses Sysmon's field names (Sigma's convention; a backend's pipeline renames them).
 std::string exportSigma(const RuleDescription& rule, const RuleSet& set, bool& expressible);
+/// Elastic EQL (ECS names by default: --fields ecs).
+std::string exportEql(const RuleDescription& rule, const RuleSet& set, FieldSet fields, bool& expressible);
 
 } // namespace dscope::detection
