@@ -101,11 +101,10 @@ std::string exportRule(const RuleDescription& rule, const RuleSet& set, ExportFo
             *expressible = ok;
         return text;
     }
-    default: break;
+    case ExportFormat::Spl: return exportSpl(rule, set);
+    case ExportFormat::Kql: return exportKql(rule, set);
     }
-    if (expressible)
-        *expressible = false;
-    return exportHeader(rule, format, fields, "# ") + "# Not exported: this format is not written yet.\n";
+    return {};
 }
 
 } // namespace dscope::detection

@@ -32,6 +32,10 @@ std::string exportHeader(const RuleDescription& rule, ExportFormat format, Field
 std::string exportSparkSql(const RuleDescription& rule, const RuleSet& set, FieldSet fields);
 /// Sigma always uses Sysmon's field names (Sigma's convention; a backend's pipeline renames them).
 std::string exportSigma(const RuleDescription& rule, const RuleSet& set, bool& expressible);
+/// Splunk SPL over Sysmon's own field names (the Splunk Add-on for Sysmon).
+std::string exportSpl(const RuleDescription& rule, const RuleSet& set);
+/// KQL for Microsoft Sentinel (SysmonEvents, SecurityEvent), with what Defender for Endpoint's tables stand in for.
+std::string exportKql(const RuleDescription& rule, const RuleSet& set);
 /// Elastic EQL (ECS names by default: --fields ecs).
 std::string exportEql(const RuleDescription& rule, const RuleSet& set, FieldSet fields, bool& expressible);
 
