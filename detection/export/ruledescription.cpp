@@ -168,6 +168,12 @@ bool describeRule(const Rule& rule, const RuleSet& set, RuleDescription& out, st
             return p.fail("events." + s.name + ": needs a log (sysmon or security) and an eventId");
         s.allowLists = o.value(QLatin1String("allowLists")).toBool();
         s.kernelStartAddresses = o.value(QLatin1String("excludeKernelStartAddresses")).toBool();
+        if (o.contains(QLatin1String("excuseStartedBy"))) {
+            const QString ref = o.value(QLatin1String("excuseStartedBy")).toString();
+            if (!ref.startsWith(QLatin1Char('$')) || !rule.params.contains(ref.mid(1)))
+                return p.fail("events." + s.name + ".excuseStartedBy: needs a \"$parameter\" of the rule");
+            s.excuseStartedBy = rule.startedByList(ref.mid(1).toUtf8().constData());
+        }
         const QJsonArray where = o.value(QLatin1String("where")).toArray();
         for (qsizetype i = 0; i < where.size(); ++i) {
             Condition c;

@@ -50,6 +50,9 @@ struct Selection {
     std::vector<Condition> where;
     bool allowLists = false;          ///< the rule file's allow-list entries naming this rule exclude events
     bool kernelStartAddresses = false;///< threads starting at a not-user-code address class of this rule are excluded
+    /// Programs excused when started by their usual parent (image and parent path patterns): the acting process's
+    /// own Sysmon 1 must name that parent, so a copy started by anything else is not excused.
+    std::vector<Rule::StartedBy> excuseStartedBy;
 };
 
 struct Correlation {

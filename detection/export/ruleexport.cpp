@@ -78,6 +78,12 @@ std::string exportHeader(const RuleDescription& rule, ExportFormat format, Field
         wrapInto(out, p, "False positives: " + f);
     for (const std::string& e : rule.engineOnly)
         wrapInto(out, p, "In the workbench only: " + e);
+    // Only the Spark SQL looks up the acting process's own Sysmon 1: elsewhere the excused programs stay in.
+    if (format != ExportFormat::SparkSql)
+        for (const Selection& s : rule.selections)
+            for (const Rule::StartedBy& t : s.excuseStartedBy)
+                wrapInto(out, p, "Differs from the workbench: " + t.image + " started by " + t.parent + " is excused there (its "
+                                 "own Sysmon 1 names that parent); this form cannot look that up and keeps its events (" + s.name + ").");
     return out;
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Spark SQL: one query per rule over a view named sysmon_events (the events as spark.read.json loads them), one row
 // per alert with rule, host, source_guid, target_guid, first_utc, last_utc and count.
+#include "exportpatterns.h"
 #include "ruleexport.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -100,29 +102,7 @@ public:
 
     static std::string pathMatch(const std::string& lf, const std::string& pattern)
     {
-        // %systemroot% and the program folders pin the whole path on any drive; * is one folder name.
-        std::string regex = "^([a-z]:)?";
-        std::string rest = pattern;
-        auto pin = [&](const char* var, const char* folder) {
-            if (rest.rfind(var, 0) == 0) {
-                regex += folder;
-                rest = rest.substr(std::string(var).size());
-                return true;
-            }
-            return false;
-        };
-        if (!pin("%systemroot%", "\\\\windows") && !pin("%programfiles%", "\\\\program files( \\(x86\\))?")
-            && !pin("%programdata%", "\\\\programdata"))
-            regex = ".*";
-        for (char c : rest) {
-            if (c == '*')
-                regex += "[^\\\\]+";
-            else if (std::string(".\\+?()[]{}^$|").find(c) != std::string::npos)
-                regex += std::string("\\") + c;
-            else
-                regex += c;
-        }
-        return lf + " RLIKE " + literal(regex + "$");
+        return lf + " RLIKE " + literal(pathPatternRegex(pattern));
     }
 
     /// The allow-list entries naming this rule, as a condition that excludes their events.
@@ -171,7 +151,11 @@ public:
         const CommonFields& common = commonFields(m_fields);
         std::ostringstream q;
         const std::string host = "CAST(" + column(common.host) + " AS STRING)";
-        q << s.name << " AS (\n  SELECT lower(" << host << ") AS host_key, " << host << " AS host,\n"
+        // With programs excused by their parent: the events first, then those whose own Sysmon 1 names that parent
+        // left out (process_creations, a CTE of its own).
+        const bool excuse = !s.excuseStartedBy.empty();
+        q << (excuse ? s.name + "_all" : s.name) << " AS (\n  SELECT lower(" << host << ") AS host_key, " << host << " AS host,\n"
+          << "    lower(" << field(s, "subjectImage") << ") AS subject_image,\n"
           << "    unix_millis(CAST(" << column(common.time) << " AS TIMESTAMP)) AS ts,\n"
           << "    " << guid(s, "subjectGuid") << " AS subject_guid,\n"
           << "    " << guid(s, "targetGuid") << " AS target_guid,\n"
@@ -188,6 +172,15 @@ public:
         if (s.kernelStartAddresses)
             q << kernelAddresses(s);
         q << "\n)";
+        if (excuse) {
+            q << ",\n" << s.name << " AS (\n  SELECT e.* FROM " << s.name << "_all e\n  LEFT JOIN process_creations c ON c.host_key = e.host_key AND c.guid = e.subject_guid\n  WHERE NOT coalesce(";
+            for (size_t i = 0; i < s.excuseStartedBy.size(); ++i) {
+                const Rule::StartedBy& t = s.excuseStartedBy[i];
+                q << (i ? " OR " : "") << "(e.subject_image RLIKE " << literal(pathPatternRegex(t.image)) << " AND c.parent_image RLIKE "
+                  << literal(pathPatternRegex(t.parent)) << ")";
+            }
+            q << ", false)\n)";
+        }
         return q.str();
     }
 
@@ -212,6 +205,18 @@ public:
           << "-- last_utc, count. GUIDs are compared in lower case without braces; masks and addresses are hex text of\n"
           << "-- any width.\n";
         std::ostringstream body;
+        const bool creations = std::any_of(m_rule.selections.begin(), m_rule.selections.end(),
+                                           [](const Selection& s) { return !s.excuseStartedBy.empty(); });
+        if (creations) {
+            Selection created;
+            created.log = "sysmon";
+            created.eventId = 1;
+            const CommonFields& common = commonFields(m_fields);
+            body << "process_creations AS (\n  SELECT lower(CAST(" << column(common.host) << " AS STRING)) AS host_key, "
+                 << guid(created, "subjectGuid") << " AS guid,\n    lower(" << field(created, "parentImage") << ") AS parent_image\n"
+                 << "  FROM sysmon_events\n  WHERE CAST(" << column(common.eventId) << " AS INT) = 1 AND lower(CAST("
+                 << column(common.channel) << " AS STRING)) LIKE '%sysmon%'\n),\n";
+        }
         for (size_t i = 0; i < m_rule.selections.size(); ++i)
             body << (i ? ",\n" : "") << selection(m_rule.selections[i]);
         const CommonFields& common = commonFields(m_fields);

@@ -34,15 +34,17 @@ const RuleSet& rules()
 
 bool balanced(const std::string& text)
 {
-    // Brackets outside strings; strings are "..." with backslash escapes, or KQL's verbatim @"..." with "" for a quote.
+    // Brackets outside strings; strings are "..." or '...' with backslash escapes, or KQL's verbatim @"..." with ""
+    // for a quote.
     std::string stack;
     bool inString = false, verbatim = false;
+    char quote = 0;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (inString) {
             if (!verbatim && c == '\\') {
                 ++i;
-            } else if (c == '"') {
+            } else if (c == quote) {
                 if (verbatim && i + 1 < text.size() && text[i + 1] == '"')
                     ++i;
                 else
@@ -50,9 +52,10 @@ bool balanced(const std::string& text)
             }
             continue;
         }
-        if (c == '"') {
+        if (c == '"' || c == '\'') {
             inString = true;
-            verbatim = i > 0 && text[i - 1] == '@';
+            quote = c;
+            verbatim = c == '"' && i > 0 && text[i - 1] == '@';
         } else if (c == '(' || c == '[') {
             stack += c;
         } else if (c == ')' || c == ']') {

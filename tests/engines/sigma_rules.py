@@ -4,7 +4,8 @@
 backend and the Elasticsearch ES|QL backend; every correlation rule converts with each of those that supports its
 type (pySigma's Splunk and ES|QL backends have no temporal_ordered and no field aliases; the SQLite backend has both),
 and with SQLite in any case; and the event rules of single-event rules, converted for SQLite and run over the exported
-raw events, select the events whose alerts the engine raises.
+raw events, select the events whose alerts the engine raises (more only where the file says why: a lookup of the
+process's own Sysmon 1 that Sigma cannot make).
 
 usage: sigma_rules.py DOPPELSCOPE CASE ALERTS_JSONL WORKDIR RULES
 """
@@ -112,8 +113,11 @@ def main():
                 guid = lambda f: "" if f == "-" or value.get(f) is None else value[f].strip("{}").lower()
                 got.add(((value.get(doc_key[0]) or "").lower(), guid(doc_key[1]), guid(doc_key[2])))
         want = engine.get(rule, set())
-        if got == want:
-            print(f"{rule}: SQLite selects the events of the engine's {len(want)} alert(s)")
+        # A file that says where it differs from the workbench (a lookup Sigma cannot make) may alert more, never less.
+        differs = "Differs from the workbench:" in text
+        if got == want or (differs and want <= got):
+            extra = f"; {len(got - want)} more, as the file says it would" if got != want else ""
+            print(f"{rule}: SQLite selects the events of the engine's {len(want)} alert(s){extra}")
         else:
             failed = True
             print(f"{rule}: SQLite {len(got)} keys, engine {len(want)}")

@@ -14,9 +14,10 @@
 -- host, source_guid, target_guid, first_utc,
 -- last_utc, count. GUIDs are compared in lower case without braces; masks and addresses are hex text of
 -- any width.
--- Columns read: Channel, Computer, EventID, GrantedAccess, SourceProcessGUID, SourceProcessGuid, TargetProcessGUID, TargetProcessGuid, UtcTime
+-- Columns read: Channel, Computer, EventID, GrantedAccess, SourceImage, SourceProcessGUID, SourceProcessGuid, TargetProcessGUID, TargetProcessGuid, UtcTime
 WITH handle AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
+    lower(CAST(`SourceImage` AS STRING)) AS subject_image,
     unix_millis(CAST(`UtcTime` AS TIMESTAMP)) AS ts,
     coalesce(lower(regexp_replace(CAST(`SourceProcessGUID` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGUID` AS STRING), '[{}]', '')), '') AS target_guid,
@@ -30,6 +31,7 @@ WITH handle AS (
 ),
 thread AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
+    lower(CAST(`SourceImage` AS STRING)) AS subject_image,
     unix_millis(CAST(`UtcTime` AS TIMESTAMP)) AS ts,
     coalesce(lower(regexp_replace(CAST(`SourceProcessGuid` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGuid` AS STRING), '[{}]', '')), '') AS target_guid,

@@ -21,6 +21,7 @@
 -- Columns read: Channel, Computer, EventID, GrantedAccess, SourceImage, SourceProcessGUID, SourceProcessGuid, StartFunction, TargetProcessGUID, TargetProcessGuid, UtcTime
 WITH handle AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
+    lower(CAST(`SourceImage` AS STRING)) AS subject_image,
     unix_millis(CAST(`UtcTime` AS TIMESTAMP)) AS ts,
     coalesce(lower(regexp_replace(CAST(`SourceProcessGUID` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGUID` AS STRING), '[{}]', '')), '') AS target_guid,
@@ -35,6 +36,7 @@ WITH handle AS (
 ),
 thread AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
+    lower(CAST(`SourceImage` AS STRING)) AS subject_image,
     unix_millis(CAST(`UtcTime` AS TIMESTAMP)) AS ts,
     coalesce(lower(regexp_replace(CAST(`SourceProcessGuid` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGuid` AS STRING), '[{}]', '')), '') AS target_guid,

@@ -27,6 +27,7 @@
 -- Columns read: Channel, Computer, EventID, SourceImage, SourceProcessGuid, StartAddress, StartFunction, StartModule, TargetImage, TargetProcessGuid, UtcTime
 WITH thread AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
+    lower(CAST(`SourceImage` AS STRING)) AS subject_image,
     unix_millis(CAST(`UtcTime` AS TIMESTAMP)) AS ts,
     coalesce(lower(regexp_replace(CAST(`SourceProcessGuid` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGuid` AS STRING), '[{}]', '')), '') AS target_guid,

@@ -13,6 +13,7 @@
 -- Columns read: Channel, Computer, EventID, Image, NewProcessName, ParentProcessGuid, ProcessGuid, UtcTime
 WITH securityProcess AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
+    lower(CAST(`NewProcessName` AS STRING)) AS subject_image,
     unix_millis(CAST(`UtcTime` AS TIMESTAMP)) AS ts,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS target_guid,
@@ -28,6 +29,7 @@ WITH securityProcess AS (
 ),
 sysmonProcess AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
+    lower(CAST(`Image` AS STRING)) AS subject_image,
     unix_millis(CAST(`UtcTime` AS TIMESTAMP)) AS ts,
     coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS target_guid,
