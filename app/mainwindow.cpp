@@ -17,6 +17,7 @@
 #include "maskcalculatordialog.h"
 #include "livecontroller.h"
 #include "livedemocontroller.h"
+#include "ruleexportcontroller.h"
 #include "livestatuspanel.h"
 #include "notespage.h"
 #include "techniquepage.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_liveStatus(new views::LiveStatusPanel(this))
     , m_liveDock(new QDockWidget(tr("Live feeds"), this))
     , m_liveDemo(new LiveDemoController(this))
+    , m_ruleExport(new RuleExportController(this))
     , m_caseStatus(new views::CaseStatusBar(this))
 {
     setWindowTitle(QStringLiteral("Doppelscope"));
@@ -101,6 +103,7 @@ MainWindow::MainWindow(QWidget* parent)
     attachNotes();
     attachLive();
     attachLiveDemo();
+    attachRuleExport();
     attachTechnique();
     attachExercise();
     attachTour();
@@ -239,7 +242,13 @@ void MainWindow::createMenus()
         m_notes->setFocus();
     });
     // The same actions on the lists' context menus: they act on the row under the menu, which is current.
-    m_alerts->setExtraContextActions({note, bookmark});
+    // The rule of the alert under the cursor, in another query language.
+    auto* exportRule = new QAction(tr("E&xport this rule\u2026"), this);
+    connect(exportRule, &QAction::triggered, this, [this] {
+        if (const model::Alert* a = m_alerts->currentAlert())
+            exportRules(QString::fromStdString(a->ruleId));
+    });
+    m_alerts->setExtraContextActions({note, bookmark, exportRule});
     m_events->setExtraContextActions({note, bookmark});
     m_processTree->setExtraContextActions({note, bookmark});
 
@@ -263,6 +272,7 @@ void MainWindow::createMenus()
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
+    tools->addAction(tr("E&xport rules\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this, [this] { exportRules(); });
     tools->addAction(tr("Analyst &name\u2026"), this, [this] {
         bool ok = false;
         const QString name = QInputDialog::getText(this, tr("Analyst name"),

@@ -41,6 +41,7 @@ class DetectionController;
 class ImportController;
 class LiveController;
 class LiveDemoController;
+class RuleExportController;
 class DraftComparisonController;
 class ExerciseController;
 struct ListenSpec;
@@ -96,6 +97,9 @@ public:
     bool startLiveDemonstration(const QString& casePath, double rate, quint64 seed, QString& error);
     /// File > Listen: asks which feeds, then receives them into the open case.
     void listen();
+    /// Tools > Export rules (every exportable rule ticked), or one rule's export from the Alerts page.
+    void exportRules(const QString& ruleId = QString());
+    RuleExportController* ruleExport() const { return m_ruleExport; }
     /// Edit > Note, tags and bookmark: on the current alert, event or process of the page shown.
     void annotateCurrent();
     /// Edit > Bookmark: sets or clears the bookmark of the current alert, event or process.
@@ -127,6 +131,7 @@ private:
     void attachNotes();
     void attachLive();
     void attachLiveDemo();
+    void attachRuleExport();
     /// Help > Live demonstration: asks where and how fast, then starts it.
     void chooseLiveDemonstration();
     void attachTechnique();
@@ -171,6 +176,7 @@ private:
     views::LiveStatusPanel* m_liveStatus;
     QDockWidget* m_liveDock;
     LiveDemoController* m_liveDemo;
+    RuleExportController* m_ruleExport;
     int m_unseenAlerts = 0;
     views::ImportDialog* m_importDialog = nullptr;
     QMenu* m_recent = nullptr;
