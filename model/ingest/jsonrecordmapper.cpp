@@ -88,6 +88,13 @@ error_code JsonRecordMapper::walkTop(od::object& record)
             if (auto e = v.get_object().get(obj))
                 return e;
             error_code e = SUCCESS;
+            // An Elasticsearch export (the search or scroll API, elasticdump) wraps each document: {"_index": ...,
+            // "_id": ..., "_source": {the Winlogbeat document}}. The document is read as if it stood alone.
+            if (key == "_source") {
+                if (auto inner = walkTop(obj))
+                    return inner;
+                continue;
+            }
             switch (tk) {
             case Winlog: e = walkWinlog(obj); break;
             case EventDataLower:

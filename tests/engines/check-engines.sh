@@ -2,7 +2,8 @@
 # The exported rules proven on real engines, over the exported events of the simulated day and of the corpus: a local
 # Spark session (pyspark) runs the Spark SQL of every described rule and must find the engine's alerts (raw Sysmon
 # and ECS names); pySigma parses and converts the Sigma rules, and its SQLite backend's queries select the events of
-# the engine's alerts; the eql package runs the EQL over the ECS events and finds the engine's alerts (R1's pairs). Installs what it needs into a virtual environment of the build folder; says SKIP
+# the engine's alerts; the eql package runs the EQL over the ECS events and finds the engine's alerts (R1's pairs);
+# and the ECS events wrapped as an Elasticsearch export import again and raise the same alerts. Installs what it needs into a virtual environment of the build folder; says SKIP
 # with the reason (exit 77) when Java, the corpus or PyPI is missing.
 # usage: check-engines.sh DOPPELSCOPE SOURCE_DIR DATASETS WORK_DIR
 set -uo pipefail
@@ -41,6 +42,8 @@ check() { # name, files to import...
   [ $rc -eq 77 ] && { echo "SKIP: Spark does not start here"; tail -3 "$work/$name-spark.log"; exit 77; }
   [ $rc -ne 0 ] && { status=1; grep -v "^\s*at \|WARN" "$work/$name-spark.log" | cut -c1-300 | tail -20; }
   "$venv/bin/python" "$source_dir/tests/engines/sigma_rules.py" "$doppelscope" "$work/$name.dscase" "$work/$name-alerts.jsonl" \
+    "$work/$name" "$described" || status=1
+  python3 "$source_dir/tests/engines/es_roundtrip.py" "$doppelscope" "$work/$name.dscase" "$work/$name-alerts.jsonl" \
     "$work/$name" "$described" || status=1
   "$venv/bin/python" "$source_dir/tests/engines/eql_rules.py" "$doppelscope" "$work/$name.dscase" "$work/$name-alerts.jsonl" \
     "$work/$name" "$described" || status=1
