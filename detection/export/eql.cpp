@@ -160,6 +160,11 @@ public:
         if (c.type == Correlation::Type::Count)
             return notExpressible("a count of events within a window is a threshold, which EQL sequences do not count (use the "
                                   "Sigma event_count or the Spark SQL).");
+        // Machine-readable, for whoever turns matches back into alerts (and for the tests): the alert's key fields.
+        const Selection& keyed = *m_rule.selection(m_rule.alertStep);
+        auto orDash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+        q << "// Alert key: " << commonFields(m_fields).host << ", " << orDash(field(keyed, m_rule.sourceField)) << ", "
+          << orDash(field(keyed, m_rule.targetField)) << "\n";
         std::vector<std::string> parts;
         for (const Selection& s : m_rule.selections) {
             std::string e, why;

@@ -116,7 +116,7 @@ public:
                       << ") // start address class " << c.id;
         auto guid = [&](const char* name) { return "tolower(trim(@\"[{}]\", " + field(s, name) + "))"; };
         q << "\n    | project host_key = tolower(Computer), host = Computer, time = TimeGenerated, subjectGuid = " << guid("subjectGuid")
-          << ", targetGuid = " << guid("targetGuid") << ", parentGuid = " << guid("parentGuid") << ", rid = new_guid();\n";
+          << ", targetGuid = " << guid("targetGuid") << ", parentGuid = " << guid("parentGuid") << ", creatorGuid = \"\", rid = new_guid();\n";
         return q.str();
     }
 
@@ -133,7 +133,8 @@ public:
         for (const Selection& s : m_rule.selections)
             q << selection(s);
         const Correlation& c = m_rule.correlation;
-        const std::string src = m_rule.sourceField, tgt = m_rule.targetField;
+        // The creator's GUID needs the process's own Sysmon 1: not looked up here (the header says so), left empty.
+        const std::string src = m_rule.sourceField == "creator.parentGuid" ? "creatorGuid" : m_rule.sourceField, tgt = m_rule.targetField;
         std::string keys;
         for (const std::string& k : c.by)
             keys += (keys.empty() ? "" : ", ") + (k == "host" ? std::string("host_key") : k);

@@ -81,7 +81,8 @@ struct RuleDescription {
     std::vector<Selection> selections;
     Correlation correlation;
     /// The step whose event names the alert: its host, source (subjectGuid) and target (targetGuid) fields, or the
-    /// fields `sourceField` and `targetField` name (R5: the parent and the process).
+    /// fields `sourceField` and `targetField` name (R5: the parent and the process; R3: "creator.parentGuid", the parent
+    /// named by the process's own Sysmon 1, looked up).
     std::string alertStep;
     std::string sourceField = "subjectGuid";
     std::string targetField = "targetGuid";

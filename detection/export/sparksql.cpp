@@ -153,13 +153,15 @@ public:
         const std::string host = "CAST(" + column(common.host) + " AS STRING)";
         // With programs excused by their parent: the events first, then those whose own Sysmon 1 names that parent
         // left out (process_creations, a CTE of its own).
-        const bool excuse = !s.excuseStartedBy.empty();
+        const bool creator = m_rule.sourceField == "creator.parentGuid" && s.name == m_rule.alertStep;
+        const bool excuse = !s.excuseStartedBy.empty() || creator;
         q << (excuse ? s.name + "_all" : s.name) << " AS (\n  SELECT lower(" << host << ") AS host_key, " << host << " AS host,\n"
           << "    lower(" << field(s, "subjectImage") << ") AS subject_image,\n"
           << "    unix_millis(CAST(" << column(common.time) << " AS TIMESTAMP)) AS ts,\n"
           << "    " << guid(s, "subjectGuid") << " AS subject_guid,\n"
           << "    " << guid(s, "targetGuid") << " AS target_guid,\n"
           << "    " << guid(s, "parentGuid") << " AS parent_guid,\n"
+          << "    '' AS creator_parent_guid,\n"
           << "    monotonically_increasing_id() AS row_id\n"
           << "  FROM sysmon_events\n"
           << "  WHERE CAST(" << column(common.eventId) << " AS INT) = " << s.eventId << "\n    AND "
@@ -173,7 +175,11 @@ public:
             q << kernelAddresses(s);
         q << "\n)";
         if (excuse) {
-            q << ",\n" << s.name << " AS (\n  SELECT e.* FROM " << s.name << "_all e\n  LEFT JOIN process_creations c ON c.host_key = e.host_key AND c.guid = e.subject_guid\n  WHERE NOT coalesce(";
+            q << ",\n" << s.name << " AS (\n  SELECT e.host_key, e.host, e.subject_image, e.ts, e.subject_guid, e.target_guid, e.parent_guid,\n"
+              << "    " << (creator ? "coalesce(c.parent_guid, '')" : "e.creator_parent_guid") << " AS creator_parent_guid, e.row_id\n"
+              << "  FROM " << s.name << "_all e\n  LEFT JOIN process_creations c ON c.host_key = e.host_key AND c.guid = e.subject_guid\n  WHERE NOT coalesce(";
+            if (s.excuseStartedBy.empty())
+                q << "false";
             for (size_t i = 0; i < s.excuseStartedBy.size(); ++i) {
                 const Rule::StartedBy& t = s.excuseStartedBy[i];
                 q << (i ? " OR " : "") << "(e.subject_image RLIKE " << literal(pathPatternRegex(t.image)) << " AND c.parent_image RLIKE "
@@ -186,7 +192,11 @@ public:
 
     static std::string key(const std::string& field)
     {
-        return field == "host" ? "host_key" : field == "subjectGuid" ? "subject_guid" : field == "targetGuid" ? "target_guid" : "parent_guid";
+        return field == "host"               ? "host_key"
+               : field == "subjectGuid"        ? "subject_guid"
+               : field == "targetGuid"         ? "target_guid"
+               : field == "creator.parentGuid" ? "creator_parent_guid"
+                                               : "parent_guid";
     }
 
     static std::string utc(const std::string& ms)
@@ -205,17 +215,22 @@ public:
           << "-- last_utc, count. GUIDs are compared in lower case without braces; masks and addresses are hex text of\n"
           << "-- any width.\n";
         std::ostringstream body;
-        const bool creations = std::any_of(m_rule.selections.begin(), m_rule.selections.end(),
-                                           [](const Selection& s) { return !s.excuseStartedBy.empty(); });
+        const bool creations = m_rule.sourceField == "creator.parentGuid"
+                               || std::any_of(m_rule.selections.begin(), m_rule.selections.end(),
+                                              [](const Selection& s) { return !s.excuseStartedBy.empty(); });
         if (creations) {
             Selection created;
             created.log = "sysmon";
             created.eventId = 1;
             const CommonFields& common = commonFields(m_fields);
-            body << "process_creations AS (\n  SELECT lower(CAST(" << column(common.host) << " AS STRING)) AS host_key, "
-                 << guid(created, "subjectGuid") << " AS guid,\n    lower(" << field(created, "parentImage") << ") AS parent_image\n"
-                 << "  FROM sysmon_events\n  WHERE CAST(" << column(common.eventId) << " AS INT) = 1 AND lower(CAST("
-                 << column(common.channel) << " AS STRING)) LIKE '%sysmon%'\n),\n";
+            // One row per process: a case may hold a process's Sysmon 1 twice (two exports of one log).
+            body << "process_creations AS (\n  SELECT host_key, guid, parent_image, parent_guid FROM (\n"
+                 << "    SELECT lower(CAST(" << column(common.host) << " AS STRING)) AS host_key, " << guid(created, "subjectGuid")
+                 << " AS guid,\n      lower(" << field(created, "parentImage") << ") AS parent_image, " << guid(created, "parentGuid")
+                 << " AS parent_guid,\n      row_number() OVER (PARTITION BY lower(CAST(" << column(common.host) << " AS STRING)), "
+                 << guid(created, "subjectGuid") << " ORDER BY unix_millis(CAST(" << column(common.time) << " AS TIMESTAMP))) AS n\n"
+                 << "    FROM sysmon_events\n    WHERE CAST(" << column(common.eventId) << " AS INT) = 1 AND lower(CAST("
+                 << column(common.channel) << " AS STRING)) LIKE '%sysmon%'\n  ) WHERE n = 1\n),\n";
         }
         for (size_t i = 0; i < m_rule.selections.size(); ++i)
             body << (i ? ",\n" : "") << selection(m_rule.selections[i]);

@@ -163,9 +163,10 @@ public:
             }
             q << ")";
         }
-        q << "\n";
+        q << ", creatorGuid=\"\"\n";
         const Correlation& c = m_rule.correlation;
-        const std::string src = m_rule.sourceField, tgt = m_rule.targetField;
+        // The creator's GUID needs the process's own Sysmon 1: not looked up here (the header says so), left empty.
+        const std::string src = m_rule.sourceField == "creator.parentGuid" ? "creatorGuid" : m_rule.sourceField, tgt = m_rule.targetField;
         const std::string out = "| stats min(first_time) as first_time, max(_time) as last_time, count by host_key, " + src + ", " + tgt
                                 + "\n| eval rule=" + quoted(m_rule.id) + ", first_utc=strftime(first_time, \"%Y-%m-%dT%H:%M:%S.%3QZ\"), "
                                   "last_utc=strftime(last_time, \"%Y-%m-%dT%H:%M:%S.%3QZ\")\n| rename host_key as host, " + src

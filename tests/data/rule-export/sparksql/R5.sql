@@ -18,6 +18,7 @@ WITH securityProcess AS (
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
+    '' AS creator_parent_guid,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 4688
@@ -34,6 +35,7 @@ sysmonProcess AS (
     coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(`ParentProcessGuid` AS STRING), '[{}]', '')), '') AS parent_guid,
+    '' AS creator_parent_guid,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 1

@@ -25,12 +25,15 @@
 -- host, source_guid, target_guid, first_utc,
 -- last_utc, count. GUIDs are compared in lower case without braces; masks and addresses are hex text of
 -- any width.
--- Columns read: CallTrace, Channel, Computer, EventID, GrantedAccess, ParentImage, ProcessGuid, SourceImage, SourceProcessGUID, SourceProcessGuid, StartFunction, TargetImage, TargetProcessGUID, TargetProcessGuid, UtcTime
+-- Columns read: CallTrace, Channel, Computer, EventID, GrantedAccess, ParentImage, ParentProcessGuid, ProcessGuid, SourceImage, SourceProcessGUID, SourceProcessGuid, StartFunction, TargetImage, TargetProcessGUID, TargetProcessGuid, UtcTime
 WITH process_creations AS (
-  SELECT lower(CAST(`Computer` AS STRING)) AS host_key, coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') AS guid,
-    lower(CAST(`ParentImage` AS STRING)) AS parent_image
-  FROM sysmon_events
-  WHERE CAST(`EventID` AS INT) = 1 AND lower(CAST(`Channel` AS STRING)) LIKE '%sysmon%'
+  SELECT host_key, guid, parent_image, parent_guid FROM (
+    SELECT lower(CAST(`Computer` AS STRING)) AS host_key, coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') AS guid,
+      lower(CAST(`ParentImage` AS STRING)) AS parent_image, coalesce(lower(regexp_replace(CAST(`ParentProcessGuid` AS STRING), '[{}]', '')), '') AS parent_guid,
+      row_number() OVER (PARTITION BY lower(CAST(`Computer` AS STRING)), coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') ORDER BY unix_millis(CAST(`UtcTime` AS TIMESTAMP))) AS n
+    FROM sysmon_events
+    WHERE CAST(`EventID` AS INT) = 1 AND lower(CAST(`Channel` AS STRING)) LIKE '%sysmon%'
+  ) WHERE n = 1
 ),
 handleListed_all AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
@@ -39,6 +42,7 @@ handleListed_all AS (
     coalesce(lower(regexp_replace(CAST(`SourceProcessGUID` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGUID` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
+    '' AS creator_parent_guid,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 10
@@ -51,7 +55,9 @@ handleListed_all AS (
     AND coalesce((NOT coalesce((CAST(conv(regexp_replace(lower(trim(CAST(`GrantedAccess` AS STRING))), '^0x', ''), 16, 10) AS DECIMAL(20, 0)) = 5136 OR CAST(conv(regexp_replace(lower(trim(CAST(`GrantedAccess` AS STRING))), '^0x', ''), 16, 10) AS DECIMAL(20, 0)) = 5120 OR CAST(conv(regexp_replace(lower(trim(CAST(`GrantedAccess` AS STRING))), '^0x', ''), 16, 10) AS DECIMAL(20, 0)) = 4096), false) OR NOT coalesce((contains(lower(CAST(`CallTrace` AS STRING)), '\\assembly\\nativeimages_') OR contains(lower(CAST(`CallTrace` AS STRING)), '\\clr.dll') OR contains(lower(CAST(`CallTrace` AS STRING)), '\\coreclr.dll') OR contains(lower(CAST(`CallTrace` AS STRING)), '\\clrjit.dll') OR contains(lower(CAST(`CallTrace` AS STRING)), '\\system.private.corelib.dll') OR contains(lower(CAST(`CallTrace` AS STRING)), '\\mscorlib.ni.dll') OR contains(lower(CAST(`CallTrace` AS STRING)), '\\system.ni.dll') OR contains(lower(CAST(`CallTrace` AS STRING)), '\\system.diagnostics.process.dll')), false)), false)
 ),
 handleListed AS (
-  SELECT e.* FROM handleListed_all e
+  SELECT e.host_key, e.host, e.subject_image, e.ts, e.subject_guid, e.target_guid, e.parent_guid,
+    e.creator_parent_guid AS creator_parent_guid, e.row_id
+  FROM handleListed_all e
   LEFT JOIN process_creations c ON c.host_key = e.host_key AND c.guid = e.subject_guid
   WHERE NOT coalesce((e.subject_image RLIKE '.*\\\\appdata\\\\local\\\\temp\\\\procmon64\\.exe$' AND c.parent_image RLIKE '.*\\\\procmon\\.exe$'), false)
 ),
@@ -62,6 +68,7 @@ handleUnbacked AS (
     coalesce(lower(regexp_replace(CAST(`SourceProcessGUID` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGUID` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
+    '' AS creator_parent_guid,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 10
@@ -80,6 +87,7 @@ thread AS (
     coalesce(lower(regexp_replace(CAST(`SourceProcessGuid` AS STRING), '[{}]', '')), '') AS subject_guid,
     coalesce(lower(regexp_replace(CAST(`TargetProcessGuid` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
+    '' AS creator_parent_guid,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 8
