@@ -11,16 +11,9 @@ import datetime
 import json
 import os
 import re
-import subprocess
 import sys
 
-
-def run(cmd):
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(" ".join(cmd) + "\n" + done.stdout + done.stderr)
-        sys.exit(1)
-    return done
+from enginecommon import alert_keys, run
 
 
 def to_package_dialect(query):
@@ -61,10 +54,7 @@ def main():
         stamp = datetime.datetime.fromisoformat(d["@timestamp"].replace("Z", "+00:00"))
         d["timestamp"] = int(stamp.timestamp() * 1000)
         events.append(d)
-    engine_alerts = {}
-    for line in open(alerts_path, encoding="utf-8"):
-        a = json.loads(line)
-        engine_alerts.setdefault(a["rule"], set()).add((a["host"].lower(), a["source_guid"], a["target_guid"]))
+    engine_alerts = alert_keys(alerts_path)
 
     failed = False
     checked = 0

@@ -8,15 +8,9 @@ usage: es_roundtrip.py DOPPELSCOPE CASE ALERTS_JSONL WORKDIR RULES
 """
 import json
 import os
-import subprocess
 import sys
 
-
-def run(cmd):
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(" ".join(cmd) + "\n" + done.stdout + done.stderr)
-        sys.exit(1)
+from enginecommon import run
 
 
 def keys(path):

@@ -13,16 +13,9 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 
-
-def run(cmd):
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(" ".join(cmd) + "\n" + done.stdout + done.stderr)
-        sys.exit(1)
-    return done
+from enginecommon import alert_keys, run
 
 
 def main():
@@ -64,10 +57,7 @@ def main():
             tables[event_id] = db
         return tables[event_id]
 
-    engine = {}
-    for line in open(alerts_path, encoding="utf-8"):
-        a = json.loads(line)
-        engine.setdefault(a["rule"], set()).add((a["host"].lower(), a["source_guid"], a["target_guid"]))
+    engine = alert_keys(alerts_path)
 
     failed = False
     for name in sorted(os.listdir(out_dir)):

@@ -9,16 +9,9 @@ Exit 0 when every rule agrees, 1 when one does not, 77 (skip) when Spark cannot 
 """
 import json
 import os
-import subprocess
 import sys
 
-
-def run(cmd):
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(" ".join(cmd) + "\n" + done.stdout + done.stderr)
-        sys.exit(1)
-    return done
+from enginecommon import run
 
 
 def key(rule, host, source, target):
