@@ -227,6 +227,13 @@ bool describeRule(const Rule& rule, const RuleSet& set, RuleDescription& out, st
     out.targetField = alert.value(QLatin1String("target")).toString(QStringLiteral("targetGuid")).toStdString();
     if (!out.selection(out.alertStep))
         return p.fail("alert.step: no event selection named " + out.alertStep);
+    out.onePerTarget = alert.value(QLatin1String("onePerTarget")).toBool();
+    if (alert.contains(QLatin1String("helper"))) {
+        Condition c;
+        if (!p.condition(alert.value(QLatin1String("helper")).toObject(), c, "alert.helper"))
+            return false;
+        out.helper.push_back(std::move(c));
+    }
     if (out.sourceField.rfind("creator.", 0) == 0 && out.sourceField != "creator.parentGuid")
         return p.fail("alert.source: of the creator, only creator.parentGuid is known");
     for (const QJsonValue& e : rule.logic.value(QLatin1String("engineOnly")).toArray())

@@ -85,6 +85,11 @@ struct RuleDescription {
     /// named by the process's own Sysmon 1, looked up).
     std::string alertStep;
     std::string sourceField = "subjectGuid";
+    /// One alert per target (host and targetGuid) rather than per source and target: its source is the first event's
+    /// acting process that is not a helper (`helper` true), else the first event's (R4: the creator among the handle
+    /// holders of a new process, not csrss.exe, which receives a handle to every new process).
+    bool onePerTarget = false;
+    std::vector<Condition> helper;
     std::string targetField = "targetGuid";
     /// What the engine does beyond this description (an enrichment that changes severity or wording only, or a
     /// test the exported form cannot make), said in every exported file.

@@ -79,6 +79,9 @@ std::string exportHeader(const RuleDescription& rule, ExportFormat format, Field
     for (const std::string& e : rule.engineOnly)
         wrapInto(out, p, "In the workbench only: " + e);
     // Only the Spark SQL looks up the acting process's own Sysmon 1: elsewhere the excused programs stay in.
+    if (format != ExportFormat::SparkSql && rule.onePerTarget)
+        wrapInto(out, p, "Differs from the workbench: it names one source per target (the first holder that is not a "
+                         "helper process); this form reports every holder, the workbench's source among them.");
     if (format != ExportFormat::SparkSql && rule.sourceField == "creator.parentGuid")
         wrapInto(out, p, "Differs from the workbench: the alert's source is the process's creator, named by the process's "
                          "own Sysmon 1; this form cannot look it up and leaves the source empty.");

@@ -162,6 +162,7 @@ public:
           << "    " << guid(s, "targetGuid") << " AS target_guid,\n"
           << "    " << guid(s, "parentGuid") << " AS parent_guid,\n"
           << "    '' AS creator_parent_guid,\n"
+          << "    " << helperFlag(s) << " AS is_helper,\n"
           << "    monotonically_increasing_id() AS row_id\n"
           << "  FROM sysmon_events\n"
           << "  WHERE CAST(" << column(common.eventId) << " AS INT) = " << s.eventId << "\n    AND "
@@ -176,18 +177,29 @@ public:
         q << "\n)";
         if (excuse) {
             q << ",\n" << s.name << " AS (\n  SELECT e.host_key, e.host, e.subject_image, e.ts, e.subject_guid, e.target_guid, e.parent_guid,\n"
+              << "    e.is_helper,\n"
               << "    " << (creator ? "coalesce(c.parent_guid, '')" : "e.creator_parent_guid") << " AS creator_parent_guid, e.row_id\n"
               << "  FROM " << s.name << "_all e\n  LEFT JOIN process_creations c ON c.host_key = e.host_key AND c.guid = e.subject_guid\n  WHERE NOT coalesce(";
             if (s.excuseStartedBy.empty())
                 q << "false";
             for (size_t i = 0; i < s.excuseStartedBy.size(); ++i) {
                 const Rule::StartedBy& t = s.excuseStartedBy[i];
-                q << (i ? " OR " : "") << "(e.subject_image RLIKE " << literal(pathPatternRegex(t.image)) << " AND c.parent_image RLIKE "
+                // Sysmon names no image ('<unknown process>') for a process whose file is gone: its Sysmon 1 does.
+                q << (i ? " OR " : "") << "(CASE WHEN coalesce(e.subject_image, '') = '' OR contains(e.subject_image, 'unknown process') "
+                  << "THEN c.image ELSE e.subject_image END RLIKE " << literal(pathPatternRegex(t.image)) << " AND c.parent_image RLIKE "
                   << literal(pathPatternRegex(t.parent)) << ")";
             }
             q << ", false)\n)";
         }
         return q.str();
+    }
+
+    /// Whether the event's acting process is a helper (R4: csrss.exe, which holds a handle to every new process).
+    std::string helperFlag(const Selection& s) const
+    {
+        if (!m_rule.onePerTarget || s.name != m_rule.alertStep || m_rule.helper.empty())
+            return "false";
+        return condition(s, m_rule.helper.front());
     }
 
     static std::string key(const std::string& field)
@@ -224,9 +236,10 @@ public:
             created.eventId = 1;
             const CommonFields& common = commonFields(m_fields);
             // One row per process: a case may hold a process's Sysmon 1 twice (two exports of one log).
-            body << "process_creations AS (\n  SELECT host_key, guid, parent_image, parent_guid FROM (\n"
+            body << "process_creations AS (\n  SELECT host_key, guid, image, parent_image, parent_guid FROM (\n"
                  << "    SELECT lower(CAST(" << column(common.host) << " AS STRING)) AS host_key, " << guid(created, "subjectGuid")
-                 << " AS guid,\n      lower(" << field(created, "parentImage") << ") AS parent_image, " << guid(created, "parentGuid")
+                 << " AS guid,\n      lower(" << field(created, "subjectImage") << ") AS image, lower(" << field(created, "parentImage")
+                 << ") AS parent_image, " << guid(created, "parentGuid")
                  << " AS parent_guid,\n      row_number() OVER (PARTITION BY lower(CAST(" << column(common.host) << " AS STRING)), "
                  << guid(created, "subjectGuid") << " ORDER BY unix_millis(CAST(" << column(common.time) << " AS TIMESTAMP))) AS n\n"
                  << "    FROM sysmon_events\n    WHERE CAST(" << column(common.eventId) << " AS INT) = 1 AND lower(CAST("
@@ -252,6 +265,14 @@ public:
             q << ",\nevents AS (\n";
             for (size_t i = 0; i < m_rule.selections.size(); ++i)
                 q << (i ? "  UNION ALL\n" : "") << "  SELECT * FROM " << m_rule.selections[i].name << "\n";
+            if (m_rule.onePerTarget) {
+                // One alert per target: its source the first holder that is not a helper, else the first holder.
+                q << ")\nSELECT " << rule << " AS rule, first(host) AS host,\n  min_by(" << src
+                  << ", CAST(is_helper AS BIGINT) * 100000000000000 + ts) AS source_guid, " << tgt << " AS target_guid,\n  "
+                  << utc("min(ts)") << " AS first_utc, " << utc("max(ts)") << " AS last_utc, count(*) AS count\n"
+                  << "FROM events\nGROUP BY host_key, " << tgt << "\n";
+                break;
+            }
             q << ")\nSELECT " << rule << " AS rule, first(host) AS host, " << src << " AS source_guid, " << tgt
               << " AS target_guid,\n  " << utc("min(ts)") << " AS first_utc, " << utc("max(ts)") << " AS last_utc, count(*) AS count\n"
               << "FROM events\nGROUP BY host_key, " << src << ", " << tgt << "\n";

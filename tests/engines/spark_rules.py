@@ -44,6 +44,7 @@ def with_columns(df, names):
 def main():
     doppelscope, case, alerts_path, work, rules = sys.argv[1:6]
     field_sets = sys.argv[6:] or ["raw"]
+    os.makedirs(work, exist_ok=True)
     try:
         from pyspark.sql import SparkSession
     except ImportError as e:

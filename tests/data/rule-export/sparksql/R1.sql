@@ -27,6 +27,7 @@ WITH handle AS (
     coalesce(lower(regexp_replace(CAST(`TargetProcessGUID` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
     '' AS creator_parent_guid,
+    false AS is_helper,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 10
@@ -43,6 +44,7 @@ thread AS (
     coalesce(lower(regexp_replace(CAST(`TargetProcessGuid` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
     '' AS creator_parent_guid,
+    false AS is_helper,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 8

@@ -9,9 +9,7 @@
 --     are skipped for 'Image is replaced').
 -- False positives: WMIADAP.exe (System32\wbem) reports 'Image is locked for access' after reboots; started by
 --     svchost.exe it is left out, with another or an unknown parent it alerts at low severity.
--- In the workbench only: When Sysmon 25 names no image (or '<unknown process>'), the workbench takes the image
---     from the process's Sysmon 1 for the known-benign test and the alert; a known-benign image whose parent is
---     not the expected one is alerted at low severity.
+-- In the workbench only: A known-benign image whose parent is not the expected one is alerted at low severity.
 -- Run over a view sysmon_events (spark.read.json of the events, e.g. doppelscope export-events) with
 -- spark.sql.session.timeZone=UTC and spark.sql.caseSensitive=true (Sysmon 8 spells SourceProcessGuid and
 -- Sysmon 10 SourceProcessGUID: without it the JSON reader refuses the second). One row per alert: rule,
@@ -20,9 +18,9 @@
 -- any width.
 -- Columns read: Channel, Computer, EventID, Image, ParentImage, ParentProcessGuid, ProcessGuid, Type, UtcTime
 WITH process_creations AS (
-  SELECT host_key, guid, parent_image, parent_guid FROM (
+  SELECT host_key, guid, image, parent_image, parent_guid FROM (
     SELECT lower(CAST(`Computer` AS STRING)) AS host_key, coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') AS guid,
-      lower(CAST(`ParentImage` AS STRING)) AS parent_image, coalesce(lower(regexp_replace(CAST(`ParentProcessGuid` AS STRING), '[{}]', '')), '') AS parent_guid,
+      lower(CAST(`Image` AS STRING)) AS image, lower(CAST(`ParentImage` AS STRING)) AS parent_image, coalesce(lower(regexp_replace(CAST(`ParentProcessGuid` AS STRING), '[{}]', '')), '') AS parent_guid,
       row_number() OVER (PARTITION BY lower(CAST(`Computer` AS STRING)), coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') ORDER BY unix_millis(CAST(`UtcTime` AS TIMESTAMP))) AS n
     FROM sysmon_events
     WHERE CAST(`EventID` AS INT) = 1 AND lower(CAST(`Channel` AS STRING)) LIKE '%sysmon%'
@@ -36,6 +34,7 @@ tampering_all AS (
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
     '' AS creator_parent_guid,
+    false AS is_helper,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 25
@@ -44,10 +43,11 @@ tampering_all AS (
 ),
 tampering AS (
   SELECT e.host_key, e.host, e.subject_image, e.ts, e.subject_guid, e.target_guid, e.parent_guid,
+    e.is_helper,
     coalesce(c.parent_guid, '') AS creator_parent_guid, e.row_id
   FROM tampering_all e
   LEFT JOIN process_creations c ON c.host_key = e.host_key AND c.guid = e.subject_guid
-  WHERE NOT coalesce((e.subject_image RLIKE '^([a-z]:)?\\\\windows\\\\system32\\\\wbem\\\\wmiadap\\.exe$' AND c.parent_image RLIKE '^([a-z]:)?\\\\windows\\\\system32\\\\svchost\\.exe$'), false)
+  WHERE NOT coalesce((CASE WHEN coalesce(e.subject_image, '') = '' OR contains(e.subject_image, 'unknown process') THEN c.image ELSE e.subject_image END RLIKE '^([a-z]:)?\\\\windows\\\\system32\\\\wbem\\\\wmiadap\\.exe$' AND c.parent_image RLIKE '^([a-z]:)?\\\\windows\\\\system32\\\\svchost\\.exe$'), false)
 ),
 events AS (
   SELECT * FROM tampering

@@ -25,11 +25,11 @@
 -- host, source_guid, target_guid, first_utc,
 -- last_utc, count. GUIDs are compared in lower case without braces; masks and addresses are hex text of
 -- any width.
--- Columns read: CallTrace, Channel, Computer, EventID, GrantedAccess, ParentImage, ParentProcessGuid, ProcessGuid, SourceImage, SourceProcessGUID, SourceProcessGuid, StartFunction, TargetImage, TargetProcessGUID, TargetProcessGuid, UtcTime
+-- Columns read: CallTrace, Channel, Computer, EventID, GrantedAccess, Image, ParentImage, ParentProcessGuid, ProcessGuid, SourceImage, SourceProcessGUID, SourceProcessGuid, StartFunction, TargetImage, TargetProcessGUID, TargetProcessGuid, UtcTime
 WITH process_creations AS (
-  SELECT host_key, guid, parent_image, parent_guid FROM (
+  SELECT host_key, guid, image, parent_image, parent_guid FROM (
     SELECT lower(CAST(`Computer` AS STRING)) AS host_key, coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') AS guid,
-      lower(CAST(`ParentImage` AS STRING)) AS parent_image, coalesce(lower(regexp_replace(CAST(`ParentProcessGuid` AS STRING), '[{}]', '')), '') AS parent_guid,
+      lower(CAST(`Image` AS STRING)) AS image, lower(CAST(`ParentImage` AS STRING)) AS parent_image, coalesce(lower(regexp_replace(CAST(`ParentProcessGuid` AS STRING), '[{}]', '')), '') AS parent_guid,
       row_number() OVER (PARTITION BY lower(CAST(`Computer` AS STRING)), coalesce(lower(regexp_replace(CAST(`ProcessGuid` AS STRING), '[{}]', '')), '') ORDER BY unix_millis(CAST(`UtcTime` AS TIMESTAMP))) AS n
     FROM sysmon_events
     WHERE CAST(`EventID` AS INT) = 1 AND lower(CAST(`Channel` AS STRING)) LIKE '%sysmon%'
@@ -43,6 +43,7 @@ handleListed_all AS (
     coalesce(lower(regexp_replace(CAST(`TargetProcessGUID` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
     '' AS creator_parent_guid,
+    false AS is_helper,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 10
@@ -56,10 +57,11 @@ handleListed_all AS (
 ),
 handleListed AS (
   SELECT e.host_key, e.host, e.subject_image, e.ts, e.subject_guid, e.target_guid, e.parent_guid,
+    e.is_helper,
     e.creator_parent_guid AS creator_parent_guid, e.row_id
   FROM handleListed_all e
   LEFT JOIN process_creations c ON c.host_key = e.host_key AND c.guid = e.subject_guid
-  WHERE NOT coalesce((e.subject_image RLIKE '.*\\\\appdata\\\\local\\\\temp\\\\procmon64\\.exe$' AND c.parent_image RLIKE '.*\\\\procmon\\.exe$'), false)
+  WHERE NOT coalesce((CASE WHEN coalesce(e.subject_image, '') = '' OR contains(e.subject_image, 'unknown process') THEN c.image ELSE e.subject_image END RLIKE '.*\\\\appdata\\\\local\\\\temp\\\\procmon64\\.exe$' AND c.parent_image RLIKE '.*\\\\procmon\\.exe$'), false)
 ),
 handleUnbacked AS (
   SELECT lower(CAST(`Computer` AS STRING)) AS host_key, CAST(`Computer` AS STRING) AS host,
@@ -69,6 +71,7 @@ handleUnbacked AS (
     coalesce(lower(regexp_replace(CAST(`TargetProcessGUID` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
     '' AS creator_parent_guid,
+    false AS is_helper,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 10
@@ -88,6 +91,7 @@ thread AS (
     coalesce(lower(regexp_replace(CAST(`TargetProcessGuid` AS STRING), '[{}]', '')), '') AS target_guid,
     coalesce(lower(regexp_replace(CAST(NULL AS STRING), '[{}]', '')), '') AS parent_guid,
     '' AS creator_parent_guid,
+    false AS is_helper,
     monotonically_increasing_id() AS row_id
   FROM sysmon_events
   WHERE CAST(`EventID` AS INT) = 8
