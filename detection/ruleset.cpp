@@ -25,6 +25,8 @@ std::vector<std::string> strings(const QJsonValue& v, bool toLower)
     return out;
 }
 
+} // namespace
+
 std::optional<uint32_t> parseMask(const QJsonValue& v)
 {
     if (v.isDouble())
@@ -39,8 +41,6 @@ std::optional<uint32_t> parseMask(const QJsonValue& v)
         return std::nullopt;
     return uint32_t(n);
 }
-
-} // namespace
 
 int64_t Rule::intParam(const char* key, int64_t fallback) const
 {

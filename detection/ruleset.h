@@ -110,6 +110,9 @@ private:
     std::vector<AddressClass> m_addressClasses;
 };
 
+/// A mask as the rule file writes it: a number, or decimal or "0x" hex text; nothing when it is neither or too wide.
+std::optional<uint32_t> parseMask(const QJsonValue& v);
+
 /// Default location of the rule file embedded in the application.
 inline constexpr const char* kEmbeddedRules = ":/rules/rules.json";
 

@@ -20,18 +20,6 @@ constexpr OpName kOps[] = {
     {"sameAs", Condition::Op::SameAs},         {"anyOf", Condition::Op::AnyOf},
 };
 
-std::optional<uint32_t> maskOf(const QJsonValue& v)
-{
-    if (v.isDouble())
-        return uint32_t(v.toDouble());
-    const QString s = v.toString().trimmed();
-    bool ok = false;
-    const qulonglong n = s.startsWith(QLatin1String("0x"), Qt::CaseInsensitive) ? s.mid(2).toULongLong(&ok, 16) : s.toULongLong(&ok, 10);
-    if (!ok || n > 0xFFFFFFFFull)
-        return std::nullopt;
-    return uint32_t(n);
-}
-
 class Parser
 {
 public:
@@ -72,7 +60,7 @@ public:
             return false;
         const QJsonArray array = v.isArray() ? v.toArray() : QJsonArray{v};
         for (const QJsonValue& item : array) {
-            const auto m = maskOf(item);
+            const auto m = parseMask(item);
             if (!m)
                 return fail(where + ": not a mask");
             out.push_back(*m);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "demogenerator.h"
 
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cstdio>
@@ -577,30 +576,6 @@ DemoCase generateDemoCase(const DemoOptions& options)
         missing = e->missingEventIds;
     }
     return Writer(o, std::move(missing)).run();
-}
-
-bool writeEventLines(const DemoCase& demo, const std::string& path, std::string& error)
-{
-    std::string text;
-    for (const std::string& line : demo.lines)
-        text += line + '\n';
-    QSaveFile file(QString::fromStdString(path));
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()) || !file.commit()) {
-        error = "cannot write " + path + ": " + file.errorString().toStdString();
-        return false;
-    }
-    return true;
-}
-
-std::string answerKeyJsonLines(const DemoCase& demo)
-{
-    std::string out;
-    const auto field = [](const std::string& v) { return v.empty() ? std::string("null") : '"' + jsonEscaped(v) + '"'; };
-    for (const ExpectedAlert& a : demo.answerKey)
-        out += "{\"rule\":" + field(a.rule) + ",\"host\":" + field(a.host) + ",\"source_guid\":" + field(a.sourceGuid)
-               + ",\"target_guid\":" + field(a.targetGuid) + ",\"attack\":" + field(a.attack)
-               + ",\"source_image\":" + field(a.sourceImage) + ",\"target_image\":" + field(a.targetImage) + "}\n";
-    return out;
 }
 
 } // namespace dscope::model

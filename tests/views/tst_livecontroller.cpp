@@ -19,7 +19,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
 
 using namespace dscope;
 
@@ -45,18 +44,6 @@ QByteArray frame(const QByteArray& event)
     return QByteArray::number(message.size()) + ' ' + message;
 }
 
-qint64 scalar(const QString& casePath, const char* sql)
-{
-    sqlite3* db = nullptr;
-    qint64 v = -1;
-    sqlite3_open_v2(casePath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
 
 } // namespace
 
@@ -172,9 +159,9 @@ private Q_SLOTS:
         live.stop();
         QCOMPARE(stopped.count(), 1);
         QVERIFY(!live.isRunning());
-        QCOMPARE(scalar(casePath, "SELECT count(*) FROM events"), qint64(102));
-        QCOMPARE(scalar(casePath, "SELECT count(*) FROM inputs WHERE status = 'complete'"), qint64(1));
-        QCOMPARE(scalar(casePath, "SELECT count(*) FROM alerts WHERE rule_id = 'R1'"), qint64(1));
+        QCOMPARE(testing::scalar(casePath, "SELECT count(*) FROM events"), qint64(102));
+        QCOMPARE(testing::scalar(casePath, "SELECT count(*) FROM inputs WHERE status = 'complete'"), qint64(1));
+        QCOMPARE(testing::scalar(casePath, "SELECT count(*) FROM alerts WHERE rule_id = 'R1'"), qint64(1));
     }
 
     void aBusyPortIsRefusedWithItsReason()

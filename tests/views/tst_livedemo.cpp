@@ -15,7 +15,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
 
 #include <set>
 #include <tuple>
@@ -24,18 +23,6 @@ using namespace dscope;
 
 namespace {
 
-qint64 scalar(const QString& casePath, const char* sql)
-{
-    sqlite3* db = nullptr;
-    qint64 v = -1;
-    sqlite3_open_v2(casePath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
 
 using AlertKey = std::tuple<std::string, std::string, std::string, std::string>;
 
@@ -104,11 +91,11 @@ private Q_SLOTS:
         // The alerts come while the feed is live: the incremental passes raise every one of the key.
         QTRY_VERIFY_WITH_TIMEOUT(std::includes(raised.begin(), raised.end(), key.begin(), key.end()), 30000);
         live.stop();
-        QCOMPARE(scalar(casePath, "SELECT count(*) FROM events"), sent);
+        QCOMPARE(testing::scalar(casePath, "SELECT count(*) FROM events"), sent);
         // No look-alike: what was raised is the key, nothing more.
         for (const AlertKey& k : raised)
             QVERIFY2(key.count(k), (std::get<0>(k) + " " + std::get<1>(k) + " " + std::get<2>(k) + " -> " + std::get<3>(k)).c_str());
-        QCOMPARE(scalar(casePath, "SELECT count(*) FROM alerts"), qint64(key.size()));
+        QCOMPARE(testing::scalar(casePath, "SELECT count(*) FROM alerts"), qint64(key.size()));
     }
 
     void aPacedDemonstrationStopsWhenCancelledOrWhenListeningStops()

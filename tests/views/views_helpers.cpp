@@ -9,6 +9,8 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <sqlite3.h>
+
 
 namespace dscope::testing {
 
@@ -33,6 +35,19 @@ model::AlertSetPtr detectAndStore(const QString& casePath)
     detection::EngineOptions options;
     options.persist = true;
     return engine.run(casePath.toStdString(), options, nullptr, {}, error);
+}
+
+qint64 scalar(const QString& casePath, const char* sql)
+{
+    sqlite3* db = nullptr;
+    qint64 v = -1;
+    sqlite3_open_v2(casePath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
 }
 
 QString screenshotDir()

@@ -5,6 +5,7 @@
 #include "support/syntheticcase.h"
 
 #include <QString>
+#include <QtGlobal>
 
 class QTemporaryDir;
 
@@ -17,6 +18,9 @@ QString importCase(const QTemporaryDir& dir, const QString& input, bool libevtx 
 
 /// Runs the source tree's rules on a case and stores the alerts in it (as the workbench does); null on failure.
 model::AlertSetPtr detectAndStore(const QString& casePath);
+
+/// One number a read-only query of the case gives (-1 when it fails): what tests check a case holds.
+qint64 scalar(const QString& casePath, const char* sql);
 
 /// Where page tests save their screenshots for a person to look at.
 QString screenshotDir();
