@@ -115,6 +115,10 @@ MainWindow::MainWindow(QWidget* parent)
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1280, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // The tour, an exercise and the live feeds are panels of something under way: a new session starts without
+    // them, whatever the last one left open (the saved state would show them empty).
+    for (QDockWidget* contextual : {m_tourDock, m_exerciseDock, m_liveDock})
+        contextual->hide();
 }
 
 MainWindow::~MainWindow() = default;

@@ -49,7 +49,9 @@ LiveDemoDialog::LiveDemoDialog(const QString& defaultCasePath, QWidget* parent)
     m_seed->setToolTip(tr("Seed 1 is the built-in demo case's day; others give other days with the same attacks."));
 
     auto* form = new QFormLayout;
-    form->addRow(tr("&Case file:"), pathRow);
+    auto* pathLabel = new QLabel(tr("&Case file:"), this);
+    pathLabel->setBuddy(m_path);
+    form->addRow(pathLabel, pathRow);
     form->addRow(tr("&Speed:"), m_rate);
     form->addRow(tr("&Day (seed):"), m_seed);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
