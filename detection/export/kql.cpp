@@ -157,6 +157,7 @@ public:
             q << "| summarize host = take_any(host1), first_utc = min(time), last_utc = max(time1), count = dcount(rid1) by host_key, "
               << src << "1, " << tgt << "1\n| project-rename " << src << " = " << src << "1, " << tgt << " = " << tgt << "1\n" << tail;
             break;
+        case Correlation::Type::Child: break; // exported as singleEventForm (ruleexport.cpp)
         case Correlation::Type::Count:
             q << c.steps[0] << "\n"
               << "| join kind=inner (" << c.steps[0] << " | project " << keys << ", later = time) on " << keys << "\n"

@@ -179,6 +179,7 @@ bool describeRule(const Rule& rule, const RuleSet& set, RuleDescription& out, st
     c.type = type == QLatin1String("ordered") ? Correlation::Type::Ordered
              : type == QLatin1String("count") ? Correlation::Type::Count
              : type == QLatin1String("join")  ? Correlation::Type::Join
+             : type == QLatin1String("child") ? Correlation::Type::Child
                                               : Correlation::Type::Single;
     if (type != QLatin1String("single") && c.type == Correlation::Type::Single)
         return p.fail("correlation.type: unknown '" + type.toStdString() + "'");
@@ -197,6 +198,16 @@ bool describeRule(const Rule& rule, const RuleSet& set, RuleDescription& out, st
             return false;
         c.minCount = v.toInteger();
     }
+    const QJsonArray excused = corr.value(QLatin1String("excused")).toArray();
+    for (qsizetype i = 0; i < excused.size(); ++i) {
+        Condition e;
+        if (!p.condition(excused.at(i).toObject(), e, "correlation.excused[" + std::to_string(i) + "]"))
+            return false;
+        c.excused.push_back(std::move(e));
+    }
+    c.unlessChildFrom = corr.value(QLatin1String("unlessChildFrom")).toString().toStdString();
+    if (!c.unlessChildFrom.empty() && !out.selection(c.unlessChildFrom))
+        return p.fail("correlation.unlessChildFrom: no event selection named " + c.unlessChildFrom);
     if (c.steps.empty())
         for (const Selection& s : out.selections)
             c.steps.push_back(s.name);
@@ -207,6 +218,10 @@ bool describeRule(const Rule& rule, const RuleSet& set, RuleDescription& out, st
         return p.fail("correlation: a join needs two steps and keys");
     if (c.type == Correlation::Type::Ordered && (c.steps.size() != 2 || c.windowMs <= 0 || c.by.empty()))
         return p.fail("correlation: an ordered correlation needs two steps, keys and a window");
+    if (c.type == Correlation::Type::Child && (c.steps.size() < 2 || c.windowMs <= 0))
+        return p.fail("correlation: a child correlation needs the event and at least one process creation, and a window");
+    if (c.type != Correlation::Type::Child && (!c.excused.empty() || !c.unlessChildFrom.empty()))
+        return p.fail("correlation: excused and unlessChildFrom belong to a child correlation");
     if (c.type == Correlation::Type::Count && (c.minCount < 2 || c.windowMs <= 0 || c.by.empty()))
         return p.fail("correlation: a count needs keys, a window and a minCount of at least 2");
     const QJsonObject alert = rule.logic.value(QLatin1String("alert")).toObject();
@@ -227,6 +242,31 @@ bool describeRule(const Rule& rule, const RuleSet& set, RuleDescription& out, st
     for (const QJsonValue& e : rule.logic.value(QLatin1String("engineOnly")).toArray())
         out.engineOnly.push_back(e.toString().toStdString());
     return true;
+}
+
+RuleDescription singleEventForm(const RuleDescription& rule)
+{
+    if (rule.correlation.type != Correlation::Type::Child)
+        return rule;
+    RuleDescription out = rule;
+    const Selection first = *rule.selection(rule.correlation.steps.front());
+    out.selections = {first};
+    out.correlation = Correlation{};
+    out.correlation.steps = {first.name};
+    out.alertStep = first.name;
+    out.sourceField = "subjectGuid";
+    out.targetField = "targetGuid";
+    const int64_t seconds = rule.correlation.windowMs / 1000;
+    const std::string event = (first.log == "security" ? "Security " : "Sysmon ") + std::to_string(first.eventId);
+    std::string text = "the workbench names as the alert's target the first process the " + event
+                       + " event's process creates within " + std::to_string(seconds) + " s (found by its parent PID, "
+                       "which this form cannot follow to a later event); this form reports every " + event
+                       + " event it selects, without a target";
+    if (!rule.correlation.excused.empty())
+        text += ", and keeps the processes the workbench leaves out unless their child was created from a file "
+                "opened inside the transaction";
+    out.differs.push_back(text + ".");
+    return out;
 }
 
 } // namespace dscope::detection

@@ -61,12 +61,21 @@ struct Correlation {
         Ordered, ///< steps[0] then steps[1] with equal keys, the second at most windowMs after the first
         Count,   ///< at least minCount events of steps[0] with equal keys within windowMs
         Join,    ///< steps[0] and steps[1] with equal keys, in any order and at any distance (the draft, R0)
+        /// Every event of steps[0] raises; its target is the first process it creates within windowMs: an event of
+        /// steps[1] (else steps[2], ...) on the same host whose parentPid is the event's subjectPid (and whose
+        /// parentImage is its subjectImage when both name one). For events that carry no process GUID (R6's 4985).
+        Child,
     };
     Type type = Type::Single;
     std::vector<std::string> steps;
     std::vector<std::string> by; ///< normalized fields the events of a chain share (host, subjectGuid, targetGuid)
     int64_t windowMs = 0;
     int64_t minCount = 0;
+    /// Child only: events of steps[0] whose acting process meets these conditions are left out, unless the child
+    /// was created from a file that an event of `unlessChildFrom` opened inside the same transaction (transactionId;
+    /// the file's targetFilename is the child's subjectImage). R6: IIS writes its configuration under transactions.
+    std::vector<Condition> excused;
+    std::string unlessChildFrom;
 };
 
 struct RuleDescription {
@@ -94,6 +103,8 @@ struct RuleDescription {
     /// What the engine does beyond this description (an enrichment that changes severity or wording only, or a
     /// test the exported form cannot make), said in every exported file.
     std::vector<std::string> engineOnly;
+    /// Where an exported form says it differs from the workbench because the form was reduced (singleEventForm).
+    std::vector<std::string> differs;
 
     const Selection* selection(const std::string& name) const;
 };
@@ -101,5 +112,9 @@ struct RuleDescription {
 /// The description of `rule` from its "logic" object; false with error (naming the rule and the key) when it has
 /// none or it does not parse, or a "$param" it names is missing.
 bool describeRule(const Rule& rule, const RuleSet& set, RuleDescription& out, std::string& error);
+
+/// The rule as languages that cannot follow a process id to a later event see it: a Child correlation becomes its
+/// first step's events alone (no target, the excused processes kept), with `differs` saying so. Other rules as given.
+RuleDescription singleEventForm(const RuleDescription& rule);
 
 } // namespace dscope::detection

@@ -78,6 +78,8 @@ std::string exportHeader(const RuleDescription& rule, ExportFormat format, Field
         wrapInto(out, p, "False positives: " + f);
     for (const std::string& e : rule.engineOnly)
         wrapInto(out, p, "In the workbench only: " + e);
+    for (const std::string& d : rule.differs)
+        wrapInto(out, p, "Differs from the workbench: " + d);
     // Only the Spark SQL looks up the acting process's own Sysmon 1: elsewhere the excused programs stay in.
     if (format != ExportFormat::SparkSql && rule.onePerTarget)
         wrapInto(out, p, "Differs from the workbench: it names one source per target (the first holder that is not a "
@@ -97,6 +99,8 @@ std::string exportRule(const RuleDescription& rule, const RuleSet& set, ExportFo
 {
     if (expressible)
         *expressible = true;
+    if (format != ExportFormat::SparkSql && rule.correlation.type == Correlation::Type::Child)
+        return exportRule(singleEventForm(rule), set, format, fields, expressible);
     switch (format) {
     case ExportFormat::SparkSql: return exportSparkSql(rule, set, fields);
     case ExportFormat::Sigma: {

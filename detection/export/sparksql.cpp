@@ -163,6 +163,7 @@ public:
           << "    " << guid(s, "parentGuid") << " AS parent_guid,\n"
           << "    '' AS creator_parent_guid,\n"
           << "    " << helperFlag(s) << " AS is_helper,\n"
+          << childColumns(s)
           << "    monotonically_increasing_id() AS row_id\n"
           << "  FROM sysmon_events\n"
           << "  WHERE CAST(" << column(common.eventId) << " AS INT) = " << s.eventId << "\n    AND "
@@ -192,6 +193,75 @@ public:
             q << ", false)\n)";
         }
         return q.str();
+    }
+
+    /// A process id as a number: decimal, or hex text ("0x14c8", as Security events write it).
+    std::string pid(const Selection& s, const std::string& name) const
+    {
+        const std::string f = "trim(" + field(s, name) + ")";
+        return "CAST(CASE WHEN lower(" + f + ") LIKE '0x%' THEN conv(substr(" + f + ", 3), 16, 10) ELSE " + f + " END AS BIGINT)";
+    }
+
+    /// A path as the engine compares paths (canonicalPath): lower case, backslashes, no \\?\ or \??\ prefix, no
+    /// drive letter, \SystemRoot\ as \windows\.
+    static std::string canonical(const std::string& expr)
+    {
+        std::string e = "replace(lower(" + expr + "), '/', " + literal("\\") + ")";
+        e = "regexp_replace(" + e + ", " + literal(R"(^(\\\?\\|\\\?\?\\))") + ", '')";
+        e = "regexp_replace(" + e + ", '^[a-z]:', '')";
+        return "regexp_replace(" + e + ", " + literal(R"(^\\systemroot\\)") + ", " + literal(R"(\\windows\\)") + ")";
+    }
+
+    /// What a child correlation (R6) reads besides the common columns: process ids, the parent's image, the
+    /// transaction, canonical paths, and whether the acting process is one the rule excuses.
+    std::string childColumns(const Selection& s) const
+    {
+        const Correlation& c = m_rule.correlation;
+        if (c.type != Correlation::Type::Child)
+            return {};
+        std::string excused = "false";
+        if (s.name == c.steps.front() && !c.excused.empty()) {
+            excused.clear();
+            for (const Condition& e : c.excused)
+                excused += (excused.empty() ? "" : " AND ") + condition(s, e);
+        }
+        return "    " + pid(s, "subjectPid") + " AS subject_pid, " + pid(s, "parentPid") + " AS parent_pid,\n"
+               + "    lower(" + field(s, "parentImage") + ") AS parent_image, lower(trim(" + field(s, "transactionId")
+               + ")) AS transaction_id,\n"
+               + "    " + canonical(field(s, "subjectImage")) + " AS image_canon,\n"
+               + "    " + canonical(field(s, "targetFilename")) + " AS file_canon,\n"
+               + "    " + excused + " AS is_excused,\n";
+    }
+
+    /// R6's shape: every event of the first step, its target the first process created by the event's process.
+    void writeChild(std::ostringstream& q, const std::string& rule) const
+    {
+        const Correlation& c = m_rule.correlation;
+        const std::string& e = c.steps.front();
+        q << ",\ncandidates AS (\n";
+        for (size_t i = 1; i < c.steps.size(); ++i)
+            q << (i > 1 ? "  UNION ALL\n" : "") << "  SELECT e.row_id AS event_row, c.subject_guid AS child_guid, c.subject_pid AS child_pid,\n"
+              << "    c.subject_image AS child_image, c.image_canon AS child_canon, c.ts AS child_ts, " << i << " AS preference, c.row_id AS child_row\n"
+              << "  FROM " << e << " e JOIN " << c.steps[i] << " c ON c.host_key = e.host_key AND c.parent_pid = e.subject_pid\n"
+              << "    AND c.ts BETWEEN e.ts AND e.ts + " << c.windowMs << "\n"
+              << "    AND (coalesce(c.parent_image, '') = '' OR coalesce(e.subject_image, '') = '' OR c.parent_image = e.subject_image)\n";
+        q << "),\nfirst_child AS (\n  SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY event_row ORDER BY preference, child_ts, child_row) AS n\n"
+          << "    FROM candidates) WHERE n = 1\n),\nlinked AS (\n"
+          << "  SELECT e.*, coalesce(f.child_guid, '') AS child_guid, f.child_pid, f.child_image, f.child_canon, f.child_ts\n"
+          << "  FROM " << e << " e LEFT JOIN first_child f ON f.event_row = e.row_id\n)";
+        std::string keep = "NOT coalesce(l.is_excused, false)";
+        if (!c.unlessChildFrom.empty()) {
+            // The excused processes count when their child was created from a file opened inside the transaction.
+            q << ",\nfrom_file AS (\n  SELECT DISTINCT l.row_id FROM linked l JOIN " << c.unlessChildFrom
+              << " f ON f.transaction_id = l.transaction_id AND f.file_canon = l.child_canon\n)";
+            keep += " OR ff.row_id IS NOT NULL";
+        }
+        q << ",\nkept AS (\n  SELECT l.* FROM linked l" << (c.unlessChildFrom.empty() ? "" : " LEFT JOIN from_file ff ON ff.row_id = l.row_id")
+          << "\n  WHERE " << keep << "\n)\n"
+          << "SELECT " << rule << " AS rule, first(host) AS host, first(subject_guid) AS source_guid, child_guid AS target_guid,\n  "
+          << utc("min(ts)") << " AS first_utc, " << utc("max(greatest(ts, coalesce(child_ts, ts)))") << " AS last_utc, count(*) AS count\n"
+          << "FROM kept\n-- The event names no process GUID: its process is known by PID and image, as in the workbench.\n"
+          << "GROUP BY host_key, subject_pid, subject_image, child_guid, child_pid, child_image\n";
     }
 
     /// Whether the event's acting process is a helper (R4: csrss.exe, which holds a handle to every new process).
@@ -293,6 +363,7 @@ public:
             q << "\nGROUP BY b.host_key, b." << src << ", b." << tgt << "\n";
             break;
         }
+        case Correlation::Type::Child: writeChild(q, rule); break;
         case Correlation::Type::Count: {
             const std::string a = c.steps[0];
             std::string partition;

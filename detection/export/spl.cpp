@@ -182,6 +182,7 @@ public:
               << "| where step==" << quoted(c.steps[1]) << " AND _time>=first_time AND _time-first_time<=" << double(c.windowMs) / 1000.0 << "\n"
               << out;
             break;
+        case Correlation::Type::Child: break; // exported as singleEventForm (ruleexport.cpp)
         case Correlation::Type::Count:
             q << "| sort 0 _time\n| streamstats time_window=" << c.windowMs / 1000 << "s count as in_window by " << by << "\n"
               << "| eventstats max(in_window) as peak by " << by << "\n| where peak>=" << std::max<int64_t>(2, c.minCount)

@@ -388,12 +388,20 @@ void JsonRecordMapper::apply(EventBuilder& b)
                 if (p.top == AtTimestamp)
                     b.setSystemTime(p.value);
         }
-        bool hasTargetFilename = false;
-        for (const Pair& p : m_data)
+        bool hasTargetFilename = false, hasObjectName = false;
+        for (const Pair& p : m_data) {
             hasTargetFilename = hasTargetFilename || p.key == "TargetFilename";
+            hasObjectName = hasObjectName || p.key == "ObjectName";
+        }
         // ECS copies first: whatever event_data still holds wins.
         const auto id = normalize::integer(m_slots.eventId);
+        // Security's handle requests and accesses name their file ObjectName; ECS documents may carry it as file.path.
+        const bool objectAccess = id && (*id == 4656 || *id == 4663) && !hasObjectName;
         for (const Pair& p : m_fallback) {
+            if (p.top == File && objectAccess) {
+                setDataField(b, "ObjectName", p.value);
+                continue;
+            }
             // file.path is the loaded image for Sysmon 7 and the like: only file events mean TargetFilename.
             if (p.top == File && (hasTargetFilename || !id || !(*id == 11 || *id == 2 || *id == 15 || *id == 23
                                                                   || *id == 26 || *id == 29)))

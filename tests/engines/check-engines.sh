@@ -48,10 +48,13 @@ check() { # name, files to import...
   "$venv/bin/python" "$source_dir/tests/engines/eql_rules.py" "$doppelscope" "$work/$name.dscase" "$work/$name-alerts.jsonl" \
     "$work/$name" "$described" || status=1
 }
-mkdir -p "$work/day" "$work/corpus"
+mkdir -p "$work/day" "$work/corpus" "$work/txf"
 rm -f "$work/day-generated."*
 "$doppelscope" demo --case "$work/day-generated.dscase" > "$work/demo.log" 2>&1 || { echo "demo failed:"; cat "$work/demo.log"; exit 1; }
 check day "$work/day-generated.events.jsonl"
+# Crafted Security and Sysmon events for R6's branches: a child named by PID (Sysmon 1 preferred to 4688), outside
+# the window, a reused PID under another image, installers, and IIS excused unless its child comes from its transaction.
+check txf "$source_dir/tests/data/rule-export/txf-cases.jsonl"
 if [ -d "$datasets" ]; then
   check corpus "$datasets"
 else

@@ -85,8 +85,11 @@ def main():
             guid = lambda f: "" if f == "-" else (data.get(f) or "").strip("{}").lower()
             got.add(((data.get(host_field) or "").lower(), guid(source_field), guid(target_field)))
         want = engine_alerts.get(rule, set())
-        if source_field == "-":  # the file says it cannot name the source: compared without it
+        # A file that cannot name the source or the target (it says so) is compared without it.
+        if source_field == "-":
             want = {(h, "", t) for h, _, t in want}
+        if target_field == "-":
+            want = {(h, s, "") for h, s, _ in want}
         checked += 1
         # A file that says where it differs from the workbench (a lookup EQL cannot make) may alert more, never less.
         differs = "Differs from the workbench:" in text

@@ -103,8 +103,11 @@ def main():
                 guid = lambda f: "" if f == "-" or value.get(f) is None else value[f].strip("{}").lower()
                 got.add(((value.get(doc_key[0]) or "").lower(), guid(doc_key[1]), guid(doc_key[2])))
         want = engine.get(rule, set())
-        if keys and all(k[1] == "-" for k in keys):  # the file says it cannot name the source: compared without it
+        # A file that cannot name the source or the target (it says so) is compared without it.
+        if keys and all(k[1] == "-" for k in keys):
             want = {(h, "", t) for h, _, t in want}
+        if keys and all(k[2] == "-" for k in keys):
+            want = {(h, s, "") for h, s, _ in want}
         # A file that says where it differs from the workbench (a lookup Sigma cannot make) may alert more, never less.
         differs = "Differs from the workbench:" in text
         if got == want or (differs and want <= got):
