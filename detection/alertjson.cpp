@@ -44,6 +44,7 @@ QByteArray alertJsonLine(const model::Alert& a)
         {QStringLiteral("count"), qint64(a.count)},
         {QStringLiteral("evidence"), evidence},
         {QStringLiteral("explanation"), QString::fromStdString(a.explanation)},
+        {QStringLiteral("origin"), text(a.origin)}, // null: raised by the workbench from the case's events
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }

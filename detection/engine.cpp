@@ -181,11 +181,30 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
             || !model::alertstore::merge(db, *result, options.sinceUtcMs ? std::vector<std::string>{} : ids,
                                          m_rules.version(), QDateTime::currentMSecsSinceEpoch(), storeError))
             result->storeError = storeError.empty() ? db.lastError() : storeError;
+        else if (!options.sinceUtcMs)
+            appendImported(db, *result);
     }
     result->seconds = double(timer.nsecsElapsed()) / 1e9;
     if (progress)
         progress(100, "done");
     return result;
+}
+
+void Engine::appendImported(model::Database& db, model::AlertSet& set) const
+{
+    // Alerts a team's run of the exported rules raised elsewhere, imported for triage, that this run did not raise
+    // from the case's own events: listed after the workbench's, named and ranked by their rule.
+    for (model::Alert& a : model::alertstore::importedAlerts(db)) {
+        if (const Rule* rule = m_rules.find(a.ruleId)) {
+            a.ruleName = rule->name;
+            a.technique = rule->technique;
+            a.severity = rule->severity;
+            a.checklistKey = rule->checklistKey;
+        } else {
+            a.ruleName = "Imported alert of a rule this rule set does not have";
+        }
+        set.alerts.push_back(std::move(a));
+    }
 }
 
 } // namespace dscope::detection

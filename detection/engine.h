@@ -5,6 +5,10 @@
 
 #include "domain/alert.h"
 
+namespace dscope::model {
+class Database;
+}
+
 #include <atomic>
 #include <functional>
 #include <optional>
@@ -54,6 +58,9 @@ public:
     std::vector<std::string> defaultRuleIds() const;
 
 private:
+    /// The case's imported alerts (alertstore::importedAlerts) the run did not raise, added to its set.
+    void appendImported(model::Database& db, model::AlertSet& set) const;
+
     RuleSet m_rules;
 };
 

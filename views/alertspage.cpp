@@ -8,6 +8,7 @@
 #include "itemmodels/alertlistmodel.h"
 #include "itemmodels/eventtablemodel.h"
 
+#include <QCoreApplication>
 #include <QComboBox>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -31,6 +32,15 @@ using model::AlertListModel;
 
 namespace {
 QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+/// " — N imported ..." when the set holds alerts a team's run elsewhere raised (their events are not in the case).
+QString importedText(const model::AlertSet& set)
+{
+    const auto n = std::count_if(set.alerts.begin(), set.alerts.end(), [](const model::Alert& a) { return !a.origin.empty(); });
+    return n == 0 ? QString()
+                  : QCoreApplication::translate("AlertsPage", " \u2014 %n imported from a run elsewhere (no events in the case)",
+                                                nullptr, int(n));
+}
 constexpr int kNoAlertsRole = Qt::UserRole + 1; // a host entry added for a host without alerts
 
 enum class TriageFilter { All, Open, TruePositive, Closed };
@@ -205,6 +215,7 @@ void AlertsPage::setAlerts(model::AlertSetPtr alerts)
                                               .arg(alerts->seconds, 0, 'f', 2))
                           + (alerts->alerts.empty() ? QString()
                                                     : tr(" \u2014 per rule: %1").arg(qs(model::alertsPerRuleText(*alerts))))
+                          + importedText(*alerts)
                           + (alerts->staleAlerts == 0
                                  ? QString()
                                  : tr(" \u2014 %n earlier alert(s) no longer raised: kept in the case with their "

@@ -166,7 +166,8 @@ void ImportDialog::setSummary(const model::ImportSummary& s)
         else
             ++skippedFiles;
         const QStringList cells = {qs(r.path), statusText(r), qs(r.format) + (r.layout.empty() ? QString() : QLatin1String(" [") + qs(r.layout) + QLatin1Char(']')),
-                                   QString::number(r.events), QString::number(r.skipped), reasons(r)};
+                                   r.layout == "alert-rows" ? tr("%n alert(s)", nullptr, int(r.alerts)) : QString::number(r.events),
+                                   QString::number(r.skipped), reasons(r)};
         for (int c = 0; c < cells.size(); ++c)
             m_summary->setItem(i, c, new QTableWidgetItem(cells.at(c)));
     }

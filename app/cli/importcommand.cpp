@@ -37,7 +37,12 @@ QString reportLine(const InputReport& r)
         line += QLatin1String(" [") + QString::fromStdString(r.layout) + QLatin1Char(']');
     if (!r.engine.empty())
         line += QLatin1String(" engine=") + QString::fromStdString(r.engine);
-    line += QStringLiteral(", %1 events imported, %2 skipped").arg(r.events).arg(r.skipped);
+    if (r.layout == "alert-rows")
+        line += QStringLiteral(", %1 alert(s) imported for triage (their events are not in this file), %2 skipped")
+                    .arg(r.alerts)
+                    .arg(r.skipped);
+    else
+        line += QStringLiteral(", %1 events imported, %2 skipped").arg(r.events).arg(r.skipped);
     if (r.warnings)
         line += QStringLiteral(", %1 warning(s) (all records read)").arg(r.warnings);
     if (r.recovered)

@@ -56,6 +56,9 @@ struct Alert {
     std::vector<AlertMask> masks;
     std::string explanation;  ///< plain words: which events, which bits, what time gap
     std::string checklistKey; ///< key of the response checklist for this rule
+    /// Empty when the workbench's rules raised it from the case's events; else where it was imported from (a team's
+    /// run of the exported rules: "hits.json, line 3"), and the case holds no evidence of it.
+    std::string origin;
 
     // Filled when the alert is stored in the case (model/storage/alertstore.h); 0 and a new triage otherwise.
     int64_t caseId = 0;       ///< alerts.id: stable across runs, rule set versions and imports

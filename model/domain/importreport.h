@@ -33,6 +33,7 @@ struct InputReport {
     std::string layout;   ///< what the source detected, e.g. "security-datasets-nxlog"
     std::string engine;   ///< EVTX engine used, if any
     int64_t events = 0;
+    int64_t alerts = 0;   ///< alert rows read from an input of alerts (a team's run of the exported rules)
     int64_t skipped = 0;
     int64_t recovered = 0;
     int64_t warnings = 0; ///< damage reported that cost no record (not in skipped)

@@ -2,14 +2,17 @@
 #include "importer.h"
 
 #include "importpipeline.h"
+#include "ingest/alertrows.h"
 #include "ingest/archivereader.h"
 #include "ingest/inputbytes.h"
 #include "sourcefactory.h"
+#include "storage/alertstore.h"
 #include "storage/casewriter.h"
 #include "storage/database.h"
 #include "storage/rawevent.h"
 #include "storage/statement.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -146,7 +150,16 @@ void parseInput(ParseJob& job, size_t slot)
         file.releaseMapping(); // only the EVTX decoder reads in place; others stream through read()
     bool ok = true;
     std::string failure;
-    if (format == InputFormat::Zip || format == InputFormat::TarGz || format == InputFormat::Gzip) {
+    if (format == InputFormat::Json && alertrows::looksLikeAlertRows(input.head(4096))) {
+        // Alerts from a team's run of the exported rules: stored as the case's alerts, with their input.
+        std::vector<Alert> alerts;
+        report.format = formatName(format);
+        report.layout = "alert-rows";
+        ok = alertrows::read(input, QFileInfo(QString::fromStdString(path)).fileName().toStdString(), alerts, report, failure);
+        report.alerts = int64_t(alerts.size());
+        if (ok && !alerts.empty())
+            job.queue.push(AlertsMsg{slot, std::move(alerts)}, true);
+    } else if (format == InputFormat::Zip || format == InputFormat::TarGz || format == InputFormat::Gzip) {
         std::set<std::string> formats, layouts;
         ArchiveReader archive = spooled ? ArchiveReader(path, spooled->data()) : ArchiveReader(path);
         int64_t ordinal = 0;
@@ -200,6 +213,7 @@ void settleReport(InputReport& r, int64_t id, const CaseWriter& writer, bool can
     if (id == kAlreadyComplete || id == kImportedElsewhere || r.status == InputReport::Status::Duplicate) {
         r.status = InputReport::Status::Duplicate;
         r.events = 0;
+        r.alerts = 0;
         if (id == kImportedElsewhere)
             r.failure = "another running import is storing the same bytes into this case";
         return;
@@ -213,6 +227,7 @@ void settleReport(InputReport& r, int64_t id, const CaseWriter& writer, bool can
     if (writer.failed() && (id < 0 || !writer.finishCommitted(id)) && r.status != InputReport::Status::Failed
         && !(cancelled && r.status == InputReport::Status::Cancelled)) {
         r.status = InputReport::Status::Incomplete;
+        r.alerts = 0; // stored in the transaction that records the input's end, which did not commit
         r.failure = r.events > 0 ? "the import stopped at a write failure with " + std::to_string(r.events)
                                        + " events of this input stored; importing it again completes it"
                                  : "not imported: the import stopped at a write failure";
@@ -319,6 +334,8 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
         queue.abort();
     };
     std::vector<int64_t> inputIds(files.size(), kNotBegun);
+    std::map<size_t, std::string> alertFailures; // inputs of alert rows whose alerts could not be stored
+    std::map<size_t, std::pair<int64_t, int64_t>> alertsAdded; // inputs of alert rows: alerts added, rows stored
     QElapsedTimer progressClock;
     progressClock.start();
     Message msg;
@@ -346,9 +363,40 @@ ImportSummary Importer::run(const std::vector<std::string>& paths, const Progres
             queue.recycle(std::move(batch->events));
             if (writer.uncommittedEvents() >= m_options.commitEvery && !writer.commit())
                 stop();
+        } else if (auto* rows = std::get_if<AlertsMsg>(&msg)) {
+            const int64_t id = inputIds[rows->slot];
+            int64_t added = 0;
+            std::string error;
+            if (id < 0 || writer.failed())
+                continue;
+            // All of an input's alerts or none: a failure rolls back to before them and fails that input alone.
+            const bool saved = db.exec("SAVEPOINT alert_rows");
+            if (saved && alertstore::storeImported(db, rows->alerts, 0, QDateTime::currentMSecsSinceEpoch(), added, error)) {
+                db.exec("RELEASE alert_rows");
+                alertsAdded[rows->slot] = {added, int64_t(rows->alerts.size())};
+            } else {
+                if (saved && (!db.exec("ROLLBACK TO alert_rows") || !db.exec("RELEASE alert_rows")))
+                    stop();
+                alertFailures[rows->slot] = error.empty() ? "cannot store the alerts: " + db.lastError() : error;
+            }
         } else if (auto* end = std::get_if<EndMsg>(&msg)) {
             InputReport& r = end->report;
             const int64_t id = inputIds[end->slot];
+            if (const auto stored = alertsAdded.find(end->slot); stored != alertsAdded.end()) {
+                // What the case holds: rows naming an alert it has already (same rule, host and processes) widen it.
+                r.alerts = stored->second.first;
+                if (const int64_t merged = stored->second.second - stored->second.first; merged > 0) {
+                    ++r.warnings;
+                    ++r.issueCount;
+                    r.issues.push_back({-1, std::to_string(merged) + " row(s) named an alert the case already holds (same "
+                                                "rule, host and processes): merged into it", true});
+                }
+            }
+            if (const auto failed = alertFailures.find(end->slot); failed != alertFailures.end()) {
+                r.status = InputReport::Status::Failed;
+                r.failure = r.path + ": " + failed->second;
+                r.alerts = 0;
+            }
             if (id >= 0 && !writer.failed()) {
                 const InputStatus status = r.status == InputReport::Status::Imported ? InputStatus::Complete
                                            : r.status == InputReport::Status::Failed ? InputStatus::Failed

@@ -4,6 +4,7 @@
 // The hand-over between the importer's parser threads and its single writer: messages, a bounded queue, and the
 // sink that batches a parser's records. Internal to the importer (import/importer.cpp).
 
+#include "domain/alert.h"
 #include "domain/importreport.h"
 #include "ingest/eventsource.h"
 #include "storage/rawevent.h"
@@ -43,7 +44,12 @@ struct EndMsg {
     size_t slot;
     InputReport report;
 };
-using Message = std::variant<BeginMsg, BatchMsg, EndMsg>;
+/// Alert rows of an input that holds alerts, not events (alertrows.h): stored by the writer with the input.
+struct AlertsMsg {
+    size_t slot;
+    std::vector<Alert> alerts;
+};
+using Message = std::variant<BeginMsg, BatchMsg, EndMsg, AlertsMsg>;
 
 /// Bounded multi-producer, single-consumer queue between parser threads and the writer.
 class MessageQueue

@@ -119,13 +119,18 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::ToolTipRole && index.column() == ColRule)
-        return qs(a.ruleName);
+        return a.origin.empty() ? qs(a.ruleName)
+                                : qs(a.ruleName) + QLatin1String("\n") + tr("Imported from %1: the case holds none of its events")
+                                                                         .arg(qs(a.origin));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case ColSeverity: return QLatin1String(severityName(a.severity));
     case ColTriage: return QLatin1String(triageStateName(triageAt(index.row()).state));
-    case ColRule: return QString(qs(a.ruleId) + QLatin1String(" ") + qs(a.ruleName));
+    case ColRule:
+        // An alert a team's run elsewhere raised says so where the analyst reads the list.
+        return QString(qs(a.ruleId) + QLatin1String(" ") + qs(a.ruleName)
+                       + (a.origin.empty() ? QString() : QLatin1String(" ") + tr("(imported)")));
     case ColTechnique: return qs(a.technique);
     case ColHost: return qs(a.host);
     case ColProcesses:

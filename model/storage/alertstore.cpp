@@ -44,7 +44,7 @@ bool merge(Database& db, AlertSet& set, const std::vector<std::string>& rulesRun
     Statement find(db, "SELECT id, raised_ms, triage, triage_reason, triage_by, triage_ms FROM alerts WHERE identity=?");
     Statement update(db, "UPDATE alerts SET rule_set_version=?, severity=?, host=?, source_guid=?, source_pid=?, "
                          "source_image=?, target_guid=?, target_pid=?, target_image=?, first_ms=?, last_ms=?, count=?, "
-                         "explanation=?, updated_ms=?, stale=0 WHERE id=?");
+                         "explanation=?, updated_ms=?, stale=0, origin=NULL WHERE id=?");
     Statement insert(db, "INSERT INTO alerts(rule_set_version, severity, host, source_guid, source_pid, source_image, "
                          "target_guid, target_pid, target_image, first_ms, last_ms, count, explanation, updated_ms, "
                          "identity, rule_id, raised_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -93,7 +93,8 @@ bool merge(Database& db, AlertSet& set, const std::vector<std::string>& rulesRun
     }
     // The alerts of the rules that ran and did not raise them again this time.
     set.staleAlerts = 0;
-    Statement ofRule(db, "SELECT id FROM alerts WHERE rule_id=?");
+    // Imported alerts are not this run's to judge: their events may not be in the case at all.
+    Statement ofRule(db, "SELECT id FROM alerts WHERE rule_id=? AND origin IS NULL");
     Statement markStale(db, "UPDATE alerts SET stale=1 WHERE id=?");
     for (const std::string& rule : rulesRun) {
         ofRule.bindText(1, rule);
@@ -185,12 +186,16 @@ std::vector<HistoryEntry> history(Database& db, int64_t alertId)
     return out;
 }
 
-std::vector<Alert> staleAlerts(Database& db)
+namespace {
+
+/// Stored alerts matching a fixed condition (written here, never from a log), oldest first; without evidence.
+std::vector<Alert> storedAlerts(Database& db, const char* condition)
 {
     std::vector<Alert> out;
-    Statement st(db, "SELECT id, triage, triage_reason, triage_by, triage_ms, rule_id, severity, host, source_guid, "
-                     "source_pid, source_image, target_guid, target_pid, target_image, first_ms, last_ms, count, "
-                     "explanation, raised_ms FROM alerts WHERE stale=1 ORDER BY first_ms, id");
+    Statement st(db, std::string("SELECT id, triage, triage_reason, triage_by, triage_ms, rule_id, severity, host, source_guid, "
+                                 "source_pid, source_image, target_guid, target_pid, target_image, first_ms, last_ms, count, "
+                                 "explanation, raised_ms, origin FROM alerts WHERE ")
+                         + condition + " ORDER BY first_ms, id");
     while (st.next()) {
         Alert a;
         a.caseId = st.columnInt(0);
@@ -205,9 +210,77 @@ std::vector<Alert> staleAlerts(Database& db)
         a.count = st.columnInt(16);
         a.explanation = st.columnText(17);
         a.raisedUtcMs = st.columnInt(18);
+        a.origin = st.columnText(19);
         out.push_back(std::move(a));
     }
     return out;
+}
+
+} // namespace
+
+std::vector<Alert> staleAlerts(Database& db) { return storedAlerts(db, "stale=1"); }
+
+std::vector<Alert> importedAlerts(Database& db) { return storedAlerts(db, "origin IS NOT NULL AND stale=0"); }
+
+bool storeImported(Database& db, std::vector<Alert>& alerts, int ruleSetVersion, int64_t nowMs, int64_t& added,
+                   std::string& error)
+{
+    added = 0;
+    Statement find(db, "SELECT id, origin FROM alerts WHERE identity=?");
+    Statement widen(db, "UPDATE alerts SET first_ms=min(first_ms, ?), last_ms=max(last_ms, ?), count=max(count, ?), "
+                        "updated_ms=? WHERE id=?");
+    Statement insert(db, "INSERT INTO alerts(identity, rule_id, rule_set_version, severity, host, source_guid, "
+                         "source_pid, source_image, target_guid, target_pid, target_image, first_ms, last_ms, count, "
+                         "explanation, raised_ms, updated_ms, origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (Alert& a : alerts) {
+        // Bound without a copy (SQLITE_STATIC): the texts live until the statements have run.
+        const std::string identity = alertIdentity(a);
+        const std::string origin = a.origin.empty() ? std::string("imported") : a.origin;
+        find.bindText(1, identity);
+        const bool known = find.next();
+        const int64_t id = known ? find.columnInt(0) : 0;
+        const bool fromOutside = known && !find.columnIsNull(1);
+        find.reset();
+        bool ok = true;
+        if (known && fromOutside) {
+            widen.bind(1, a.firstUtcMs);
+            widen.bind(2, a.lastUtcMs);
+            widen.bind(3, a.count);
+            widen.bind(4, nowMs);
+            widen.bind(5, id);
+            ok = widen.exec();
+        } else if (!known) {
+            insert.bindText(1, identity);
+            insert.bindText(2, a.ruleId);
+            insert.bind(3, int64_t(ruleSetVersion));
+            insert.bindText(4, severityName(a.severity));
+            insert.bindTextOrNull(5, a.host);
+            insert.bindTextOrNull(6, a.source.guid);
+            insert.bindIntOrNull(7, a.source.pid < 0 ? kNoValue : a.source.pid);
+            insert.bindTextOrNull(8, a.source.image);
+            insert.bindTextOrNull(9, a.target.guid);
+            insert.bindIntOrNull(10, a.target.pid < 0 ? kNoValue : a.target.pid);
+            insert.bindTextOrNull(11, a.target.image);
+            insert.bind(12, a.firstUtcMs);
+            insert.bind(13, a.lastUtcMs);
+            insert.bind(14, a.count);
+            insert.bindText(15, a.explanation);
+            insert.bind(16, nowMs);
+            insert.bind(17, nowMs);
+            insert.bindText(18, origin);
+            ok = insert.exec();
+            if (ok) {
+                ++added;
+                a.raisedUtcMs = nowMs;
+            }
+        }
+        if (!ok) {
+            error = "cannot store imported alert " + a.ruleId + ": " + db.lastError();
+            return false;
+        }
+        a.caseId = known ? id : db.lastInsertRowId();
+    }
+    return true;
 }
 
 std::vector<std::pair<int64_t, Triage>> triageById(Database& db)

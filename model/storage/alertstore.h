@@ -28,6 +28,19 @@ namespace alertstore {
 bool merge(Database& db, AlertSet& set, const std::vector<std::string>& rulesRun, int ruleSetVersion, int64_t nowMs,
            std::string& error);
 
+/**
+ * Stores alerts that come from outside the workbench (alertrows: a team's run of the exported rules): a new one is
+ * inserted as "new" with its origin; one the case holds already from the same source is widened (times, count) and
+ * keeps its triage; one the workbench raised itself is left as it is. Runs inside the caller's write transaction (the
+ * import's writer), so the alerts commit with their input. Fills caseId; `added` counts the new ones.
+ */
+bool storeImported(Database& db, std::vector<Alert>& alerts, int ruleSetVersion, int64_t nowMs, int64_t& added,
+                   std::string& error);
+
+/// The imported alerts (origin set) that the workbench has not raised itself since, with their triage; without
+/// evidence. Oldest first.
+std::vector<Alert> importedAlerts(Database& db);
+
 /// Records a decision and a history row. Benign and false positive need a reason.
 bool setTriage(Database& db, int64_t alertId, const Triage& triage, std::string& error);
 

@@ -183,6 +183,12 @@ CREATE TABLE annotations(
 CREATE INDEX annotations_ref ON annotations(kind, ref);
 )sql";
 
+// Alerts from outside the workbench (a team's run of the exported rules, imported for triage) say where they came
+// from; the workbench's own runs never mark them stale.
+const char* kVersion5 = R"sql(
+ALTER TABLE alerts ADD COLUMN origin TEXT;  -- NULL: raised by the workbench's rules; else the file and line imported
+)sql";
+
 struct Migration {
     int toVersion;
     const char* sql;
@@ -195,6 +201,7 @@ const std::vector<Migration>& migrations()
         {2, kVersion2},
         {3, kVersion3},
         {4, kVersion4},
+        {5, kVersion5},
     };
     return list;
 }

@@ -414,9 +414,11 @@ private Q_SLOTS:
                          QStringLiteral("host"), QStringLiteral("source_guid"), QStringLiteral("source_pid"),
                          QStringLiteral("source_image"), QStringLiteral("target_guid"), QStringLiteral("target_pid"),
                          QStringLiteral("target_image"), QStringLiteral("first_utc"), QStringLiteral("last_utc"),
-                         QStringLiteral("count"), QStringLiteral("evidence"), QStringLiteral("explanation")};
+                         QStringLiteral("count"), QStringLiteral("evidence"), QStringLiteral("explanation"),
+                         QStringLiteral("origin")};
         want.sort();
         QCOMPARE(keys, want);
+        QVERIFY(o.value(QLatin1String("origin")).isNull()); // raised here, from the case's events
         QCOMPARE(o.value(QLatin1String("rule")).toString(), QStringLiteral("R1"));
         QCOMPARE(o.value(QLatin1String("source_pid")).toInt(), 100);
         const QJsonArray ev = o.value(QLatin1String("evidence")).toArray();

@@ -177,6 +177,56 @@ private Q_SLOTS:
         QCOMPARE(again.alerts[0].triage.state, TriageState::InProgress);
         QCOMPARE(alertstore::checklistState(db, id).size(), size_t(2));
     }
+
+    void importedAlertsAreTriagedAndNeverMadeStaleByARun()
+    {
+        Database db;
+        QVERIFY(openForWriting(db, path("imported.dscase")));
+        std::vector<Alert> rows = {makeAlert("R1", "FLEET", "s1", "t1", 2), makeAlert("R6", "FLEET", "", "", 1),
+                                   makeAlert("R6", "FLEET", "", "", 3)};
+        for (size_t i = 0; i < rows.size(); ++i) {
+            rows[i].origin = "hits.json, line " + std::to_string(i + 1);
+            rows[i].source.pid = -1; // a row names no process id
+            rows[i].target.pid = -1;
+        }
+        rows[2].lastUtcMs = 9000;
+        std::string error;
+        int64_t added = 0;
+        {
+            Transaction tx(db); // the import's writer holds the transaction
+            QVERIFY2(alertstore::storeImported(db, rows, 4, 100, added, error), error.c_str());
+            QVERIFY(tx.commit());
+        }
+        QCOMPARE(added, int64_t(2)); // the two R6 rows name the same alert: the second widens the first
+        QCOMPARE(rows[1].caseId, rows[2].caseId);
+        auto imported = alertstore::importedAlerts(db);
+        QCOMPARE(imported.size(), size_t(2));
+        QCOMPARE(imported[0].origin, std::string("hits.json, line 1"));
+        QCOMPARE(imported[1].lastUtcMs, int64_t(9000));
+        QCOMPARE(imported[1].count, int64_t(3));
+        Triage tp;
+        tp.state = TriageState::TruePositive;
+        QVERIFY(alertstore::setTriage(db, rows[0].caseId, tp, error));
+
+        // A run of the rules over a case without their events raises nothing: the imported alerts are not stale.
+        AlertSet run;
+        QVERIFY(alertstore::merge(db, run, {"R1", "R6"}, 4, 200, error));
+        QCOMPARE(run.staleAlerts, int64_t(0));
+        imported = alertstore::importedAlerts(db);
+        QCOMPARE(imported.size(), size_t(2));
+        QCOMPARE(imported[0].triage.state, TriageState::TruePositive);
+
+        // Once the case holds the events and the workbench raises the same alert, it is the workbench's, triage kept.
+        AlertSet raised;
+        raised.alerts = {makeAlert("R1", "FLEET", "s1", "t1", 5)};
+        raised.alerts[0].source.pid = -1;
+        raised.alerts[0].target.pid = -1;
+        QVERIFY(alertstore::merge(db, raised, {"R1"}, 4, 300, error));
+        QCOMPARE(raised.alerts[0].caseId, rows[0].caseId);
+        QCOMPARE(raised.alerts[0].triage.state, TriageState::TruePositive);
+        QCOMPARE(alertstore::importedAlerts(db).size(), size_t(1));
+        QCOMPARE(db.scalar("SELECT count(*) FROM alerts WHERE origin IS NULL"), int64_t(1));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAlertStore)

@@ -117,6 +117,52 @@ private Q_SLOTS:
         QCOMPARE(countEvents(c), int64_t(24));
     }
 
+    void alertRowsOfARunElsewhereImportAsAlerts()
+    {
+        // What a team's Spark run of the exported rules returns, as df.write.json writes it (a null column left
+        // out), with rows that are not alerts among them, next to a log of events.
+        const QString rows = m_dir.filePath(QStringLiteral("fleet-hits.json"));
+        // Single quotes stand for double quotes, to keep the rows readable.
+        QByteArray data = QByteArrayLiteral(
+            "{'rule':'R1','host':'WS7','source_guid':'{AAAA-1}','target_guid':'bbbb-2',"
+            "'first_utc':'2026-03-01T10:00:00.000Z','last_utc':'2026-03-01T10:00:02.000Z','count':2}\n"
+            "{'rule':'R6','host':'WS8','source_guid':'','first_utc':'2026-03-01T11:00:00.000Z',"
+            "'last_utc':'2026-03-01T11:00:00.000Z','count':1}\n\n"
+            "{'rule':'R2','host':'WS7','source_guid':'x','target_guid':'y','first_utc':'yesterday','count':1}\n"
+            "{'rule':'R2','host':'");
+        data += QByteArray(100 * 1024, 'h') + "','source_guid':'x','first_utc':'2026-03-01T10:00:00Z'}\n";
+        data += "{'rule':'R2','host':'WS9','source_guid':'x','target_guid':'y','first_ut\n";
+        data.replace('\'', '"');
+        writeFile(rows, data);
+        const std::string c = casePath("hits.dscase");
+        const auto s = Importer(c).run({rows.toStdString(), kDemo.toStdString()});
+        QCOMPARE(statusName(s.inputs[0].status), "imported");
+        QCOMPARE(s.inputs[0].layout, std::string("alert-rows"));
+        QCOMPARE(s.inputs[0].alerts, int64_t(2));
+        QCOMPARE(s.inputs[0].events, int64_t(0));
+        QCOMPARE(s.inputs[0].skipped, int64_t(3));
+        std::vector<int64_t> lines;
+        for (const ImportIssue& i : s.inputs[0].issues)
+            lines.push_back(i.position);
+        QCOMPARE(lines, (std::vector<int64_t>{4, 5, 6})); // a time that is not one, a 100 KB line, a cut line
+        QCOMPARE(s.inputs[1].events, int64_t(24));
+        Database db;
+        QVERIFY(db.open(c, Database::Mode::ReadOnly));
+        Statement st(db, "SELECT rule_id, host, source_guid, target_guid, count, origin FROM alerts ORDER BY id");
+        QVERIFY(st.next());
+        QCOMPARE(st.columnText(0) + " " + st.columnText(1) + " " + st.columnText(2) + " " + st.columnText(3),
+                 std::string("R1 WS7 aaaa-1 bbbb-2"));
+        QCOMPARE(st.columnInt(4), int64_t(2));
+        QCOMPARE(st.columnText(5), std::string("fleet-hits.json, line 1"));
+        QVERIFY(st.next());
+        QCOMPARE(st.columnText(5), std::string("fleet-hits.json, line 2"));
+        QVERIFY(!st.next());
+        // The same file again adds nothing.
+        const auto again = Importer(c).run({rows.toStdString()});
+        QCOMPARE(statusName(again.inputs[0].status), "duplicate");
+        QCOMPARE(db.scalar("SELECT count(*) FROM alerts"), int64_t(2));
+    }
+
     void hostileArchiveMemberNamesAreNeverWritten()
     {
         // Members named "../../dscope-escaped.jsonl" and "/tmp/dscope-absolute.jsonl" are read in memory: nothing is

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+#include "alertrows.h"
+
+#include "domain/normalize.h"
+#include "inputbytes.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonParseError>
+
+namespace dscope::model::alertrows {
+
+namespace {
+
+constexpr size_t kMaxFieldBytes = 1024; // a rule id, a host name or a GUID; anything longer is not one
+constexpr const char* kColumns[] = {"rule", "host", "source_guid", "target_guid"};
+
+QJsonObject firstObject(std::string_view head)
+{
+    const size_t start = head.find('{');
+    if (start == std::string_view::npos)
+        return {};
+    const size_t end = head.find('\n', start);
+    const std::string_view line = head.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    return QJsonDocument::fromJson(QByteArray(line.data(), qsizetype(line.size()))).object();
+}
+
+/// A text column of a row: a string, or absent/null (Spark leaves null columns out of its JSON).
+bool text(const QJsonObject& row, const char* key, std::string& out, std::string& why)
+{
+    const QJsonValue v = row.value(QLatin1String(key));
+    if (v.isUndefined() || v.isNull()) {
+        out.clear();
+        return true;
+    }
+    if (!v.isString()) {
+        why = std::string(key) + " is not text";
+        return false;
+    }
+    out = v.toString().toStdString();
+    if (out.size() > kMaxFieldBytes) {
+        why = std::string(key) + " is longer than " + std::to_string(kMaxFieldBytes) + " bytes";
+        return false;
+    }
+    return true;
+}
+
+bool parseRow(std::string_view line, const std::string& origin, int64_t lineNumber, Alert& a, std::string& why)
+{
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(line.data(), qsizetype(line.size())), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        why = err.error != QJsonParseError::NoError ? "not JSON: " + err.errorString().toStdString() + " at byte "
+                                                          + std::to_string(err.offset)
+                                                    : "not a JSON object";
+        return false;
+    }
+    const QJsonObject row = doc.object();
+    std::string source, target, first, last;
+    if (!text(row, "rule", a.ruleId, why) || !text(row, "host", a.host, why) || !text(row, "source_guid", source, why)
+        || !text(row, "target_guid", target, why) || !text(row, "first_utc", first, why) || !text(row, "last_utc", last, why))
+        return false;
+    if (a.ruleId.empty() || a.host.empty()) {
+        why = "no rule or no host";
+        return false;
+    }
+    const auto firstMs = normalize::utcMillis(first);
+    const auto lastMs = last.empty() ? firstMs : normalize::utcMillis(last);
+    if (!firstMs || !lastMs) {
+        why = "first_utc or last_utc is not a time";
+        return false;
+    }
+    const QJsonValue count = row.value(QLatin1String("count"));
+    a.count = count.isDouble() ? std::max<int64_t>(1, count.toInteger()) : 1;
+    a.source.guid = normalize::guid(source);
+    a.target.guid = normalize::guid(target);
+    a.firstUtcMs = *firstMs;
+    a.lastUtcMs = std::max(*firstMs, *lastMs);
+    a.origin = origin + ", line " + std::to_string(lineNumber);
+    a.explanation = "Raised outside the workbench: line " + std::to_string(lineNumber) + " of " + origin
+                    + " (a run of the exported rule " + a.ruleId + ") names " + std::to_string(a.count)
+                    + " match(es) on " + a.host + " from " + normalize::isoUtc(a.firstUtcMs) + " to "
+                    + normalize::isoUtc(a.lastUtcMs) + (a.source.guid.empty() ? "" : ", source process {" + a.source.guid + "}")
+                    + (a.target.guid.empty() ? "" : ", target process {" + a.target.guid + "}")
+                    + ". The case holds no events of it: import that host's logs to see the evidence and let the "
+                      "workbench raise it again.";
+    return true;
+}
+
+void skip(InputReport& report, int64_t line, std::string why)
+{
+    ++report.skipped;
+    ++report.issueCount;
+    if (report.issues.size() < kMaxImportIssues)
+        report.issues.push_back({line, std::move(why), false});
+}
+
+} // namespace
+
+bool looksLikeAlertRows(std::string_view head)
+{
+    const QJsonObject o = firstObject(head);
+    if (o.isEmpty())
+        return false;
+    for (const char* key : kColumns)
+        if (!o.contains(QLatin1String(key)) && std::string_view(key) != "source_guid" && std::string_view(key) != "target_guid")
+            return false;
+    // Spark leaves a null column out: one of the two GUIDs is enough, with the times, and nothing an event has.
+    return (o.contains(QLatin1String("source_guid")) || o.contains(QLatin1String("target_guid")))
+           && o.contains(QLatin1String("first_utc")) && !o.contains(QLatin1String("EventID"))
+           && !o.contains(QLatin1String("event")) && !o.contains(QLatin1String("winlog"));
+}
+
+bool read(InputBytes& input, const std::string& origin, std::vector<Alert>& out, InputReport& report,
+          std::string& error)
+{
+    std::string pending;
+    std::vector<char> buffer(256 * 1024);
+    int64_t lineNumber = 0;
+    bool overlong = false; // the current line passed the limit: skipped up to its end
+    auto finishLine = [&](std::string_view line) {
+        ++lineNumber;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.remove_suffix(1);
+        if (overlong) {
+            skip(report, lineNumber, "longer than " + std::to_string(kMaxLineBytes) + " bytes");
+            overlong = false;
+            return;
+        }
+        if (line.find_first_not_of(" \t") == std::string_view::npos)
+            return;
+        Alert a;
+        std::string why;
+        if (parseRow(line, origin, lineNumber, a, why))
+            out.push_back(std::move(a));
+        else
+            skip(report, lineNumber, why);
+    };
+    while (true) {
+        const int64_t n = input.read(buffer.data(), int64_t(buffer.size()));
+        if (n < 0) {
+            error = "read error after line " + std::to_string(lineNumber);
+            return false;
+        }
+        if (n == 0)
+            break;
+        std::string_view chunk(buffer.data(), size_t(n));
+        for (size_t nl; (nl = chunk.find('\n')) != std::string_view::npos; chunk.remove_prefix(nl + 1)) {
+            if (!overlong)
+                pending.append(chunk.substr(0, nl));
+            finishLine(pending);
+            pending.clear();
+        }
+        if (!overlong)
+            pending.append(chunk);
+        if (pending.size() > kMaxLineBytes) {
+            overlong = true;
+            pending.clear();
+        }
+    }
+    if (!pending.empty() || overlong)
+        finishLine(pending);
+    return true;
+}
+
+} // namespace dscope::model::alertrows
