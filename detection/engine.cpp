@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "engine.h"
 
+#include "export/ruledescription.h"
+
 #include "caseindexes.h"
 #include "casedata.h"
 #include "rulecontext.h"
@@ -89,7 +91,30 @@ void blindSpots(CaseData& data, const std::vector<std::string>& ids, std::vector
 
 } // namespace
 
-Engine::Engine(RuleSet rules) : m_rules(std::move(rules)) {}
+Engine::Engine(RuleSet rules) : m_rules(std::move(rules))
+{
+    // The rules take their events through their descriptions' selections: compiled here, once per rule set.
+    for (const Rule& rule : m_rules.rules()) {
+        CompiledRule c;
+        std::string error;
+        if (!describeRule(rule, m_rules, c.description, error)) {
+            m_compileErrors[rule.id] = error;
+            continue;
+        }
+        for (const Selection& s : c.description.selections)
+            if (!c.steps[s.name].compile(s, m_rules, rule.id, error)) {
+                m_compileErrors[rule.id] = error;
+                break;
+            }
+        Selection excused = *c.description.selection(c.description.correlation.steps.front());
+        excused.where = c.description.correlation.excused;
+        excused.allowLists = excused.kernelStartAddresses = false;
+        if (!m_compileErrors.count(rule.id) && !c.excused.compile(excused, m_rules, rule.id, error))
+            m_compileErrors[rule.id] = error;
+        if (!m_compileErrors.count(rule.id))
+            m_compiled.emplace(rule.id, std::move(c));
+    }
+}
 
 std::vector<std::string> Engine::defaultRuleIds() const
 {
@@ -113,6 +138,11 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
         }
         if (!implementations().count(id)) {
             error = "rule " + id + " has no implementation in this build";
+            return nullptr;
+        }
+        if (!m_compiled.count(id)) {
+            const auto why = m_compileErrors.find(id);
+            error = "rule " + id + " cannot run: " + (why == m_compileErrors.end() ? std::string("no description") : why->second);
             return nullptr;
         }
     }
@@ -155,7 +185,7 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
         CaseData* view = dataFor(rule);
         if (!view)
             return nullptr;
-        RuleContext ctx{rule, m_rules, *view, cancel, options.maxEvidence};
+        RuleContext ctx{rule, m_rules, *view, cancel, options.maxEvidence, &m_compiled.at(rule.id)};
         implementations().at(rule.id)(ctx, result->alerts);
         if (!view->lastError().empty()) {
             error = "rule " + rule.id + ": " + view->lastError();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "rulecontext.h"
 #include "ruleset.h"
 
 #include "domain/alert.h"
@@ -10,6 +11,7 @@ class Database;
 }
 
 #include <atomic>
+#include <map>
 #include <functional>
 #include <optional>
 #include <string>
@@ -62,6 +64,9 @@ private:
     void appendImported(model::Database& db, model::AlertSet& set) const;
 
     RuleSet m_rules;
+    /// Each described rule's selections, compiled once; a rule whose description does not compile says why here.
+    std::map<std::string, CompiledRule> m_compiled;
+    std::map<std::string, std::string> m_compileErrors;
 };
 
 } // namespace dscope::detection

@@ -9,10 +9,14 @@
 
 namespace dscope::detection {
 
-bool RuleContext::allowListed(const Row& r) const
+bool RuleContext::allowListed(const Row& r) const { return allowListedFor(set, rule.id, r); }
+
+const AddressClass* RuleContext::startAddressClass(const Row& r) const { return startAddressClassFor(set, rule.id, r); }
+
+bool allowListedFor(const RuleSet& set, const std::string& ruleId, const Row& r)
 {
     for (const AllowEntry& a : set.allowList()) {
-        if (std::find(a.rules.begin(), a.rules.end(), rule.id) == a.rules.end())
+        if (std::find(a.rules.begin(), a.rules.end(), ruleId) == a.rules.end())
             continue;
         if (!a.sourceImage.empty() && !endsWithI(r.subjectImage, a.sourceImage))
             continue;
@@ -25,12 +29,12 @@ bool RuleContext::allowListed(const Row& r) const
     return false;
 }
 
-const AddressClass* RuleContext::startAddressClass(const Row& r) const
+const AddressClass* startAddressClassFor(const RuleSet& set, const std::string& ruleId, const Row& r)
 {
     if (r.startAddress.empty())
         return nullptr;
     for (const AddressClass& c : set.addressClasses())
-        if (std::find(c.rules.begin(), c.rules.end(), rule.id) != c.rules.end() && c.matches(r.startAddress))
+        if (std::find(c.rules.begin(), c.rules.end(), ruleId) != c.rules.end() && c.matches(r.startAddress))
             return &c;
     return nullptr;
 }

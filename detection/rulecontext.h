@@ -3,6 +3,7 @@
 
 #include "casedata.h"
 #include "ruleset.h"
+#include "stepfilter.h"
 
 #include "domain/alert.h"
 
@@ -16,12 +17,24 @@
 namespace dscope::detection {
 
 /// What one rule evaluation gets: its definition, the rule file (allow-lists), the case rows, cancellation.
+/// A rule's description (the rule file's "logic") with its event selections compiled for the engine.
+struct CompiledRule {
+    RuleDescription description;
+    std::map<std::string, StepFilter> steps;
+    StepFilter excused; ///< a child correlation's excused processes (R6), as a filter of its first step
+};
+
 struct RuleContext {
     const Rule& rule;
     const RuleSet& set;
     CaseData& data;
     const std::atomic_bool* cancel = nullptr;
     size_t maxEvidence = 40;
+    const CompiledRule* compiled = nullptr; ///< set for every described rule (the engine refuses to run one without)
+
+    /// The compiled selection `name` of the rule's description: what the rule takes of that step's events.
+    const StepFilter& step(const std::string& name) const { return compiled->steps.at(name); }
+    const Correlation& correlation() const { return compiled->description.correlation; }
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
     /// True when an allow-list entry for this rule covers the event (a known-benign pattern).
@@ -29,6 +42,11 @@ struct RuleContext {
     /// The rule file's class of the row's thread start address for this rule, if one matches.
     const AddressClass* startAddressClass(const Row& r) const;
 };
+
+/// True when an allow-list entry of the rule file for this rule covers the event.
+bool allowListedFor(const RuleSet& set, const std::string& ruleId, const Row& r);
+/// The rule file's class of the row's thread start address for this rule, if one matches.
+const AddressClass* startAddressClassFor(const RuleSet& set, const std::string& ruleId, const Row& r);
 
 /// One alert being built: the value plus what the rule collects for its explanation.
 struct Acc {

@@ -63,16 +63,21 @@ std::string flagsText(const Acc& acc)
 void runR0(RuleContext& ctx, std::vector<Alert>& out)
 {
     const uint32_t mask = ctx.rule.maskParam("mask", access::kDraftMask);
+    const StepFilter& handleStep = ctx.step("handle");
+    const StepFilter& threadStep = ctx.step("thread");
+    // The SQL reads the mask's indexed terms; the description's selection decides.
     const auto& handles = ctx.data.select(handleCondition(mask), Log::Sysmon, ctx.cancel);
-    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    const auto& threads = ctx.data.rows(threadStep.eventId(), threadStep.log(), ctx.cancel);
     std::unordered_map<std::string, std::vector<const Row*>> bySource;
     for (const Row& h : handles)
-        if (h.grantedAccess >= 0 && (uint32_t(h.grantedAccess) & mask) == mask && !h.subjectGuid.empty())
+        if (handleStep.matches(h))
             bySource[h.subjectGuid].push_back(&h);
     AlertTable table(ctx);
     for (const Row& t : threads) {
         if (ctx.cancelled())
             return;
+        if (!threadStep.matches(t))
+            continue;
         const auto it = bySource.find(t.subjectGuid);
         if (it == bySource.end())
             continue;
@@ -107,11 +112,13 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
 {
     const uint32_t mask = ctx.rule.maskParam("mask", access::kInjectionSet);
     const uint32_t strict = ctx.rule.maskParam("strictMask", access::kDraftListedRights);
-    const int64_t window = ctx.rule.intParam("windowMs", 30000);
+    const StepFilter& handleStep = ctx.step("handle");
+    const StepFilter& threadStep = ctx.step("thread");
+    const int64_t window = ctx.correlation().windowMs;
     const int64_t burst = ctx.rule.intParam("burstThreads", 5);
     const auto scriptHosts = ctx.rule.stringList("scriptHosts");
     const auto longLived = ctx.rule.stringList("longLivedTargets");
-    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    const auto& threads = ctx.data.rows(threadStep.eventId(), threadStep.log(), ctx.cancel);
     // Only a source that started a remote thread can pair: its handles are read, not every injection handle of the
     // case (on a 10 M-event case, 8 thousand threads from a few hundred sources against 154 thousand handles).
     std::set<std::string> threadSources;
@@ -124,7 +131,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
     // Qualifying handles per (host, source, target), already in time order from the query.
     std::unordered_map<std::string, std::vector<const Row*>> byPair;
     for (const Row& h : handles)
-        if (h.grantedAccess >= 0 && (uint32_t(h.grantedAccess) & mask) == mask && !h.subjectGuid.empty() && !h.targetGuid.empty())
+        if (handleStep.matches(h))
             byPair[pairKey(h)].push_back(&h);
     if (byPair.empty())
         return;
@@ -133,7 +140,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& t : threads) {
         if (ctx.cancelled())
             return;
-        if (t.subjectGuid.empty() || t.targetGuid.empty() || ctx.allowListed(t))
+        if (!threadStep.matches(t))
             continue;
         const auto it = byPair.find(pairKey(t));
         if (it == byPair.end())
@@ -203,17 +210,18 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
 void runR2(RuleContext& ctx, std::vector<Alert>& out)
 {
     const auto loadLibrary = ctx.rule.stringList("loadLibraryFunctions");
-    const auto trusted = ctx.rule.stringList("trustedModuleFolders");
-    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    const StepFilter& threadStep = ctx.step("thread");
+    const auto& threads = ctx.data.rows(threadStep.eventId(), threadStep.log(), ctx.cancel);
     AlertTable table(ctx);
     for (const Row& t : threads) {
         if (ctx.cancelled())
             return;
-        if (sameProcess(t) || ctx.allowListed(t))
+        // The description decides (not the same process, not allow-listed, not kernel code such as win32k's threads
+        // into csrss.exe; unbacked, into an unnamed process, a LoadLibrary start or a module outside the trusted
+        // folders); what follows only words it and ranks it.
+        if (!threadStep.matches(t))
             continue;
         const AddressClass* address = ctx.startAddressClass(t);
-        if (address && address->verdict == AddressClass::Verdict::NotUserCode)
-            continue; // e.g. win32k's threads into csrss.exe: kernel code, whatever process Sysmon names
         std::string kind;
         Severity severity = Severity::High;
         if (unbacked(t) || unknownTarget(t)) {
@@ -223,12 +231,6 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
             kind = "starts at " + std::string(baseName(t.startModule)) + "!" + t.startFunction
                    + ": the target loads a DLL the source chose (DLL injection)";
         } else {
-            const std::string module = lowerAscii(t.startModule);
-            const bool inTrusted = std::any_of(trusted.begin(), trusted.end(), [&](const std::string& f) {
-                return module.rfind(f, 0) == 0;
-            });
-            if (inTrusted)
-                continue;
             kind = "starts in " + t.startModule + (t.startFunction.empty() ? "" : "!" + t.startFunction)
                    + ", a module loaded from outside the system and program folders (code an earlier injection "
                      "brought in)";
@@ -259,15 +261,14 @@ void runR2(RuleContext& ctx, std::vector<Alert>& out)
 
 void runR7(RuleContext& ctx, std::vector<Alert>& out)
 {
-    const int64_t minThreads = std::max<int64_t>(2, ctx.rule.intParam("minThreads", 5));
-    const int64_t window = ctx.rule.intParam("windowMs", 10000);
-    const auto& threads = ctx.data.rows(8, Log::Sysmon, ctx.cancel);
+    const int64_t minThreads = std::max<int64_t>(2, ctx.correlation().minCount);
+    const int64_t window = ctx.correlation().windowMs;
+    const StepFilter& threadStep = ctx.step("thread");
+    const auto& threads = ctx.data.rows(threadStep.eventId(), threadStep.log(), ctx.cancel);
     std::unordered_map<std::string, std::vector<const Row*>> byPair;
-    for (const Row& t : threads) {
-        const AddressClass* address = ctx.startAddressClass(t);
-        if (!sameProcess(t) && !ctx.allowListed(t) && !(address && address->verdict == AddressClass::Verdict::NotUserCode))
+    for (const Row& t : threads)
+        if (threadStep.matches(t))
             byPair[pairKey(t)].push_back(&t);
-    }
     AlertTable table(ctx);
     for (const auto& [key, list] : byPair) {
         if (ctx.cancelled())

@@ -206,16 +206,15 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
 
 void runR5(RuleContext& ctx, std::vector<Alert>& out)
 {
-    const auto ignore = ctx.rule.stringList("ignoreImages");
     AlertTable table(ctx);
-    for (const Log log : {Log::Sysmon, Log::Security}) {
-        const std::string condition = std::string(log == Log::Sysmon ? "event_id = 1 AND " : "event_id = 4688 AND ")
-                                      + where::kPathlessSubject;
-        for (const Row& p : ctx.data.select(condition, log, ctx.cancel)) {
+    for (const char* name : {"sysmonProcess", "securityProcess"}) {
+        const StepFilter& step = ctx.step(name);
+        // The SQL narrows to images without a separator (indexed); the description's selection decides.
+        const std::string condition = "event_id = " + std::to_string(step.eventId()) + " AND " + where::kPathlessSubject;
+        for (const Row& p : ctx.data.select(condition, step.log(), ctx.cancel)) {
             if (ctx.cancelled())
                 return;
-            if (p.subjectImage.empty() || hasFolder(p.subjectImage) || inList(ignore, p.subjectImage)
-                || lowerAscii(p.subjectImage).rfind("vmmem", 0) == 0)
+            if (!step.matches(p))
                 continue;
             Acc& acc = table.at(p, parentOf(p), sourceOf(p));
             if (!acc.first)
@@ -235,36 +234,43 @@ void runR5(RuleContext& ctx, std::vector<Alert>& out)
 
 void runR6(RuleContext& ctx, std::vector<Alert>& out)
 {
-    const int64_t window = ctx.rule.intParam("windowMs", 60000);
-    const auto installers = ctx.rule.stringList("installers");
-    const auto writers = ctx.rule.stringList("transactionalWriters");
-    const auto extensions = ctx.rule.stringList("fileExtensions");
-    const auto& states = ctx.data.rows(4985, Log::Security, ctx.cancel);
+    // The description's child correlation: its first step the state changes, then the process creations in order of
+    // preference, the transacted opens, the window and the processes excused unless their child comes from the
+    // transaction.
+    const Correlation& link = ctx.correlation();
+    const int64_t window = link.windowMs;
+    const StepFilter& stateStep = ctx.step(link.steps.front());
+    const auto& states = ctx.data.rows(stateStep.eventId(), stateStep.log(), ctx.cancel);
     if (states.empty())
         return;
     // Transacted opens of executable files, by transaction id.
     std::unordered_map<std::string, std::vector<const Row*>> opens;
-    for (const Row& o : ctx.data.select("event_id = 4656 AND transaction_id IS NOT NULL", Log::Security, ctx.cancel))
-        if (!o.transactionId.empty() && o.transactionId != "00000000-0000-0000-0000-000000000000"
-            && std::any_of(extensions.begin(), extensions.end(),
-                           [&](const std::string& e) { return endsWithI(o.targetFilename, e); }))
-            opens[o.transactionId].push_back(&o);
+    if (!link.unlessChildFrom.empty()) {
+        const StepFilter& openStep = ctx.step(link.unlessChildFrom);
+        for (const Row& o : ctx.data.select("event_id = " + std::to_string(openStep.eventId()) + " AND transaction_id IS NOT NULL",
+                                            openStep.log(), ctx.cancel))
+            if (openStep.matches(o))
+                opens[o.transactionId].push_back(&o);
+    }
     std::vector<std::unique_ptr<Row>> children; // evidence rows must outlive the table
     AlertTable table(ctx);
     for (const Row& s : states) {
         if (ctx.cancelled())
             return;
-        if (matchesAnyPath(s.subjectImage, installers))
-            continue;
+        if (!stateStep.matches(s))
+            continue; // an installer
         // A child: created on the same host by the same process (PID; images when both are known), within the window.
         // 4985 carries no process GUID: children are found by host and parent PID (and image when both name
         // one) among the process creations of the window.
         const Row* child = nullptr;
-        for (const int id : {1, 4688}) {
+        for (size_t k = 1; k < link.steps.size(); ++k) {
             if (child || s.subjectPid < 0)
                 break;
-            for (Row& c : ctx.data.lookup("event_id = ?1 AND utc_ms BETWEEN ?2 AND ?3",
-                                          id == 1 ? Log::Sysmon : Log::Security, {id, s.utcMs, s.utcMs + window})) {
+            const StepFilter& childStep = ctx.step(link.steps[k]);
+            for (Row& c : ctx.data.lookup("event_id = ?1 AND utc_ms BETWEEN ?2 AND ?3", childStep.log(),
+                                          {childStep.eventId(), s.utcMs, s.utcMs + window})) {
+                if (!childStep.matches(c))
+                    continue;
                 if (c.hostKey != s.hostKey || c.parentPid != s.subjectPid)
                     continue;
                 if (!c.parentImage.empty() && !s.subjectImage.empty() && lowerAscii(c.parentImage) != lowerAscii(s.subjectImage))
@@ -277,7 +283,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
         const auto o = opens.find(s.transactionId);
         // Processes that use transactions in normal operation (IIS writes its configuration under one) are left
         // out, unless a process is then created from a file opened inside the transaction: Doppelgänging's mark.
-        if (matchesAnyPath(s.subjectImage, writers)) {
+        if (!link.excused.empty() && ctx.compiled->excused.matches(s)) {
             const bool fromTransactedFile = child && o != opens.end()
                 && std::any_of(o->second.begin(), o->second.end(), [&](const Row* f) {
                        return canonicalPath(f->targetFilename) == canonicalPath(child->subjectImage);
