@@ -111,6 +111,11 @@ Engine::Engine(RuleSet rules) : m_rules(std::move(rules))
         excused.allowLists = excused.kernelStartAddresses = false;
         if (!m_compileErrors.count(rule.id) && !c.excused.compile(excused, m_rules, rule.id, error))
             m_compileErrors[rule.id] = error;
+        Selection helper = *c.description.selection(c.description.alertStep);
+        helper.where = c.description.helper;
+        helper.allowLists = helper.kernelStartAddresses = false;
+        if (!m_compileErrors.count(rule.id) && !c.helper.compile(helper, m_rules, rule.id, error))
+            m_compileErrors[rule.id] = error;
         if (!m_compileErrors.count(rule.id))
             m_compiled.emplace(rule.id, std::move(c));
     }

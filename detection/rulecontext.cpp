@@ -2,6 +2,7 @@
 #include "rulecontext.h"
 
 #include "caseindexes.h"
+#include "pathpattern.h"
 #include "domain/accessmask.h"
 #include "domain/normalize.h"
 
@@ -12,6 +13,16 @@ namespace dscope::detection {
 bool RuleContext::allowListed(const Row& r) const { return allowListedFor(set, rule.id, r); }
 
 const AddressClass* RuleContext::startAddressClass(const Row& r) const { return startAddressClassFor(set, rule.id, r); }
+
+bool RuleContext::excusedByParent(const Selection& step, const Row& row) const
+{
+    const auto program = std::find_if(step.excuseStartedBy.begin(), step.excuseStartedBy.end(),
+                                      [&](const Rule::StartedBy& p) { return matchesPath(row.subjectImage, p.image); });
+    if (program == step.excuseStartedBy.end())
+        return false;
+    const Row* created = data.creationOf(row.hostKey, row.subjectGuid);
+    return created && matchesPath(created->parentImage, program->parent);
+}
 
 bool allowListedFor(const RuleSet& set, const std::string& ruleId, const Row& r)
 {

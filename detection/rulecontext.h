@@ -22,6 +22,7 @@ struct CompiledRule {
     RuleDescription description;
     std::map<std::string, StepFilter> steps;
     StepFilter excused; ///< a child correlation's excused processes (R6), as a filter of its first step
+    StepFilter helper;  ///< one alert per target: the holders that are helpers, not the creator (R4)
 };
 
 struct RuleContext {
@@ -35,6 +36,9 @@ struct RuleContext {
     /// The compiled selection `name` of the rule's description: what the rule takes of that step's events.
     const StepFilter& step(const std::string& name) const { return compiled->steps.at(name); }
     const Correlation& correlation() const { return compiled->description.correlation; }
+    const Selection& selection(const std::string& name) const { return *compiled->description.selection(name); }
+    /// True when the step excuses the row's process by its usual parent (excuseStartedBy), as its own Sysmon 1 names.
+    bool excusedByParent(const Selection& step, const Row& row) const;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
     /// True when an allow-list entry for this rule covers the event (a known-benign pattern).

@@ -308,15 +308,13 @@ void runR7(RuleContext& ctx, std::vector<Alert>& out)
 void runR8(RuleContext& ctx, std::vector<Alert>& out)
 {
     const std::string target = lowerAscii(ctx.rule.params.value(QLatin1String("target")).toString().toStdString());
-    const auto masks = ctx.rule.maskList("masks");
-    const auto benign = ctx.rule.maskList("benignMasks");
-    const auto systemSources = ctx.rule.stringList("systemSources");
-    // A program that opens every process as part of what it is for (a monitor), known by its image and the program
-    // that starts it: a copy under its name started by anything else is not excused.
-    const auto tools = ctx.rule.startedByList("knownTools");
+    // The description's two kinds of handle: a listed read mask (not from Windows' own processes, not the .NET
+    // Process class's queries, programs excused by their usual parent), or VM_READ from a caller in unbacked memory.
+    const StepFilter& listedStep = ctx.step("handleListed");
+    const StepFilter& unbackedStep = ctx.step("handleUnbacked");
+    const Selection& listedSelection = ctx.selection("handleListed");
     const auto runtimeModules = ctx.rule.stringList("managedRuntimeModules");
     const auto runtimeFrames = ctx.rule.stringList("managedRuntimeFrames");
-    const auto queryMasks = ctx.rule.maskList("runtimeQueryMasks");
     AlertTable table(ctx);
     const auto& handles = ctx.data.select(target == "\\lsass.exe" ? std::string("event_id = 10 AND ") + where::kLsassHandle
                                                                    : std::string("event_id = 10"),
@@ -324,25 +322,17 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
     for (const Row& h : handles) {
         if (ctx.cancelled())
             return;
-        if (h.grantedAccess < 0 || !endsWithI(h.targetImage, target) || sameProcess(h))
-            continue;
+        const bool listed = listedStep.matches(h) && !ctx.excusedByParent(listedSelection, h);
+        bool unbackedCaller = unbackedStep.matches(h);
+        if (!listed && !unbackedCaller)
+            continue; // the cheap tests first: the look-up below runs for candidates only
         const uint32_t m = uint32_t(h.grantedAccess);
-        if (std::find(benign.begin(), benign.end(), m) != benign.end())
-            continue;
         const bool unknownFrames = containsI(h.callTrace, "unknown(");
-        const bool listed = std::find(masks.begin(), masks.end(), m) != masks.end();
-        if (!listed && !((m & 0x10) && unknownFrames))
-            continue; // the cheap test first: the lookups below run for candidates only
-        // .NET code compiled at run time has no module behind it, so every managed process shows UNKNOWN frames.
-        // Whether the source is managed comes from the runtime's frames in the CallTrace or, without them, from its
-        // own image loads (Sysmon 7 of the runtime); the loads are looked up only when UNKNOWN frames ask for it.
-        const bool queryMask = std::find(queryMasks.begin(), queryMasks.end(), m) != queryMasks.end();
-        bool runtimeInTrace = false;
-        if (unknownFrames || queryMask) {
-            const std::string trace = lowerAscii(h.callTrace);
-            runtimeInTrace = std::any_of(runtimeFrames.begin(), runtimeFrames.end(),
-                                         [&](const std::string& f) { return trace.find(f) != std::string::npos; });
-        }
+        const std::string trace = unknownFrames ? lowerAscii(h.callTrace) : std::string();
+        const bool runtimeInTrace = std::any_of(runtimeFrames.begin(), runtimeFrames.end(),
+                                                [&](const std::string& f) { return trace.find(f) != std::string::npos; });
+        // What the description cannot say: .NET code compiled at run time has no module behind it, so a process that
+        // loaded the runtime (its own Sysmon 7) shows UNKNOWN frames without running injected code.
         bool runtimeLoaded = false;
         if (unknownFrames && !runtimeInTrace) {
             const auto& loads = ctx.data.imagesLoadedBy(h.hostKey, h.subjectGuid);
@@ -351,24 +341,8 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
                                    [&](const std::string& mod) { return endsWithI(file, mod); });
             });
         }
-        const bool managed = runtimeLoaded || runtimeInTrace;
-        const bool unbackedCaller = unknownFrames && !managed;
-        // Windows' own processes (pinned to their folders) open lsass.exe in normal operation; the same process
-        // calling from unbacked memory has been injected and stays alerted.
-        if (matchesAnyPath(h.subjectImage, systemSources) && !unbackedCaller)
-            continue;
-        const auto tool = std::find_if(tools.begin(), tools.end(),
-                                       [&](const Rule::StartedBy& t) { return matchesPath(h.subjectImage, t.image); });
-        if (tool != tools.end() && !unbackedCaller) {
-            const Row* created = ctx.data.creationOf(h.hostKey, h.subjectGuid);
-            if (created && matchesPath(created->parentImage, tool->parent))
-                continue;
-        }
-        // The .NET Process class asks for these rights to read a process's modules and details: through the
-        // runtime's own frames, such a handle is a process query, not a memory read for credentials.
-        if (managed && runtimeInTrace && queryMask)
-            continue;
-        if (!listed && !((m & 0x10) && unbackedCaller))
+        unbackedCaller = unbackedCaller && !runtimeLoaded;
+        if (!listed && !unbackedCaller)
             continue;
         Acc& acc = table.at(h, sourceOf(h), targetOf(h));
         if (!acc.first)
@@ -383,8 +357,9 @@ void runR8(RuleContext& ctx, std::vector<Alert>& out)
             acc.values.insert(runtimeLoaded ? "the process loaded the .NET runtime (Sysmon 7)"
                                             : "the CallTrace passes through the .NET runtime");
     }
-    for (const Row& t : ctx.data.rows(8, Log::Sysmon, ctx.cancel)) {
-        if (!endsWithI(t.targetImage, target) || sameProcess(t) || ctx.allowListed(t))
+    const StepFilter& threadStep = ctx.step("thread");
+    for (const Row& t : ctx.data.rows(threadStep.eventId(), threadStep.log(), ctx.cancel)) {
+        if (!threadStep.matches(t))
             continue;
         Acc& acc = table.at(t, sourceOf(t), targetOf(t));
         if (!acc.second)

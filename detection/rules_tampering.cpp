@@ -23,9 +23,6 @@ using model::Alert;
 
 namespace {
 
-// Sysmon for Linux names images with '/': a path in either spelling has a folder.
-bool hasFolder(std::string_view image) { return image.find_first_of("\\/") != std::string_view::npos; }
-
 bool inList(const std::vector<std::string>& list, std::string_view value)
 {
     const std::string v = lowerAscii(value);
@@ -37,22 +34,20 @@ bool inList(const std::vector<std::string>& list, std::string_view value)
 void runR3(RuleContext& ctx, std::vector<Alert>& out)
 {
     const auto highTypes = ctx.rule.stringList("highTypes");
-    const auto excludes = ctx.rule.stringList("replacedExcludes");
-    // Known-benign images (pinned to their folder) with the parent that starts them: the genuine process is left
-    // out; the same image with another or an unknown parent alerts at low severity.
-    const auto knownBenign = ctx.rule.startedByList("knownBenign");
-    const auto& tampering = ctx.data.rows(25, Log::Sysmon, ctx.cancel);
+    const StepFilter& step = ctx.step("tampering");
+    // Known-benign images (pinned to their folder) with the parent that starts them (the step's excuseStartedBy):
+    // the genuine process is left out; the same image with another or an unknown parent alerts at low severity.
+    const auto& knownBenign = ctx.selection("tampering").excuseStartedBy;
+    const auto& tampering = ctx.data.rows(step.eventId(), step.log(), ctx.cancel);
     if (tampering.empty())
         return;
     AlertTable table(ctx);
     for (const Row& t : tampering) {
         if (ctx.cancelled())
             return;
-        const std::string type = lowerAscii(t.detail);
+        if (!step.matches(t))
+            continue; // an "image is replaced" of a program that replaces its own image in normal operation
         const bool high = inList(highTypes, t.detail);
-        if (!high && type == "image is replaced"
-            && std::any_of(excludes.begin(), excludes.end(), [&](const std::string& e) { return containsI(t.subjectImage, e); }))
-            continue;
         const Row* creation = ctx.data.creationOf(t.hostKey, t.subjectGuid);
         model::AlertProcess tampered = sourceOf(t);
         if (creation && (tampered.image.empty() || containsI(tampered.image, "unknown process")))
@@ -102,31 +97,24 @@ void runR3(RuleContext& ctx, std::vector<Alert>& out)
 
 void runR4(RuleContext& ctx, std::vector<Alert>& out)
 {
-    const auto masks = ctx.rule.maskList("masks");
-    const auto ignore = ctx.rule.stringList("ignoreTargets");
     const int64_t fileWindow = ctx.rule.intParam("fileWindowMs", 60000);
-    const auto secondary = ctx.rule.stringList("secondaryHolders");
+    const StepFilter& step = ctx.step("handle");
     AlertTable table(ctx);
     std::vector<const Row*> hits;
-    const std::string condition = std::string("event_id = 10 AND ") + where::kPathlessTarget;
-    for (const Row& h : ctx.data.select(condition, Log::Sysmon, ctx.cancel)) {
+    // The SQL narrows to targets without a separator (indexed); the description's selection decides.
+    const std::string condition = "event_id = " + std::to_string(step.eventId()) + " AND " + where::kPathlessTarget;
+    for (const Row& h : ctx.data.select(condition, step.log(), ctx.cancel)) {
         if (ctx.cancelled())
             return;
-        if (h.grantedAccess < 0 || h.targetImage.empty() || hasFolder(h.targetImage) || inList(ignore, h.targetImage)
-            || containsI(h.targetImage, "unknown process") || lowerAscii(h.targetImage).rfind("vmmem", 0) == 0 || sameProcess(h))
-            continue;
-        const uint32_t m = uint32_t(h.grantedAccess);
-        if (!std::any_of(masks.begin(), masks.end(), [m](uint32_t want) { return (m & want) == want; }))
-            continue;
-        hits.push_back(&h);
+        if (step.matches(h))
+            hits.push_back(&h);
     }
     if (hits.empty())
         return;
     // One alert per created process: its creator and the system processes that receive a handle to every new
-    // process (csrss.exe, conhost.exe) hold the same kind of handle; the creator is the source, the others evidence.
-    auto isSecondary = [&](const Row& r) {
-        return matchesAnyPath(r.subjectImage, secondary);
-    };
+    // process (csrss.exe, conhost.exe: the description's helpers) hold the same kind of handle; the creator is the
+    // source, the others evidence.
+    auto isSecondary = [&](const Row& r) { return ctx.compiled->helper.matches(r); };
     std::map<std::string, std::vector<const Row*>> byTarget; // ordered: stable output
     for (const Row* h : hits) {
         const model::AlertProcess t = targetOf(*h);
