@@ -31,6 +31,27 @@ bool addHistory(Database& db, int64_t alertId, int64_t utcMs, const std::string&
     return st.exec();
 }
 
+/// Binds an alert's stored columns in the order merge's and storeImported's statements name them: rule set
+/// version, severity, host, source (GUID, PID, image), target (GUID, PID, image), first, last, count, explanation,
+/// updated. Texts are bound without a copy: `a` outlives the statement's step.
+void bindAlertColumns(Statement& st, const Alert& a, int ruleSetVersion, int64_t nowMs)
+{
+    st.bind(1, int64_t(ruleSetVersion));
+    st.bindText(2, severityName(a.severity));
+    st.bindTextOrNull(3, a.host);
+    st.bindTextOrNull(4, a.source.guid);
+    st.bindIntOrNull(5, a.source.pid < 0 ? kNoValue : a.source.pid);
+    st.bindTextOrNull(6, a.source.image);
+    st.bindTextOrNull(7, a.target.guid);
+    st.bindIntOrNull(8, a.target.pid < 0 ? kNoValue : a.target.pid);
+    st.bindTextOrNull(9, a.target.image);
+    st.bind(10, a.firstUtcMs);
+    st.bind(11, a.lastUtcMs);
+    st.bind(12, a.count);
+    st.bindText(13, a.explanation);
+    st.bind(14, nowMs);
+}
+
 } // namespace
 
 bool merge(Database& db, AlertSet& set, const std::vector<std::string>& rulesRun, int ruleSetVersion, int64_t nowMs,
@@ -61,20 +82,7 @@ bool merge(Database& db, AlertSet& set, const std::vector<std::string>& rulesRun
         }
         find.reset();
         Statement& st = known ? update : insert;
-        st.bind(1, int64_t(ruleSetVersion));
-        st.bindText(2, severityName(a.severity));
-        st.bindTextOrNull(3, a.host);
-        st.bindTextOrNull(4, a.source.guid);
-        st.bindIntOrNull(5, a.source.pid < 0 ? kNoValue : a.source.pid);
-        st.bindTextOrNull(6, a.source.image);
-        st.bindTextOrNull(7, a.target.guid);
-        st.bindIntOrNull(8, a.target.pid < 0 ? kNoValue : a.target.pid);
-        st.bindTextOrNull(9, a.target.image);
-        st.bind(10, a.firstUtcMs);
-        st.bind(11, a.lastUtcMs);
-        st.bind(12, a.count);
-        st.bindText(13, a.explanation);
-        st.bind(14, nowMs);
+        bindAlertColumns(st, a, ruleSetVersion, nowMs);
         if (known) {
             st.bind(15, id);
         } else {
@@ -229,9 +237,9 @@ bool storeImported(Database& db, std::vector<Alert>& alerts, int ruleSetVersion,
     Statement find(db, "SELECT id, origin FROM alerts WHERE identity=?");
     Statement widen(db, "UPDATE alerts SET first_ms=min(first_ms, ?), last_ms=max(last_ms, ?), count=max(count, ?), "
                         "updated_ms=? WHERE id=?");
-    Statement insert(db, "INSERT INTO alerts(identity, rule_id, rule_set_version, severity, host, source_guid, "
-                         "source_pid, source_image, target_guid, target_pid, target_image, first_ms, last_ms, count, "
-                         "explanation, raised_ms, updated_ms, origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Statement insert(db, "INSERT INTO alerts(rule_set_version, severity, host, source_guid, source_pid, source_image, "
+                         "target_guid, target_pid, target_image, first_ms, last_ms, count, explanation, updated_ms, "
+                         "identity, rule_id, raised_ms, origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (Alert& a : alerts) {
         // Bound without a copy (SQLITE_STATIC): the texts live until the statements have run.
         const std::string identity = alertIdentity(a);
@@ -250,22 +258,9 @@ bool storeImported(Database& db, std::vector<Alert>& alerts, int ruleSetVersion,
             widen.bind(5, id);
             ok = widen.exec();
         } else if (!known) {
-            insert.bindText(1, identity);
-            insert.bindText(2, a.ruleId);
-            insert.bind(3, int64_t(ruleSetVersion));
-            insert.bindText(4, severityName(a.severity));
-            insert.bindTextOrNull(5, a.host);
-            insert.bindTextOrNull(6, a.source.guid);
-            insert.bindIntOrNull(7, a.source.pid < 0 ? kNoValue : a.source.pid);
-            insert.bindTextOrNull(8, a.source.image);
-            insert.bindTextOrNull(9, a.target.guid);
-            insert.bindIntOrNull(10, a.target.pid < 0 ? kNoValue : a.target.pid);
-            insert.bindTextOrNull(11, a.target.image);
-            insert.bind(12, a.firstUtcMs);
-            insert.bind(13, a.lastUtcMs);
-            insert.bind(14, a.count);
-            insert.bindText(15, a.explanation);
-            insert.bind(16, nowMs);
+            bindAlertColumns(insert, a, ruleSetVersion, nowMs);
+            insert.bindText(15, identity);
+            insert.bindText(16, a.ruleId);
             insert.bind(17, nowMs);
             insert.bindText(18, origin);
             ok = insert.exec();

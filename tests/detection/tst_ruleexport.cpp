@@ -4,6 +4,7 @@
 // rule's documentation; SPL and KQL use only the commands and operators their languages document and balance their
 // brackets; and the text is the reviewed text (golden files in tests/data/rule-export; DSCOPE_UPDATE_GOLDEN=1
 // rewrites them after a reviewed change).
+#include "detection_helpers.h"
 #include "export/exportpatterns.h"
 #include "export/ruleexport.h"
 #include "ruleset.h"
@@ -22,13 +23,7 @@ namespace {
 
 const RuleSet& rules()
 {
-    static const RuleSet set = [] {
-        std::string error;
-        auto s = RuleSet::fromFile(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/rules/rules.json"), error);
-        if (!s)
-            qFatal("%s", error.c_str());
-        return *s;
-    }();
+    static const RuleSet set = dscope::testing::loadRules();
     return set;
 }
 

@@ -2,6 +2,7 @@
 // The engine takes each step's events through the description's compiled selection: the tests of each operator on
 // rows (a missing value fails a test and passes its negation, as the exported forms do), the rule file's
 // allow-lists and kernel start addresses, and a selection naming no event field refused with its place.
+#include "detection_helpers.h"
 #include "export/ruledescription.h"
 #include "stepfilter.h"
 
@@ -13,13 +14,7 @@ namespace {
 
 const RuleSet& rules()
 {
-    static const RuleSet set = [] {
-        std::string error;
-        auto s = RuleSet::fromFile(QStringLiteral(DSCOPE_TEST_DATA "/../../resources/rules/rules.json"), error);
-        if (!s)
-            qFatal("%s", error.c_str());
-        return *s;
-    }();
+    static const RuleSet set = dscope::testing::loadRules();
     return set;
 }
 
