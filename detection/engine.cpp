@@ -111,6 +111,11 @@ Engine::Engine(RuleSet rules) : m_rules(std::move(rules))
         excused.allowLists = excused.kernelStartAddresses = false;
         if (!m_compileErrors.count(rule.id) && !c.excused.compile(excused, m_rules, rule.id, error))
             m_compileErrors[rule.id] = error;
+        for (const std::string& k : c.description.correlation.by) {
+            c.keys.push_back(eventFieldNamed(k));
+            if (c.keys.back() == model::EventField::Count && !m_compileErrors.count(rule.id))
+                m_compileErrors[rule.id] = rule.id + ": correlation.by: no event field named '" + k + "'";
+        }
         Selection helper = *c.description.selection(c.description.alertStep);
         helper.where = c.description.helper;
         helper.allowLists = helper.kernelStartAddresses = false;

@@ -23,6 +23,7 @@ struct CompiledRule {
     std::map<std::string, StepFilter> steps;
     StepFilter excused; ///< a child correlation's excused processes (R6), as a filter of its first step
     StepFilter helper;  ///< one alert per target: the holders that are helpers, not the creator (R4)
+    std::vector<model::EventField> keys; ///< the correlation's "by": what the events of one chain share
 };
 
 struct RuleContext {
@@ -36,6 +37,8 @@ struct RuleContext {
     /// The compiled selection `name` of the rule's description: what the rule takes of that step's events.
     const StepFilter& step(const std::string& name) const { return compiled->steps.at(name); }
     const Correlation& correlation() const { return compiled->description.correlation; }
+    /// The row's key under the correlation's "by" (host, source and target GUIDs for R1 and R7).
+    std::string key(const Row& row) const { return correlationKey(row, compiled->keys); }
     const Selection& selection(const std::string& name) const { return *compiled->description.selection(name); }
     /// True when the step excuses the row's process by its usual parent (excuseStartedBy), as its own Sysmon 1 names.
     bool excusedByParent(const Selection& step, const Row& row) const;

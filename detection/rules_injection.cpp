@@ -22,8 +22,6 @@ namespace access = model::access;
 
 namespace {
 
-std::string pairKey(const Row& r) { return r.hostKey + '\x1f' + r.subjectGuid + '\x1f' + r.targetGuid; }
-
 std::string maskWords(uint32_t mask)
 {
     // The full name list of PROCESS_ALL_ACCESS is noise in a sentence; the alert's masks carry it.
@@ -71,14 +69,14 @@ void runR0(RuleContext& ctx, std::vector<Alert>& out)
     std::unordered_map<std::string, std::vector<const Row*>> bySource;
     for (const Row& h : handles)
         if (handleStep.matches(h))
-            bySource[h.subjectGuid].push_back(&h);
+            bySource[ctx.key(h)].push_back(&h);
     AlertTable table(ctx);
     for (const Row& t : threads) {
         if (ctx.cancelled())
             return;
         if (!threadStep.matches(t))
             continue;
-        const auto it = bySource.find(t.subjectGuid);
+        const auto it = bySource.find(ctx.key(t));
         if (it == bySource.end())
             continue;
         Acc& acc = table.at(t, sourceOf(t), targetOf(t));
@@ -132,7 +130,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
     std::unordered_map<std::string, std::vector<const Row*>> byPair;
     for (const Row& h : handles)
         if (handleStep.matches(h))
-            byPair[pairKey(h)].push_back(&h);
+            byPair[ctx.key(h)].push_back(&h);
     if (byPair.empty())
         return;
 
@@ -142,7 +140,7 @@ void runR1(RuleContext& ctx, std::vector<Alert>& out)
             return;
         if (!threadStep.matches(t))
             continue;
-        const auto it = byPair.find(pairKey(t));
+        const auto it = byPair.find(ctx.key(t));
         if (it == byPair.end())
             continue;
         // The latest handle not after the thread: the one the thread most plausibly used.
@@ -268,7 +266,7 @@ void runR7(RuleContext& ctx, std::vector<Alert>& out)
     std::unordered_map<std::string, std::vector<const Row*>> byPair;
     for (const Row& t : threads)
         if (threadStep.matches(t))
-            byPair[pairKey(t)].push_back(&t);
+            byPair[ctx.key(t)].push_back(&t);
     AlertTable table(ctx);
     for (const auto& [key, list] : byPair) {
         if (ctx.cancelled())

@@ -12,8 +12,14 @@ namespace {
 
 using model::EventField;
 
-/// The event field a description names ("subjectGuid"): the events table's column in camel case.
-EventField fieldNamed(const std::string& name)
+bool present(const Row& row, EventField f)
+{
+    return model::isIntegerField(f) ? row.integer(f) >= 0 : !row.text(f).empty();
+}
+
+} // namespace
+
+EventField eventFieldNamed(const std::string& name)
 {
     for (int i = 0; i < int(EventField::Count); ++i) {
         std::string camel;
@@ -32,12 +38,21 @@ EventField fieldNamed(const std::string& name)
     return EventField::Count;
 }
 
-bool present(const Row& row, EventField f)
+std::string correlationKey(const Row& row, const std::vector<EventField>& fields)
 {
-    return model::isIntegerField(f) ? row.integer(f) >= 0 : !row.text(f).empty();
+    std::string key;
+    for (const EventField f : fields) {
+        if (!key.empty())
+            key += '\x1f';
+        if (f == EventField::Host)
+            key += row.hostKey;
+        else if (model::isIntegerField(f))
+            key += std::to_string(row.integer(f));
+        else
+            key += row.text(f);
+    }
+    return key;
 }
-
-} // namespace
 
 bool StepFilter::compileTest(const Condition& c, Test& out, const std::string& where, std::string& error) const
 {
@@ -55,13 +70,13 @@ bool StepFilter::compileTest(const Condition& c, Test& out, const std::string& w
         }
         return true;
     }
-    out.field = fieldNamed(c.field);
+    out.field = eventFieldNamed(c.field);
     if (out.field == EventField::Count) {
         error = where + ": no event field named '" + c.field + "'";
         return false;
     }
     if (c.op == Condition::Op::SameAs) {
-        out.other = c.values.empty() ? EventField::Count : fieldNamed(c.values.front());
+        out.other = c.values.empty() ? EventField::Count : eventFieldNamed(c.values.front());
         if (out.other == EventField::Count) {
             error = where + ": sameAs names no event field";
             return false;

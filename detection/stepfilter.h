@@ -16,6 +16,13 @@ namespace dscope::detection {
  * engine and the exporters alike. What a selection cannot say (a look-up of another event, a severity) stays in
  * the rule's code.
  */
+/// The event field a description names ("subjectGuid", "host"): the events table's column in camel case;
+/// EventField::Count when there is none.
+model::EventField eventFieldNamed(const std::string& name);
+
+/// The correlation key of a row: the values of `fields` (the description's "by"), the host without case.
+std::string correlationKey(const Row& row, const std::vector<model::EventField>& fields);
+
 class StepFilter
 {
 public:
