@@ -13,7 +13,6 @@ namespace dscope::model::alertrows {
 namespace {
 
 constexpr size_t kMaxFieldBytes = 1024; // a rule id, a host name or a GUID; anything longer is not one
-constexpr const char* kColumns[] = {"rule", "host", "source_guid", "target_guid"};
 
 QJsonObject firstObject(std::string_view head)
 {
@@ -100,15 +99,11 @@ void skip(InputReport& report, int64_t line, std::string why)
 bool looksLikeAlertRows(std::string_view head)
 {
     const QJsonObject o = firstObject(head);
-    if (o.isEmpty())
-        return false;
-    for (const char* key : kColumns)
-        if (!o.contains(QLatin1String(key)) && std::string_view(key) != "source_guid" && std::string_view(key) != "target_guid")
-            return false;
-    // Spark leaves a null column out: one of the two GUIDs is enough, with the times, and nothing an event has.
-    return (o.contains(QLatin1String("source_guid")) || o.contains(QLatin1String("target_guid")))
-           && o.contains(QLatin1String("first_utc")) && !o.contains(QLatin1String("EventID"))
-           && !o.contains(QLatin1String("event")) && !o.contains(QLatin1String("winlog"));
+    const auto has = [&](const char* key) { return o.contains(QLatin1String(key)); };
+    // Spark leaves a null column out: one of the two GUIDs is enough, with the rule, host and time, and nothing an
+    // event has.
+    return has("rule") && has("host") && (has("source_guid") || has("target_guid")) && has("first_utc") && !has("EventID")
+           && !has("event") && !has("winlog");
 }
 
 bool read(InputBytes& input, const std::string& origin, std::vector<Alert>& out, InputReport& report,
