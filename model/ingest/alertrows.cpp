@@ -109,52 +109,28 @@ bool looksLikeAlertRows(std::string_view head)
 bool read(InputBytes& input, const std::string& origin, std::vector<Alert>& out, InputReport& report,
           std::string& error)
 {
-    std::string pending;
-    std::vector<char> buffer(256 * 1024);
-    int64_t lineNumber = 0;
-    bool overlong = false; // the current line passed the limit: skipped up to its end
-    auto finishLine = [&](std::string_view line) {
-        ++lineNumber;
+    // A run's alerts are few (one row per alert, not per event): read whole, up to a bound.
+    std::string data;
+    if (!input.readAll(data, kMaxFileBytes, error))
+        return false;
+    std::string_view rest = data;
+    for (int64_t lineNumber = 1; !rest.empty(); ++lineNumber) {
+        const size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
             line.remove_suffix(1);
-        if (overlong) {
-            skip(report, lineNumber, "longer than " + std::to_string(kMaxLineBytes) + " bytes");
-            overlong = false;
-            return;
-        }
         if (line.find_first_not_of(" \t") == std::string_view::npos)
-            return;
+            continue;
         Alert a;
         std::string why;
-        if (parseRow(line, origin, lineNumber, a, why))
+        if (line.size() > kMaxLineBytes)
+            skip(report, lineNumber, "longer than " + std::to_string(kMaxLineBytes) + " bytes");
+        else if (parseRow(line, origin, lineNumber, a, why))
             out.push_back(std::move(a));
         else
             skip(report, lineNumber, why);
-    };
-    while (true) {
-        const int64_t n = input.read(buffer.data(), int64_t(buffer.size()));
-        if (n < 0) {
-            error = "read error after line " + std::to_string(lineNumber);
-            return false;
-        }
-        if (n == 0)
-            break;
-        std::string_view chunk(buffer.data(), size_t(n));
-        for (size_t nl; (nl = chunk.find('\n')) != std::string_view::npos; chunk.remove_prefix(nl + 1)) {
-            if (!overlong)
-                pending.append(chunk.substr(0, nl));
-            finishLine(pending);
-            pending.clear();
-        }
-        if (!overlong)
-            pending.append(chunk);
-        if (pending.size() > kMaxLineBytes) {
-            overlong = true;
-            pending.clear();
-        }
     }
-    if (!pending.empty() || overlong)
-        finishLine(pending);
     return true;
 }
 

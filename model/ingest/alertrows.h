@@ -26,6 +26,8 @@ bool looksLikeAlertRows(std::string_view head);
 
 /// Longest line read; longer ones are skipped with their line number.
 inline constexpr size_t kMaxLineBytes = 64 * 1024;
+/// Largest file of alert rows read (about a million alerts); a larger one is refused with the reason.
+inline constexpr int64_t kMaxFileBytes = int64_t(256) << 20;
 
 /// Reads every row of input. A row that is not valid (not an object, no rule or host, a time that does not parse,
 /// a field too long) is skipped and reported with its line in report (skipped, issues). `origin` names the input
