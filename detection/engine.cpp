@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "engine.h"
 
-#include "export/ruledescription.h"
-
 #include "caseindexes.h"
 #include "casedata.h"
 #include "rulecontext.h"
@@ -97,32 +95,10 @@ Engine::Engine(RuleSet rules) : m_rules(std::move(rules))
     for (const Rule& rule : m_rules.rules()) {
         CompiledRule c;
         std::string error;
-        if (!describeRule(rule, m_rules, c.description, error)) {
-            m_compileErrors[rule.id] = error;
-            continue;
-        }
-        for (const Selection& s : c.description.selections)
-            if (!c.steps[s.name].compile(s, m_rules, rule.id, error)) {
-                m_compileErrors[rule.id] = error;
-                break;
-            }
-        Selection excused = *c.description.selection(c.description.correlation.steps.front());
-        excused.where = c.description.correlation.excused;
-        excused.allowLists = excused.kernelStartAddresses = false;
-        if (!m_compileErrors.count(rule.id) && !c.excused.compile(excused, m_rules, rule.id, error))
-            m_compileErrors[rule.id] = error;
-        for (const std::string& k : c.description.correlation.by) {
-            c.keys.push_back(eventFieldNamed(k));
-            if (c.keys.back() == model::EventField::Count && !m_compileErrors.count(rule.id))
-                m_compileErrors[rule.id] = rule.id + ": correlation.by: no event field named '" + k + "'";
-        }
-        Selection helper = *c.description.selection(c.description.alertStep);
-        helper.where = c.description.helper;
-        helper.allowLists = helper.kernelStartAddresses = false;
-        if (!m_compileErrors.count(rule.id) && !c.helper.compile(helper, m_rules, rule.id, error))
-            m_compileErrors[rule.id] = error;
-        if (!m_compileErrors.count(rule.id))
+        if (compileRule(rule, m_rules, c, error))
             m_compiled.emplace(rule.id, std::move(c));
+        else
+            m_compileErrors[rule.id] = error;
     }
 }
 
@@ -197,6 +173,10 @@ model::AlertSetPtr Engine::run(const std::string& casePath, const EngineOptions&
             return nullptr;
         RuleContext ctx{rule, m_rules, *view, cancel, options.maxEvidence, &m_compiled.at(rule.id)};
         implementations().at(rule.id)(ctx, result->alerts);
+        if (!ctx.missingStep.empty()) {
+            error = "rule " + rule.id + ": its description has no event selection named '" + ctx.missingStep + "'";
+            return nullptr;
+        }
         if (!view->lastError().empty()) {
             error = "rule " + rule.id + ": " + view->lastError();
             return nullptr;

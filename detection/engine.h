@@ -6,16 +6,16 @@
 
 #include "domain/alert.h"
 
-namespace dscope::model {
-class Database;
-}
-
 #include <atomic>
-#include <map>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace dscope::model {
+class Database;
+}
 
 namespace dscope::detection {
 

@@ -10,6 +10,43 @@
 
 namespace dscope::detection {
 
+bool compileRule(const Rule& rule, const RuleSet& set, CompiledRule& out, std::string& error)
+{
+    if (!describeRule(rule, set, out.description, error))
+        return false;
+    for (const Selection& s : out.description.selections)
+        if (!out.steps[s.name].compile(s, set, rule.id, error))
+            return false;
+    const Correlation& c = out.description.correlation;
+    for (const std::string& k : c.by) {
+        out.keys.push_back(model::eventFieldNamed(k));
+        if (out.keys.back() == model::EventField::Count) {
+            error = rule.id + ": correlation.by: no event field named '" + k + "'";
+            return false;
+        }
+    }
+    return out.excused.compileConditions(c.excused, rule.id + ": correlation.excused", error)
+           && out.helper.compileConditions(out.description.helper, rule.id + ": alert.helper", error);
+}
+
+const StepFilter& RuleContext::step(const std::string& name) const
+{
+    const auto it = compiled->steps.find(name);
+    if (it != compiled->steps.end())
+        return it->second;
+    missingStep = name;
+    return StepFilter::none();
+}
+
+const Selection& RuleContext::selection(const std::string& name) const
+{
+    static const Selection empty;
+    if (const Selection* s = compiled->description.selection(name))
+        return *s;
+    missingStep = name;
+    return empty;
+}
+
 bool RuleContext::allowListed(const Row& r) const { return allowListedFor(set, rule.id, r); }
 
 const AddressClass* RuleContext::startAddressClass(const Row& r) const { return startAddressClassFor(set, rule.id, r); }

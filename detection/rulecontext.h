@@ -16,16 +16,20 @@
 
 namespace dscope::detection {
 
-/// What one rule evaluation gets: its definition, the rule file (allow-lists), the case rows, cancellation.
 /// A rule's description (the rule file's "logic") with its event selections compiled for the engine.
 struct CompiledRule {
     RuleDescription description;
     std::map<std::string, StepFilter> steps;
-    StepFilter excused; ///< a child correlation's excused processes (R6), as a filter of its first step
-    StepFilter helper;  ///< one alert per target: the holders that are helpers, not the creator (R4)
+    StepFilter excused; ///< a child correlation's excused processes (R6); matches nothing when it has none
+    StepFilter helper;  ///< one alert per target: the holders that are helpers, not the creator (R4); likewise
     std::vector<model::EventField> keys; ///< the correlation's "by": what the events of one chain share
 };
 
+/// Describes and compiles a rule; false with error (naming the rule and the place) when its description is
+/// missing or names something that does not exist.
+bool compileRule(const Rule& rule, const RuleSet& set, CompiledRule& out, std::string& error);
+
+/// What one rule evaluation gets: its definition, the rule file (allow-lists), the case rows, cancellation.
 struct RuleContext {
     const Rule& rule;
     const RuleSet& set;
@@ -34,12 +38,22 @@ struct RuleContext {
     size_t maxEvidence = 40;
     const CompiledRule* compiled = nullptr; ///< set for every described rule (the engine refuses to run one without)
 
-    /// The compiled selection `name` of the rule's description: what the rule takes of that step's events.
-    const StepFilter& step(const std::string& name) const { return compiled->steps.at(name); }
+    /// A step the rule's code asks for that its description does not have (an edited rule file): the engine
+    /// reports it as the rule's error.
+    mutable std::string missingStep;
+
+    /// The compiled selection `name` of the rule's description: what the rule takes of that step's events. A step
+    /// the description lacks matches nothing and is noted in missingStep.
+    const StepFilter& step(const std::string& name) const;
+    /// The step's selection as described (its excused programs); an empty one, noted likewise, when it lacks it.
+    const Selection& selection(const std::string& name) const;
     const Correlation& correlation() const { return compiled->description.correlation; }
     /// The row's key under the correlation's "by" (host, source and target GUIDs for R1 and R7).
     std::string key(const Row& row) const { return correlationKey(row, compiled->keys); }
-    const Selection& selection(const std::string& name) const { return *compiled->description.selection(name); }
+    /// R6: the state change's process is one the rule excuses unless its child comes from the transaction.
+    bool excused(const Row& row) const { return compiled->excused.matches(row); }
+    /// R4: the handle's holder is a helper process, not the new process's creator.
+    bool helper(const Row& row) const { return compiled->helper.matches(row); }
     /// True when the step excuses the row's process by its usual parent (excuseStartedBy), as its own Sysmon 1 names.
     bool excusedByParent(const Selection& step, const Row& row) const;
 

@@ -114,7 +114,7 @@ void runR4(RuleContext& ctx, std::vector<Alert>& out)
     // One alert per created process: its creator and the system processes that receive a handle to every new
     // process (csrss.exe, conhost.exe: the description's helpers) hold the same kind of handle; the creator is the
     // source, the others evidence.
-    auto isSecondary = [&](const Row& r) { return ctx.compiled->helper.matches(r); };
+    auto isSecondary = [&](const Row& r) { return ctx.helper(r); };
     std::map<std::string, std::vector<const Row*>> byTarget; // ordered: stable output
     for (const Row* h : hits) {
         const model::AlertProcess t = targetOf(*h);
@@ -271,7 +271,7 @@ void runR6(RuleContext& ctx, std::vector<Alert>& out)
         const auto o = opens.find(s.transactionId);
         // Processes that use transactions in normal operation (IIS writes its configuration under one) are left
         // out, unless a process is then created from a file opened inside the transaction: Doppelgänging's mark.
-        if (!link.excused.empty() && ctx.compiled->excused.matches(s)) {
+        if (ctx.excused(s)) {
             const bool fromTransactedFile = child && o != opens.end()
                 && std::any_of(o->second.begin(), o->second.end(), [&](const Row* f) {
                        return canonicalPath(f->targetFilename) == canonicalPath(child->subjectImage);

@@ -19,31 +19,13 @@ bool present(const Row& row, EventField f)
 
 } // namespace
 
-EventField eventFieldNamed(const std::string& name)
-{
-    for (int i = 0; i < int(EventField::Count); ++i) {
-        std::string camel;
-        bool upper = false;
-        for (const char* c = model::eventFieldColumn(EventField(i)); *c; ++c) {
-            if (*c == '_') {
-                upper = true;
-                continue;
-            }
-            camel += upper ? char(std::toupper(static_cast<unsigned char>(*c))) : *c;
-            upper = false;
-        }
-        if (camel == name)
-            return EventField(i);
-    }
-    return EventField::Count;
-}
-
 std::string correlationKey(const Row& row, const std::vector<EventField>& fields)
 {
     std::string key;
-    for (const EventField f : fields) {
-        if (!key.empty())
-            key += '\x1f';
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const EventField f = fields[i];
+        if (i > 0)
+            key += '\x1f'; // between every two values, empty ones too: ("", "x") and ("x", "") differ
         if (f == EventField::Host)
             key += row.hostKey;
         else if (model::isIntegerField(f))
@@ -70,13 +52,13 @@ bool StepFilter::compileTest(const Condition& c, Test& out, const std::string& w
         }
         return true;
     }
-    out.field = eventFieldNamed(c.field);
+    out.field = model::eventFieldNamed(c.field);
     if (out.field == EventField::Count) {
         error = where + ": no event field named '" + c.field + "'";
         return false;
     }
     if (c.op == Condition::Op::SameAs) {
-        out.other = c.values.empty() ? EventField::Count : eventFieldNamed(c.values.front());
+        out.other = c.values.empty() ? EventField::Count : model::eventFieldNamed(c.values.front());
         if (out.other == EventField::Count) {
             error = where + ": sameAs names no event field";
             return false;
@@ -99,10 +81,31 @@ bool StepFilter::compile(const Selection& selection, const RuleSet& set, const s
     m_kernelStartAddresses = selection.kernelStartAddresses;
     m_eventId = selection.eventId;
     m_log = selection.log == "security" ? Log::Security : Log::Sysmon;
+    return compileTests(selection.where, ruleId + ": events." + selection.name + ".where", error);
+}
+
+bool StepFilter::compileConditions(const std::vector<Condition>& conditions, const std::string& where, std::string& error)
+{
+    m_matchesNothing = conditions.empty();
+    return compileTests(conditions, where, error);
+}
+
+const StepFilter& StepFilter::none()
+{
+    static const StepFilter filter = [] {
+        StepFilter f;
+        f.m_matchesNothing = true;
+        return f;
+    }();
+    return filter;
+}
+
+bool StepFilter::compileTests(const std::vector<Condition>& conditions, const std::string& where, std::string& error)
+{
     m_tests.clear();
-    for (size_t i = 0; i < selection.where.size(); ++i) {
+    for (size_t i = 0; i < conditions.size(); ++i) {
         Test t;
-        if (!compileTest(selection.where[i], t, ruleId + ": events." + selection.name + ".where[" + std::to_string(i) + "]", error))
+        if (!compileTest(conditions[i], t, where + "[" + std::to_string(i) + "]", error))
             return false;
         m_tests.push_back(std::move(t));
     }
@@ -147,6 +150,8 @@ bool StepFilter::holds(const Test& t, const Row& row)
 
 bool StepFilter::matches(const Row& row) const
 {
+    if (m_matchesNothing)
+        return false;
     for (const Test& t : m_tests)
         if (!holds(t, row))
             return false;

@@ -16,10 +16,6 @@ namespace dscope::detection {
  * engine and the exporters alike. What a selection cannot say (a look-up of another event, a severity) stays in
  * the rule's code.
  */
-/// The event field a description names ("subjectGuid", "host"): the events table's column in camel case;
-/// EventField::Count when there is none.
-model::EventField eventFieldNamed(const std::string& name);
-
 /// The correlation key of a row: the values of `fields` (the description's "by"), the host without case.
 std::string correlationKey(const Row& row, const std::vector<model::EventField>& fields);
 
@@ -28,6 +24,11 @@ class StepFilter
 public:
     /// False with error (naming the rule, the step and the field) when a condition names no event field.
     bool compile(const Selection& selection, const RuleSet& set, const std::string& ruleId, std::string& error);
+    /// Conditions alone, without a log or the rule file's lists (R6's excused processes, R4's helpers); `where`
+    /// names them in an error. With no conditions the filter matches nothing.
+    bool compileConditions(const std::vector<Condition>& conditions, const std::string& where, std::string& error);
+    /// A filter that matches nothing: what a rule gets for a step its description does not have.
+    static const StepFilter& none();
 
     /// Whether the row passes every condition (a missing value fails a test; a negated test on it passes, as in
     /// the exported forms), is not allow-listed and does not start at a kernel address.
@@ -48,6 +49,7 @@ private:
         bool negate = false;
     };
     bool compileTest(const Condition& c, Test& out, const std::string& where, std::string& error) const;
+    bool compileTests(const std::vector<Condition>& conditions, const std::string& where, std::string& error);
     static bool holds(const Test& t, const Row& row);
 
     std::vector<Test> m_tests;
@@ -55,6 +57,7 @@ private:
     std::string m_rule;
     bool m_allowLists = false;
     bool m_kernelStartAddresses = false;
+    bool m_matchesNothing = false;
     int m_eventId = 0;
     Log m_log = Log::Sysmon;
 };

@@ -15,49 +15,59 @@ namespace {
 /// Where each field lives in the table and in EventRecord: exactly one of the two member pointers is set.
 struct FieldInfo {
     const char* column;
+    const char* name; ///< the EventRecord member's name, as rule descriptions write it
     int64_t EventRecord::*integer;
     std::string EventRecord::*text;
 };
 
-constexpr FieldInfo I(const char* column, int64_t EventRecord::*m) { return {column, m, nullptr}; }
-constexpr FieldInfo S(const char* column, std::string EventRecord::*m) { return {column, nullptr, m}; }
+constexpr FieldInfo I(const char* column, const char* name, int64_t EventRecord::*m) { return {column, name, m, nullptr}; }
+constexpr FieldInfo S(const char* column, const char* name, std::string EventRecord::*m) { return {column, name, nullptr, m}; }
 
 // In EventField order.
 constexpr std::array<FieldInfo, size_t(EventField::Count)> kFields = {{
-    I("input_id", &EventRecord::inputId),
-    I("position", &EventRecord::position),
-    I("record_id", &EventRecord::recordId),
-    I("utc_ms", &EventRecord::utcMs),
-    S("host", &EventRecord::host),
-    S("channel", &EventRecord::channel),
-    S("provider", &EventRecord::provider),
-    I("event_id", &EventRecord::eventId),
-    S("subject_guid", &EventRecord::subjectGuid),
-    I("subject_pid", &EventRecord::subjectPid),
-    S("subject_image", &EventRecord::subjectImage),
-    S("target_guid", &EventRecord::targetGuid),
-    I("target_pid", &EventRecord::targetPid),
-    S("target_image", &EventRecord::targetImage),
-    S("parent_guid", &EventRecord::parentGuid),
-    I("parent_pid", &EventRecord::parentPid),
-    S("parent_image", &EventRecord::parentImage),
-    I("granted_access", &EventRecord::grantedAccess),
-    S("call_trace", &EventRecord::callTrace),
-    S("start_address", &EventRecord::startAddress),
-    S("start_module", &EventRecord::startModule),
-    S("start_function", &EventRecord::startFunction),
-    S("command_line", &EventRecord::commandLine),
-    S("user_name", &EventRecord::user),
-    S("hashes", &EventRecord::hashes),
-    S("target_filename", &EventRecord::targetFilename),
-    S("transaction_id", &EventRecord::transactionId),
-    S("transaction_state", &EventRecord::transactionState),
-    S("detail", &EventRecord::detail),
+    I("input_id", "inputId", &EventRecord::inputId),
+    I("position", "position", &EventRecord::position),
+    I("record_id", "recordId", &EventRecord::recordId),
+    I("utc_ms", "utcMs", &EventRecord::utcMs),
+    S("host", "host", &EventRecord::host),
+    S("channel", "channel", &EventRecord::channel),
+    S("provider", "provider", &EventRecord::provider),
+    I("event_id", "eventId", &EventRecord::eventId),
+    S("subject_guid", "subjectGuid", &EventRecord::subjectGuid),
+    I("subject_pid", "subjectPid", &EventRecord::subjectPid),
+    S("subject_image", "subjectImage", &EventRecord::subjectImage),
+    S("target_guid", "targetGuid", &EventRecord::targetGuid),
+    I("target_pid", "targetPid", &EventRecord::targetPid),
+    S("target_image", "targetImage", &EventRecord::targetImage),
+    S("parent_guid", "parentGuid", &EventRecord::parentGuid),
+    I("parent_pid", "parentPid", &EventRecord::parentPid),
+    S("parent_image", "parentImage", &EventRecord::parentImage),
+    I("granted_access", "grantedAccess", &EventRecord::grantedAccess),
+    S("call_trace", "callTrace", &EventRecord::callTrace),
+    S("start_address", "startAddress", &EventRecord::startAddress),
+    S("start_module", "startModule", &EventRecord::startModule),
+    S("start_function", "startFunction", &EventRecord::startFunction),
+    S("command_line", "commandLine", &EventRecord::commandLine),
+    S("user_name", "user", &EventRecord::user),
+    S("hashes", "hashes", &EventRecord::hashes),
+    S("target_filename", "targetFilename", &EventRecord::targetFilename),
+    S("transaction_id", "transactionId", &EventRecord::transactionId),
+    S("transaction_state", "transactionState", &EventRecord::transactionState),
+    S("detail", "detail", &EventRecord::detail),
 }};
 
 } // namespace
 
 const char* eventFieldColumn(EventField f) { return kFields[size_t(f)].column; }
+const char* eventFieldName(EventField f) { return kFields[size_t(f)].name; }
+
+EventField eventFieldNamed(std::string_view name)
+{
+    for (size_t i = 0; i < kFields.size(); ++i)
+        if (name == kFields[i].name)
+            return EventField(i);
+    return EventField::Count;
+}
 bool isIntegerField(EventField f) { return kFields[size_t(f)].integer != nullptr; }
 
 int64_t EventRecord::integer(EventField f) const

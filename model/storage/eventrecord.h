@@ -28,6 +28,10 @@ enum class EventField : uint8_t {
 
 /// The column name of a field ("subject_guid").
 const char* eventFieldColumn(EventField f);
+/// The name of a field as EventRecord and the rule descriptions write it ("subjectGuid").
+const char* eventFieldName(EventField f);
+/// The field of that name; EventField::Count when none has it.
+EventField eventFieldNamed(std::string_view name);
 /// Whether a field holds an integer (else text).
 bool isIntegerField(EventField f);
 

@@ -132,6 +132,27 @@ private Q_SLOTS:
         QVERIFY(sawKernel);
     }
 
+    void keysAndEmptyFilters()
+    {
+        using dscope::model::EventField;
+        const std::vector<EventField> by{EventField::Host, EventField::SubjectGuid, EventField::TargetGuid};
+        Row a = handle("", "x", 0);
+        Row b = handle("x", "", 0);
+        a.hostKey = b.hostKey = "ws1";
+        QVERIFY(correlationKey(a, by) != correlationKey(b, by)); // empty values keep their place
+        b = handle("", "x", 0);
+        b.hostKey = "ws1";
+        QCOMPARE(correlationKey(a, by), correlationKey(b, by));
+        const std::vector<EventField> pair{EventField::SubjectGuid, EventField::TargetGuid};
+        QVERIFY(correlationKey(handle("", "x", 0), pair) != correlationKey(handle("x", "", 0), pair));
+        // No conditions (a rule without excused or helper processes), or a step the description lacks: nothing.
+        StepFilter none;
+        std::string error;
+        QVERIFY(none.compileConditions({}, "R4: alert.helper", error));
+        QVERIFY(!none.matches(a));
+        QVERIFY(!StepFilter::none().matches(a));
+    }
+
     void unknownFieldsAreRefusedWithTheirPlace()
     {
         RuleDescription d;
