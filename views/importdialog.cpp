@@ -173,11 +173,17 @@ void ImportDialog::setSummary(const model::ImportSummary& s)
     }
     m_summary->resizeColumnsToContents();
     m_summary->resizeRowsToContents();
+    int64_t alerts = 0;
+    for (const InputReport& r : s.inputs)
+        alerts += r.alerts;
     QString totals = tr("%L1 events imported from %2 file(s) in %3 s; %4 file(s) not (fully) imported.")
                          .arg(s.events)
                          .arg(imported)
                          .arg(s.seconds, 0, 'f', 1)
                          .arg(skippedFiles);
+    if (alerts > 0)
+        totals += QLatin1Char(' ') + tr("%n alert(s) of a run elsewhere imported for triage (their events are not in "
+                                        "the case).", nullptr, int(alerts));
     if (s.cancelled)
         totals += QLatin1Char(' ') + tr("Cancelled: every batch written before the cancel is kept and the case is valid; "
                                         "importing the same files again completes them.");

@@ -3,10 +3,12 @@
 // write failure is shown in the import dialog with counts that equal what the case holds.
 #include "importcontroller.h"
 #include "importdialog.h"
+#include "views_helpers.h"
 #include "model/faultyvfs_helpers.h"
 
 #include "storage/caseinfo.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -167,6 +169,34 @@ private Q_SLOTS:
         QCOMPARE(dialog.summaryTable()->item(0, 3)->text().toLongLong(), qint64(info.events));
         QVERIFY(dialog.summaryTable()->item(0, 1)->text().startsWith(QLatin1String("incomplete")));
         QCOMPARE(summary.events, qint64(info.events));
+    }
+
+    void alertRowsAreCountedAsAlerts()
+    {
+        // A run of the exported rules elsewhere: its alert rows are the case's alerts, and the summary says so.
+        const QString rows = m_dir.filePath(QStringLiteral("hits.json"));
+        QFile f(rows);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"rule\":\"R1\",\"host\":\"WS7\",\"source_guid\":\"a\",\"target_guid\":\"b\","
+                "\"first_utc\":\"2026-03-01T10:00:00.000Z\",\"count\":2}\n"
+                "{\"rule\":\"R6\",\"host\":\"WS8\",\"source_guid\":\"\",\"first_utc\":\"2026-03-01T11:00:00Z\"}\n");
+        f.close();
+        app::ImportController controller;
+        views::ImportDialog dialog;
+        dialog.setFiles({rows.toStdString()});
+        connect(&controller, &app::ImportController::finished, &dialog, &views::ImportDialog::setSummary);
+        QSignalSpy finished(&controller, &app::ImportController::finished);
+        QVERIFY(controller.start(m_dir.filePath(QStringLiteral("hits.dscase")), {rows.toStdString()}));
+        QVERIFY(finished.wait(60000));
+        QVERIFY(dialog.isFinished());
+        QCOMPARE(dialog.summaryTable()->item(0, 2)->text(), QStringLiteral("json [alert-rows]"));
+        QCOMPARE(dialog.summaryTable()->item(0, 3)->text(), QStringLiteral("2 alert(s)"));
+        bool totalsSayIt = false;
+        for (const QLabel* l : dialog.findChildren<QLabel*>())
+            totalsSayIt = totalsSayIt || l->text().contains(QLatin1String("2 alert(s) of a run elsewhere imported for triage"));
+        QVERIFY(totalsSayIt);
+        dialog.resize(900, 360);
+        dialog.grab().save(QDir(dscope::testing::screenshotDir()).filePath(QStringLiteral("import-alert-rows.png")));
     }
 };
 
